@@ -1,0 +1,150 @@
+"""Load the shipped datasets in data/, refusing any without complete provenance.
+
+Pure functions (no Streamlit): the UI caches them in ``ui/cache.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.paths import BOUNDARIES_DIR, INDICATORS_DIR, ZONES_DIR
+from geo.provenance import Provenance, ProvenanceError, check_rows_sourced, read_meta
+
+__all__ = ["Dataset", "DATASETS", "OFFICIAL_ZONES_DIR", "read_districts", "read_regions", "read_zones",
+           "read_designations", "read_indicators", "dataset_provenance"]
+
+OFFICIAL_ZONES_DIR = ZONES_DIR / "official"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One shipped file and what it must look like."""
+
+    name: str
+    path: Path
+    kind: str  # "geojson" or "csv"
+    columns: tuple[str, ...]
+    geometry_types: tuple[str, ...] = ()
+    min_rows: int = 1
+    sourced_rows: bool = False  # every row must carry source_url (and a known status if it has one)
+
+
+DATASETS: dict[str, Dataset] = {d.name: d for d in [
+    Dataset("beijing_districts", BOUNDARIES_DIR / "beijing_districts.geojson", "geojson",
+            ("code", "name_zh", "name_en", "area_km2"), ("Polygon", "MultiPolygon"), 16),
+    Dataset("jingjinji_regions", BOUNDARIES_DIR / "jingjinji_regions.geojson", "geojson",
+            ("code", "name_zh", "name_en", "level", "parent", "area_km2"), ("Polygon", "MultiPolygon"), 30),
+    Dataset("zones", ZONES_DIR / "zones.geojson", "geojson",
+            ("zone_id", "name_zh", "name_en", "kind", "host_districts", "area_km2", "year", "geometry_quality",
+             "source_url", "source_note"), ("Polygon", "MultiPolygon", "Point"), 30, True),
+    Dataset("designations", ZONES_DIR / "designations.csv", "csv",
+            ("district_code", "designation_zh", "designation_en", "level", "year", "stage", "subject", "source_url"),
+            min_rows=11, sourced_rows=True),
+    Dataset("indicators", INDICATORS_DIR / "indicators.csv", "csv",
+            ("region_code", "year", "indicator", "value", "unit", "status", "source_url", "source_note", "formula",
+             "primary"), min_rows=100, sourced_rows=True),
+    Dataset("demo_district_series", INDICATORS_DIR / "demo_district_series.csv", "csv",
+            ("region_code", "year", "indicator", "value", "unit", "status", "source_url", "source_note", "formula"),
+            min_rows=160, sourced_rows=True),
+    Dataset("zones_source", ZONES_DIR / "zones_source.csv", "csv", ("zone_id", "source_url"), min_rows=33,
+            sourced_rows=True),
+    Dataset("designations_source", ZONES_DIR / "designations_source.csv", "csv", ("designation_zh", "source_url"),
+            min_rows=11, sourced_rows=True),
+    Dataset("city_and_region_source", INDICATORS_DIR / "city_and_region_source.csv", "csv",
+            ("region_code", "indicator", "value", "unit", "source_url"), min_rows=127, sourced_rows=True),
+    Dataset("targets_actuals_source", INDICATORS_DIR / "targets_actuals_source.csv", "csv",
+            ("indicator", "value", "unit", "source_url"), min_rows=54, sourced_rows=True),
+    Dataset("schematic_anchors", ZONES_DIR / "schematic_anchors.csv", "csv",
+            ("zone_id", "area_km2", "anchor_lat", "anchor_lon", "anchor_note"), min_rows=20),
+]}
+
+_DTYPES = {"region_code": str, "district_code": str, "code": str, "host_districts": str, "as_of": str}
+
+
+def dataset_provenance(name: str) -> Provenance:
+    """Return the provenance record of a shipped dataset (raises ProvenanceError if incomplete)."""
+    return read_meta(DATASETS[name].path)
+
+
+def _read(name: str) -> pd.DataFrame:
+    spec = DATASETS[name]
+    meta = read_meta(spec.path)
+    if spec.kind == "geojson":
+        df = gpd.read_file(spec.path)
+        if df.crs is None or df.crs.to_epsg() != 4326:
+            raise ProvenanceError(f"{spec.path.name}: expected EPSG:4326, got {df.crs}")
+        for col in ("code", "host_districts", "zone_id"):
+            if col in df.columns:
+                df[col] = df[col].astype("string").astype(object)
+    else:
+        df = pd.read_csv(spec.path, dtype=_DTYPES, keep_default_na=True)
+        for col in ("as_of", "formula", "source_unit"):
+            if col in df.columns:
+                df[col] = df[col].fillna("")
+    missing = [c for c in spec.columns if c not in df.columns]
+    if missing:
+        raise ProvenanceError(f"{spec.path.name}: missing columns {missing}")
+    if len(df) != meta.nrows:
+        raise ProvenanceError(f"{spec.path.name}: {len(df)} rows, provenance says {meta.nrows}")
+    if spec.sourced_rows:
+        check_rows_sourced(pd.DataFrame(df.drop(columns="geometry", errors="ignore")), spec.path.name)
+    df.attrs["provenance"] = meta
+    return df
+
+
+def read_districts() -> gpd.GeoDataFrame:
+    """Return Beijing's 16 districts (WGS-84): code, name_zh, name_en, area_km2, geometry."""
+    return _read("beijing_districts")
+
+
+def read_regions() -> gpd.GeoDataFrame:
+    """Return the Jing-Jin-Ji context regions (outlines, Tianjin districts, Hebei cities, Xiong'an)."""
+    return _read("jingjinji_regions")
+
+
+def read_zones(official_dir: Path | None = None) -> gpd.GeoDataFrame:
+    """Return every zone; an official outline ``<official_dir>/<zone_id>.geojson`` replaces the built one.
+
+    The replacement must be WGS-84 polygons and carry a ``.meta.json`` sidecar like any dataset;
+    the zone's ``geometry_quality`` becomes ``official``.
+    """
+    zones = _read("zones")
+    zones["year"] = pd.to_numeric(zones["year"], errors="coerce").astype("Int64")
+    folder = OFFICIAL_ZONES_DIR if official_dir is None else official_dir
+    if folder.exists():
+        for path in sorted(folder.glob("*.geojson")):
+            zid = path.stem
+            if zid not in set(zones.zone_id):
+                raise ProvenanceError(f"{path.name}: no zone with id {zid!r}")
+            meta = read_meta(path)
+            official = gpd.read_file(path).to_crs(4326)
+            idx = zones.index[zones.zone_id == zid][0]
+            zones.loc[idx, "geometry"] = official.geometry.union_all()
+            zones.loc[idx, "geometry_quality"] = "official"
+            zones.loc[idx, "geometry_note"] = f"official outline: {meta.title} ({meta.source_url})"
+    return zones
+
+
+def read_designations() -> pd.DataFrame:
+    """Return the national IP designations, one row per district (see scripts/build_designations.py)."""
+    df = _read("designations")
+    df["year"] = pd.to_numeric(df["year"], errors="coerce").astype("Int64")
+    return df
+
+
+def read_indicators(include_demo: bool = True) -> pd.DataFrame:
+    """Return the long indicator table; with ``include_demo`` the demo district series is appended.
+
+    Every row has ``status`` in official / derived / demo; demo rows never replace real ones.
+    """
+    frames = [_read("indicators")]
+    if include_demo:
+        frames.append(_read("demo_district_series"))
+    df = pd.concat(frames, ignore_index=True)
+    df["year"] = pd.to_numeric(df["year"], errors="coerce").astype("Int64")
+    df["primary"] = df["primary"].astype(str).str.lower().isin(["true", "1"])
+    return df

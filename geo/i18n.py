@@ -1,0 +1,84 @@
+"""Chinese-first UI text and number formatting.
+
+Strings live in ``geo/locale/*.json`` (one file per area of the app, each ``{key: {"zh": …, "en": …}}``);
+all files are merged at import. Chinese is the default language.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+__all__ = ["LANGS", "DEFAULT_LANG", "STRINGS", "t", "format_number", "format_value", "unit_label", "name_of"]
+
+LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
+_LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+
+def _load() -> dict[str, dict[str, str]]:
+    merged: dict[str, dict[str, str]] = {}
+    for path in sorted(_LOCALE_DIR.glob("*.json")):
+        for key, value in json.loads(path.read_text(encoding="utf-8")).items():
+            if key in merged:
+                raise ValueError(f"duplicate UI string key {key!r} in {path.name}")
+            merged[key] = value
+    return merged
+
+
+STRINGS: dict[str, dict[str, str]] = _load()
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **fmt: object) -> str:
+    """Return the UI string ``key`` in ``lang`` (falls back to Chinese, then to the key itself)."""
+    entry = STRINGS.get(key)
+    if entry is None:
+        return key
+    text = entry.get(lang) or entry.get(DEFAULT_LANG) or key
+    return text.format(**fmt) if fmt else text
+
+
+def format_number(value: float | int | None, lang: str = DEFAULT_LANG, digits: int = 1) -> str:
+    """Format a number as a Beijing planner reads it: 万 and 亿 in Chinese, separators in English.
+
+    >>> format_number(574323), format_number(574323, "en"), format_number(1.2e9), format_number(80)
+    ('57.4万', '574,323', '12.0亿', '80')
+    >>> format_number(155.8), format_number(None), format_number(float("nan"), "en")
+    ('155.8', '—', '—')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    v = float(value)
+    if lang == "zh":
+        if abs(v) >= 1e8:
+            return f"{v / 1e8:.{digits}f}亿"
+        if abs(v) >= 1e5:
+            return f"{v / 1e4:.{digits}f}万"
+    if v.is_integer():
+        return f"{int(v):,}" if lang == "en" or abs(v) < 1e5 else f"{int(v)}"
+    return f"{v:,.{digits}f}" if lang == "en" else f"{v:.{digits}f}"
+
+
+def format_value(value: float | None, unit: str, lang: str = DEFAULT_LANG) -> str:
+    """Format a value with its unit, e.g. ``155.8 件/万人`` (zh) or ``155.8 per 10k residents`` (en)."""
+    text = format_number(value, lang)
+    if text == "—":
+        return text
+    return f"{text} {unit_label(unit, lang)}".strip()
+
+
+_UNITS_EN = {"件/万人": "per 10k residents", "件": "", "万人": "×10k people", "人/km²": "people/km²", "人": "people",
+             "亿元": "×100M yuan", "家": "institutions", "件/百万人": "per million residents"}
+
+
+def unit_label(unit: str, lang: str = DEFAULT_LANG) -> str:
+    """Return ``unit`` as shown in ``lang`` (units are stored in Chinese)."""
+    if lang == "en":
+        return _UNITS_EN.get(unit, unit)
+    return unit
+
+
+def name_of(record: object, lang: str = DEFAULT_LANG) -> str:
+    """Return ``record['name_en']`` in English, ``record['name_zh']`` otherwise."""
+    return record["name_en"] if lang == "en" else record["name_zh"]  # type: ignore[index]

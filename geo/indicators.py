@@ -1,0 +1,111 @@
+"""Indicator catalogue and queries over the long indicator table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from geo.names import BEIJING_CODE, BEIJING_DISTRICTS
+
+__all__ = ["Indicator", "INDICATORS", "MAP_INDICATORS", "district_values", "years_with_data", "city_series",
+           "primary_rows", "STATUS_RANK"]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """What an indicator id means."""
+
+    id: str
+    name_zh: str
+    name_en: str
+    unit: str
+    kind: str  # "stock" (at year end) or "flow" (during the year) or "ratio"
+    definition_zh: str
+    definition_en: str
+
+
+INDICATORS: dict[str, Indicator] = {i.id: i for i in [
+    Indicator("invention_patents_per_10k", "每万人发明专利拥有量", "Invention patents in force per 10k residents",
+              "件/万人", "ratio",
+              "年末有效发明专利量 ÷ 年末常住人口(万人)。2021年起国家知识产权局按申请人地址统计, 前后年份不完全可比。",
+              "Invention patents in force at year end ÷ resident population (10k). From 2021 CNIPA counts by "
+              "applicant address instead of patentee address, so years before and after are not strictly comparable."),
+    Indicator("invention_patents_in_force", "有效发明专利量", "Invention patents in force", "件", "stock",
+              "年末仍维持有效的发明专利数(存量)。", "Invention patents still in force at year end (a stock)."),
+    Indicator("high_value_invention_patents_per_10k", "每万人口高价值发明专利拥有量",
+              "High-value invention patents per 10k residents", "件/万人", "ratio",
+              "高价值发明专利(国家知识产权局口径)÷常住人口(万人)。", "High-value invention patents (CNIPA definition) "
+              "÷ resident population (10k)."),
+    Indicator("pct_applications", "PCT国际专利申请量", "PCT international applications", "件", "flow",
+              "当年经PCT途径提交的国际专利申请受理量(按申请人所在地)。",
+              "PCT international applications received during the year, by the filer's location."),
+    Indicator("trademark_registrations", "商标注册量", "Trademark registrations", "件", "flow",
+              "当年新核准注册的商标数(流量), 不同于商标有效注册量(存量)。",
+              "Trademarks newly registered during the year (a flow), unlike valid registrations (a stock)."),
+    Indicator("trademarks_in_force", "商标有效注册量", "Valid registered trademarks", "件", "stock",
+              "年末有效注册商标总数(存量)。", "Registered trademarks valid at year end (a stock)."),
+    Indicator("copyright_works_registrations", "作品著作权登记量", "Copyright registrations of works", "件", "flow",
+              "国家版权局通报的作品登记量, 不含计算机软件著作权。",
+              "Works registered with the NCAC during the year, excluding computer software."),
+    Indicator("copyright_registrations", "著作权登记量(市口径)", "Copyright registrations (municipal figure)", "件",
+              "flow", "北京市知识产权保护状况公布的著作权登记量; 与国家版权局作品登记量接近, 口径不完全一致。",
+              "Copyright registrations in Beijing's annual IP protection report; close to, but not defined as, "
+              "the NCAC works figure."),
+    Indicator("patent_grants", "专利授权量", "Patent grants", "件", "flow", "当年授权的三种专利合计。",
+              "Patents of all three types granted during the year."),
+    Indicator("invention_grants", "发明专利授权量", "Invention patent grants", "件", "flow", "当年授权的发明专利数。",
+              "Invention patents granted during the year."),
+    Indicator("resident_population_10k", "常住人口", "Resident population", "万人", "stock",
+              "常住人口(万人); 各区数据来自第七次人口普查(2020-11-01)。",
+              "Resident population (10k); district figures from the 7th census (2020-11-01)."),
+    Indicator("population_density", "人口密度", "Population density", "人/km²", "ratio",
+              "2020年普查常住人口 ÷ 区面积(由边界计算)。", "2020 census population ÷ district area (from the boundary)."),
+]}
+
+#: Indicators offered on the map for districts, in menu order.
+MAP_INDICATORS = ("invention_patents_per_10k", "resident_population_10k", "population_density")
+
+#: When one region/year/indicator has rows of several statuses, the most real one wins.
+STATUS_RANK = {"official": 0, "derived": 1, "demo": 2}
+
+
+def primary_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """Return one row per region/year/indicator: primary rows, official before derived before demo."""
+    d = df[df["primary"]].copy()
+    d["_rank"] = d["status"].map(STATUS_RANK)
+    d = d.sort_values("_rank", kind="stable").drop_duplicates(["region_code", "year", "indicator"])
+    return d.drop(columns="_rank")
+
+
+def years_with_data(df: pd.DataFrame, indicator: str) -> list[int]:
+    """Return the sorted years in which any Beijing district has a value of ``indicator``."""
+    d = df[(df.indicator == indicator) & df.region_code.isin(list(BEIJING_DISTRICTS))]
+    return sorted(int(y) for y in d.year.dropna().unique())
+
+
+def district_values(df: pd.DataFrame, indicator: str, year: int) -> pd.DataFrame:
+    """Return one row per district (all 16, in code order) for ``indicator`` in ``year``.
+
+    Columns: region_code, value (NaN where no data), unit, status ('' where no data), source_url,
+    source_note, formula, rank (1 = highest; NA where no data).
+    """
+    d = primary_rows(df[(df.indicator == indicator) & (df.year == year)])
+    d = d.set_index("region_code").reindex(list(BEIJING_DISTRICTS))
+    out = pd.DataFrame({
+        "region_code": list(BEIJING_DISTRICTS),
+        "value": pd.to_numeric(d["value"], errors="coerce").to_numpy(),
+        "unit": d["unit"].fillna(INDICATORS[indicator].unit if indicator in INDICATORS else "").to_numpy(),
+        "status": d["status"].fillna("").to_numpy(),
+        "source_url": d["source_url"].fillna("").to_numpy(),
+        "source_note": d["source_note"].fillna("").to_numpy(),
+        "formula": d["formula"].fillna("").to_numpy(),
+    })
+    out["rank"] = out["value"].rank(ascending=False, method="min").astype("Int64")
+    return out
+
+
+def city_series(df: pd.DataFrame, indicator: str, region: str = BEIJING_CODE) -> pd.DataFrame:
+    """Return the yearly series of one region (default Beijing), one row per year, sorted."""
+    d = primary_rows(df[(df.indicator == indicator) & (df.region_code == region)])
+    return d.sort_values("year").reset_index(drop=True)

@@ -1,0 +1,113 @@
+"""The map view as plain data, and its round trip through URL query parameters (share links).
+
+Every parameter is validated; a bad or stale value falls back to its default and adds a note
+(the page shows the notes), never an exception.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Mapping
+
+from geo.i18n import LANGS
+from geo.indicators import MAP_INDICATORS
+from geo.names import BEIJING_DISTRICTS
+
+__all__ = ["ViewState", "LAYERS", "DEFAULT_LAYERS", "CLASSIFICATIONS", "BASEMAPS", "from_query", "to_query",
+           "DEFAULT_YEAR"]
+
+#: Switchable map layers, in drawing order.
+LAYERS = ("districts", "strong", "science_cities", "zgc_parks", "etda", "jjj")
+DEFAULT_LAYERS = ("districts", "strong", "science_cities", "etda")
+CLASSIFICATIONS = ("quantiles", "natural_breaks", "equal_interval", "policy_80")
+BASEMAPS = ("none", "osm", "amap")
+DEFAULT_YEAR = 2024
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """Everything a share link carries."""
+
+    year: int = DEFAULT_YEAR
+    districts: tuple[str, ...] = ()
+    layers: tuple[str, ...] = DEFAULT_LAYERS
+    indicator: str = MAP_INDICATORS[0]
+    classification: str = "quantiles"
+    basemap: str = "none"
+    lang: str = "zh"
+    fixed_breaks: bool = True
+    notes: tuple[str, ...] = field(default=(), compare=False)
+
+    def with_(self, **changes: object) -> "ViewState":
+        """Return a copy with ``changes`` applied."""
+        return replace(self, **changes)
+
+
+def _split(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def from_query(params: Mapping[str, str | list[str]], years: list[int] | None = None) -> ViewState:
+    """Return the view described by ``params``; invalid values fall back to defaults with a note.
+
+    >>> s = from_query({"year": "2019", "d": "110108,bogus", "lang": "xx"}, years=[2019, 2020])
+    >>> s.year, s.districts, s.lang, len(s.notes)
+    (2019, ('110108',), 'zh', 2)
+    """
+    def get(key: str) -> str | None:
+        v = params.get(key)
+        if isinstance(v, list):
+            v = v[-1] if v else None
+        return None if v is None else str(v)[:500]
+
+    default = ViewState()
+    notes: list[str] = []
+    changes: dict[str, object] = {}
+
+    if (raw := get("year")) is not None:
+        ok = raw.isdigit() and (years is None or int(raw) in years)
+        if ok:
+            changes["year"] = int(raw)
+        else:
+            notes.append(f"year={raw!r}")
+    if years and changes.get("year", default.year) not in years:
+        changes["year"] = max(years)
+    if (raw := get("d")) is not None:
+        codes = _split(raw)
+        good = tuple(c for c in codes if c in BEIJING_DISTRICTS)
+        if len(good) != len(codes):
+            notes.append(f"d={','.join(c for c in codes if c not in BEIJING_DISTRICTS)!r}")
+        changes["districts"] = tuple(dict.fromkeys(good))
+    if (raw := get("layers")) is not None:
+        names = _split(raw)
+        good = tuple(n for n in LAYERS if n in names)
+        if len(good) != len([n for n in names if n != "-"]):
+            notes.append(f"layers={','.join(n for n in names if n not in LAYERS and n != '-')!r}")
+        changes["layers"] = good
+    for key, attr, allowed in (("ind", "indicator", MAP_INDICATORS), ("cls", "classification", CLASSIFICATIONS),
+                               ("base", "basemap", BASEMAPS), ("lang", "lang", LANGS)):
+        if (raw := get(key)) is not None:
+            if raw in allowed:
+                changes[attr] = raw
+            else:
+                notes.append(f"{key}={raw!r}")
+    if (raw := get("fixed")) is not None:
+        if raw in ("0", "1"):
+            changes["fixed_breaks"] = raw == "1"
+        else:
+            notes.append(f"fixed={raw!r}")
+    return replace(default, notes=tuple(notes), **changes)
+
+
+def to_query(state: ViewState) -> dict[str, str]:
+    """Return the query parameters of ``state`` (defaults included, so links stay stable)."""
+    return {
+        "year": str(state.year),
+        "d": ",".join(state.districts),
+        "layers": ",".join(state.layers) or "-",
+        "ind": state.indicator,
+        "cls": state.classification,
+        "base": state.basemap,
+        "lang": state.lang,
+        "fixed": "1" if state.fixed_breaks else "0",
+    }
