@@ -1,0 +1,138 @@
+"""Shared fixtures: a served app on a free loopback port, and Debian's Chromium via Playwright.
+
+Browser tests never download a browser: they use /usr/bin/chromium and skip with a reason where
+it is missing (``./atlas test`` installs it when run as root, as CI does).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage"]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_app(env_extra: dict[str, str] | None = None, timeout: float = 60.0) -> tuple[subprocess.Popen, str]:
+    """Start ``streamlit run app.py`` on a free loopback port; return (process, base URL) once healthy."""
+    port = free_port()
+    env = {**os.environ, **(env_extra or {})}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+            raise RuntimeError(f"streamlit exited early:\n{out}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            pass
+        time.sleep(0.2)  # polling a health endpoint, not synchronising a test
+    proc.kill()
+    raise RuntimeError("streamlit did not become healthy in time")
+
+
+def stop_app(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    """A running app (one per test session) on a free loopback port, with a throwaway data store."""
+    var = tmp_path_factory.mktemp("atlas-var")
+    proc, url = start_app({"ATLAS_VAR_DIR": str(var)})
+    yield url
+    stop_app(proc)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (skipped with a reason where it is not installed)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (apt-get install chromium; ./atlas test does it as root)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class RequestLog:
+    """Every URL a page (and its iframes) requested."""
+
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+
+    def external(self) -> list[str]:
+        """Return the requests that left 127.0.0.1 (data: and blob: URLs stay in the page)."""
+        local = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
+        return [u for u in self.urls if not u.startswith(local)]
+
+
+@pytest.fixture
+def page_factory(browser):
+    """Return ``new_page(log=None, **context_args)``: a fresh context each call; requests recorded."""
+    contexts = []
+
+    def new_page(log: RequestLog | None = None, **context_args):
+        ctx = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN", **context_args)
+        contexts.append(ctx)
+        if log is not None:
+            ctx.on("request", lambda req: log.urls.append(req.url))
+            ctx.on("websocket", lambda ws: log.urls.append(ws.url))
+        return ctx.new_page()
+
+    yield new_page
+    for ctx in contexts:
+        ctx.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """Folder for screenshots and exports that a person can look at after the run."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+def wait_for_map(page, count: int = 16, timeout: float = 30_000):
+    """Wait until the Leaflet iframe holds at least ``count`` interactive paths; return that frame."""
+    page.wait_for_selector("iframe", timeout=timeout)
+    deadline = time.monotonic() + timeout / 1000
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            try:
+                n = frame.locator("path.leaflet-interactive").count()
+            except Exception:  # frame detached while re-rendering
+                continue
+            if n >= count:
+                return frame
+        page.wait_for_timeout(100)
+    raise AssertionError(f"map never drew {count} paths")
