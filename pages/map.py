@@ -1,8 +1,48 @@
-"""Map page (to be built)."""
+"""Map page: districts by IP density, strong districts, science cities, parks, E-Town, Jing-Jin-Ji."""
 
 import streamlit as st
+from streamlit_folium import st_folium
 
 from geo.i18n import t
-from ui.common import lang
+from geo.mapbuild import (build_base_map, build_layers, classes_for, demo_banner, district_frame, legend_html,
+                          source_line, view_bounds)
+from ui import mapview
 
-st.title(t("app.title", lang()))
+inputs = mapview.map_inputs()
+url_state = mapview.read_view(inputs)
+state = mapview.draw_controls(inputs, url_state)
+mapview.write_view(state)
+lang = state.lang
+
+st.title(t("app.title", lang))
+st.caption(t("map.subtitle", lang))
+if url_state.notes:
+    st.warning(t("map.bad_params", lang, params=", ".join(url_state.notes)))
+
+frame = district_frame(inputs, state)
+classes = classes_for(inputs, state)
+(s, w), (n, e) = view_bounds(inputs, state)
+col_map, col_legend = st.columns([3, 1])
+with col_map:
+    out = st_folium(
+        build_base_map(inputs, state),
+        feature_group_to_add=build_layers(inputs, state, frame, classes),
+        key="atlas_map", height=620, use_container_width=True,
+        returned_objects=["last_active_drawing"],
+        center=((s + n) / 2, (w + e) / 2),
+    )
+with col_legend:
+    mapview.legend_block(legend_html(inputs, state, frame, classes), source_line(inputs, state, frame),
+                         demo_banner(frame, state))
+
+clicked = ((out or {}).get("last_active_drawing") or {}).get("properties", {}).get("code")
+focus = clicked or (state.districts[0] if len(state.districts) == 1 else None)
+col_table, col_profile = st.columns([3, 2])
+with col_table:
+    st.subheader(t("map.table", lang))
+    mapview.draw_table(frame, state)
+with col_profile:
+    if focus:
+        mapview.draw_profile(inputs, focus, lang)
+    else:
+        st.info(t("profile.hint", lang))
