@@ -9,7 +9,7 @@ import pandas as pd
 from geo.names import BEIJING_CODE, BEIJING_DISTRICTS
 
 __all__ = ["Indicator", "INDICATORS", "MAP_INDICATORS", "district_values", "years_with_data", "city_series",
-           "primary_rows", "STATUS_RANK"]
+           "primary_rows", "STATUS_RANK", "best_year"]
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,15 @@ def years_with_data(df: pd.DataFrame, indicator: str) -> list[int]:
     """Return the sorted years in which any Beijing district has a value of ``indicator``."""
     d = df[(df.indicator == indicator) & df.region_code.isin(list(BEIJING_DISTRICTS))]
     return sorted(int(y) for y in d.year.dropna().unique())
+
+
+def best_year(df: pd.DataFrame, indicator: str) -> int | None:
+    """Return the latest year in which the most Beijing districts have a value of ``indicator``."""
+    d = df[(df.indicator == indicator) & df.region_code.isin(list(BEIJING_DISTRICTS))]
+    if d.empty:
+        return None
+    counts = d.groupby("year").region_code.nunique()
+    return int(counts[counts == counts.max()].index.max())
 
 
 def district_values(df: pd.DataFrame, indicator: str, year: int) -> pd.DataFrame:

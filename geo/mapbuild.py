@@ -185,7 +185,7 @@ def _zone_tip(z: dict, lang: str) -> str:
 #: Extents that replace each other over time: the one in force in the chosen year is drawn.
 EXTENTS = {
     "sc_zgc_pre2017": (None, 2016), "sc_zgc": (2017, None),
-    "sc_huairou_2017": (None, 2017), "sc_huairou": (2018, None),
+    "sc_huairou_2017": (2017, 2017), "sc_huairou": (2018, None),
     "sc_future_phase1": (None, 2016), "sc_future": (2017, None),
     "etda_bda_2002": (None, 2009), "etda_bda_2010": (2010, 2018), "etda_yizhuang_newtown": (2019, None),
 }
@@ -261,7 +261,7 @@ def build_layers(inputs: MapInputs, state: ViewState, frame: pd.DataFrame | None
         props = []
         for r in records:
             props.append({
-                "code": r["code"], "name_zh": r["name_zh"], "name_en": r["name_en"],
+                "code": r["code"],
                 "fill": classes.color(r["value"]), "demo": r["status"] == "demo",
                 "sel": r["code"] in selected, "dim": bool(selected) and r["code"] not in selected,
                 "tip": _district_tip(r, state),

@@ -47,8 +47,11 @@ def _split(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
 
 
-def from_query(params: Mapping[str, str | list[str]], years: list[int] | None = None) -> ViewState:
+def from_query(params: Mapping[str, str | list[str]], years: list[int] | None = None,
+               default_year: int | None = None) -> ViewState:
     """Return the view described by ``params``; invalid values fall back to defaults with a note.
+
+    ``years`` are the valid years; a missing or invalid year becomes ``default_year`` (else the latest).
 
     >>> s = from_query({"year": "2019", "d": "110108,bogus", "lang": "xx"}, years=[2019, 2020])
     >>> s.year, s.districts, s.lang, len(s.notes)
@@ -65,13 +68,13 @@ def from_query(params: Mapping[str, str | list[str]], years: list[int] | None = 
     changes: dict[str, object] = {}
 
     if (raw := get("year")) is not None:
-        ok = raw.isdigit() and (years is None or int(raw) in years)
+        ok = raw.isascii() and raw.isdigit() and (years is None or int(raw) in years)
         if ok:
             changes["year"] = int(raw)
         else:
             notes.append(f"year={raw!r}")
     if years and changes.get("year", default.year) not in years:
-        changes["year"] = max(years)
+        changes["year"] = default_year if default_year in years else max(years)
     if (raw := get("d")) is not None:
         codes = _split(raw)
         good = tuple(c for c in codes if c in BEIJING_DISTRICTS)

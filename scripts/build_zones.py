@@ -97,6 +97,25 @@ def schematic_shape(parts: pd.DataFrame, regions: gpd.GeoDataFrame):
     return shapely.union_all(pieces)
 
 
+def polygonal(geom):
+    """Return only the polygon parts of ``geom`` (make_valid can leave zero-area lines behind)."""
+    if geom is None or geom.geom_type in ("Polygon", "MultiPolygon", "Point"):
+        return geom
+    parts = [p for p in getattr(geom, "geoms", [geom]) if p.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts)
+
+
+def snap(geom, zone: dict, hosts):
+    """Snap to the 1e-5° grid, then clip a schematic zone to its (equally snapped) host districts."""
+    if geom is None:
+        return None
+    g = polygonal(shapely.make_valid(shapely.set_precision(geom, 1e-5, mode="pointwise")))
+    if zone["geometry_quality"] == "schematic" and isinstance(zone["host_districts"], str):
+        host = shapely.union_all([hosts[c] for c in zone["host_districts"].split(";")])
+        g = polygonal(shapely.make_valid(shapely.set_precision(g.intersection(host), 1e-5, mode="pointwise")))
+    return g
+
+
 def main() -> None:
     src = pd.read_csv(ZONES_DIR / "zones_source.csv", dtype=str)
     src = pd.concat([src, pd.DataFrame(EXTRA_ZONES).astype(object)], ignore_index=True)
@@ -115,6 +134,8 @@ def main() -> None:
             part = anchors[anchors.zone_id == zid]
             geom = schematic_shape(part, regions)
             quality = "schematic"
+            if not isinstance(z.host_districts, str) or not z.host_districts:
+                z["host_districts"] = ";".join(dict.fromkeys(part.host_districts))
             notes = " / ".join(part.anchor_note)
         elif zid == "other_subcenter_ext":
             sub = schematic_shape(anchors[anchors.zone_id == "other_subcenter"], regions)
@@ -134,10 +155,8 @@ def main() -> None:
     drawn = gdf.geometry.area.where(gdf.geom_type.isin(["Polygon", "MultiPolygon"])) / 1e6
     gdf["area_drawn_km2"] = drawn.round(2)
     gdf = gdf.to_crs(4326)
-    gdf["geometry"] = [
-        shapely.make_valid(shapely.set_precision(g, 1e-5, mode="pointwise")) if g is not None else None
-        for g in gdf.geometry
-    ]
+    hosts = load_regions().to_crs(4326).geometry
+    gdf["geometry"] = [snap(g, z, hosts) for g, z in zip(gdf.geometry, gdf.to_dict("records"))]
     gdf["year"] = pd.to_numeric(gdf["year"], errors="coerce").astype("Int64")
     gdf["area_km2"] = pd.to_numeric(gdf["area_km2"], errors="coerce")
     cols = ["zone_id", "name_zh", "name_en", "kind", "host_districts", "area_km2", "area_drawn_km2", "year",

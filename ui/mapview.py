@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.i18n import format_value, t
-from geo.indicators import INDICATORS, MAP_INDICATORS, years_with_data
+from geo.indicators import INDICATORS, MAP_INDICATORS, best_year, years_with_data
 from geo.mapbuild import MapInputs
 from geo.names import BEIJING_DISTRICTS
 from geo.profile import district_profile
@@ -38,7 +38,7 @@ def read_view(inputs: MapInputs) -> ViewState:
     params = st.query_params.to_dict()
     state = from_query(params)
     years = years_for(inputs, state.indicator)
-    return from_query(params, years)
+    return from_query(params, years, best_year(inputs.indicators, state.indicator))
 
 
 _KEYS = {"year": "m_year", "districts": "m_districts", "layers": "m_layers", "indicator": "m_indicator",
@@ -72,7 +72,7 @@ def draw_controls(inputs: MapInputs, url_state: ViewState) -> ViewState:
                                  format_func=lambda i: INDICATORS[i].name_en if lang == "en" else INDICATORS[i].name_zh)
         years = years_for(inputs, indicator)
         if st.session_state["m_year"] not in years:
-            st.session_state["m_year"] = max(years)
+            st.session_state["m_year"] = best_year(inputs.indicators, indicator) or max(years)
         if len(years) > 1:
             st.select_slider(t("ctl.year", lang), options=years, key="m_year")
         else:

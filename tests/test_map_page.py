@@ -1,0 +1,104 @@
+"""The map page through Streamlit's AppTest: filters, layers, share-link state, bad parameters."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT
+
+
+def open_map(**params: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def widget(at: AppTest, key: str):
+    for kind in (at.select_slider, at.multiselect, at.selectbox, at.radio, at.checkbox, at.toggle):
+        for w in kind:
+            if w.key == key:
+                return w
+    raise KeyError(key)
+
+
+def table_text(at: AppTest) -> str:
+    return " ".join(df.value.to_string() for df in at.dataframe)
+
+
+def test_default_view_has_no_exception_and_flags_demo():
+    at = open_map()
+    assert not at.exception
+    assert at.title[0].value == "北京知识产权区域布局图"
+    assert any("演示数据" in e.value for e in at.error)
+    assert at.query_params["year"] == ["2024"] or at.query_params["year"] == "2024"
+
+
+def test_year_change_updates_url_and_table():
+    at = open_map()
+    before = table_text(at)
+    widget(at, "m_year").set_value(2016).run()
+    assert not at.exception
+    assert str(at.query_params["year"]).strip("[]'") == "2016"
+    assert table_text(at) != before
+
+
+def test_district_filter_limits_table_and_url():
+    at = open_map()
+    widget(at, "m_districts").set_value(["110108", "110105"]).run()
+    assert not at.exception
+    assert "110108,110105" in str(at.query_params["d"])
+    table = at.dataframe[0].value
+    assert sorted(table.iloc[:, 0]) == sorted(["海淀区", "朝阳区"])
+
+
+def test_single_district_opens_its_profile():
+    at = open_map(d="110108")
+    assert not at.exception
+    assert any("海淀区概况" in s.value for s in at.subheader)
+    text = " ".join(m.value for m in at.markdown)
+    assert "国家知识产权示范城区" in text and "中关村科学城" in text
+
+
+def test_layer_toggle_updates_url_and_legend():
+    at = open_map()
+    widget(at, "m_layers").set_value(["districts"]).run()
+    assert not at.exception
+    assert str(at.query_params["layers"]).strip("[]'") == "districts"
+    at2 = open_map(layers="districts,science_cities")
+    assert not at2.exception
+
+
+@pytest.mark.parametrize("params", [
+    {"year": "1999"}, {"year": "abc"}, {"d": "999999,<script>"}, {"layers": "bogus"},
+    {"ind": "nope"}, {"cls": "x"}, {"base": "google"}, {"lang": "fr"}, {"fixed": "2"},
+])
+def test_bad_query_parameters_fall_back_with_a_note(params):
+    at = open_map(**params)
+    assert not at.exception
+    assert any("无效" in w.value for w in at.warning)
+
+
+def test_share_link_restores_the_view():
+    at = open_map(year="2019", d="110108", layers="districts,etda", cls="natural_breaks", fixed="0")
+    assert not at.exception
+    assert widget(at, "m_year").value == 2019
+    assert widget(at, "m_districts").value == ["110108"]
+    assert widget(at, "m_layers").value == ["districts", "etda"]
+    assert widget(at, "m_cls").value == "natural_breaks"
+    assert widget(at, "m_fixed").value is False
+
+
+def test_english_switch():
+    at = open_map(lang="en")
+    assert not at.exception
+    assert at.title[0].value == "Beijing IP Atlas"
+    assert "Haidian" in table_text(at)
+
+
+def test_population_indicator_is_not_demo():
+    at = open_map(ind="resident_population_10k")
+    assert not at.exception
+    assert not any("演示数据" in e.value for e in at.error)
+    assert "推算" in table_text(at)
