@@ -1,0 +1,945 @@
+"""Read official figures from uploaded CSV/XLSX files, and zone outlines from GeoJSON/GeoPackage.
+
+Pure (no Streamlit). Two table layouts are understood:
+
+* the atlas's **long format**: one value per row, columns ``region_code`` (or a district name),
+  ``year``, ``indicator``, ``value``, ``unit`` (English or Chinese headers: 地区, 年份, 指标, 数值, 单位);
+* the **yearbook wide layout** of the Beijing Statistical Yearbook / 北京区域统计年鉴: districts as
+  rows (with the 全市/合计 row and possibly 经济技术开发区), Chinese headers, and either years or
+  indicators as columns; the title rows above the header may give the year, the indicator and the
+  unit ("单位: 件").
+
+Nothing in an upload is executed: XLSX files are read with openpyxl without evaluating formulas,
+and a cell holding a formula is refused. Every problem is an :class:`Issue` naming the row and
+the column, in Chinese and English (strings in ``geo/locale/import.json``). Rows that pass become
+``official`` with the user's :class:`Source`; per-10k density is derived from imported counts and
+the 2020 census population (status ``derived``, formula recorded).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import io
+import json
+import math
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from geo.i18n import DEFAULT_LANG, t
+from geo.indicators import INDICATORS
+from geo.names import BEIJING_CODE, BEIJING_DISTRICTS, REGION_NAMES, district_code, region_name
+
+__all__ = ["MAX_BYTES", "MIN_YEAR", "ROW_COLUMNS", "Issue", "Source", "ImportResult", "parse_upload",
+           "derive_per_10k", "region_of", "indicator_of", "BoundaryResult", "validate_boundary"]
+
+#: Uploads larger than this are refused before parsing.
+MAX_BYTES = 10 * 1024 * 1024
+#: Earliest plausible year (China's Patent Law took effect on 1985-04-01).
+MIN_YEAR = 1985
+#: Columns of an imported row (the same as the shipped indicator table).
+ROW_COLUMNS = ("region_code", "region_name_zh", "year", "as_of", "indicator", "value", "unit", "status",
+               "source_value", "source_unit", "source_url", "source_note", "formula", "primary")
+#: Largest total uncompressed size of an XLSX (a zip): guards against zip bombs.
+_MAX_UNZIPPED = 100 * 1024 * 1024
+#: Values off from the expected magnitude by more than this factor are taken for a 10⁴ unit slip.
+_SCALE_LIMIT = 10 ** 2.5
+_MISSING_MARKS = {"", "-", "--", "—", "——", "–", "…", "...", "..", "x", "na", "n/a", "/", "无"}
+_TOTAL_ALIASES = {"全市", "合计", "总计", "北京", "北京市", "全市合计", "总计(全市)", "beijing", "total", "110000"}
+_ETOWN_ALIASES = {"经济技术开发区", "北京经济技术开发区", "经开区", "亦庄", "北京亦庄", "开发区", "etown", "e-town",
+                  "bda", "beijingetown"}
+#: Groupings of districts printed in yearbooks; they are skipped (their figures are sums).
+_AGGREGATES = {"首都功能核心区", "城市功能拓展区", "城市发展新区", "生态涵养发展区", "生态涵养区", "城六区",
+               "中心城区", "平原新城", "平原地区新城", "核心区", "城区", "郊区", "远郊区"}
+ETOWN_CODE = "BDA"
+
+_EXTRA_INDICATOR_ALIASES = {
+    "invention_patents_in_force": ["有效发明专利", "有效发明专利量", "有效发明专利数", "有效发明专利拥有量",
+                                   "发明专利拥有量", "发明专利有效量", "有效发明专利件数", "patents in force"],
+    "invention_patents_per_10k": ["每万人发明专利拥有量", "每万人口发明专利拥有量", "万人发明专利拥有量",
+                                  "每万人有效发明专利拥有量", "每万人口有效发明专利拥有量", "每万常住人口发明专利拥有量"],
+    "invention_grants": ["发明专利授权量", "发明专利授权数", "发明专利授权", "发明授权量"],
+    "patent_grants": ["专利授权量", "专利授权数", "专利授权"],
+    "pct_applications": ["pct国际专利申请量", "pct专利申请量", "pct申请量", "pct国际专利申请"],
+    "resident_population_10k": ["常住人口", "年末常住人口", "常住人口数"],
+}
+_LONG_HEADERS = {
+    "region": {"region_code", "region", "district", "district_code", "code", "name", "地区", "区", "区县", "区域",
+               "地区代码", "行政区划代码", "区名", "地区名称"},
+    "year": {"year", "年份", "年度", "年"},
+    "indicator": {"indicator", "indicator_id", "指标", "指标代码", "指标名称"},
+    "value": {"value", "数值", "值", "数据"},
+    "unit": {"unit", "单位", "计量单位"},
+    "note": {"note", "source_note", "备注", "说明", "注释"},
+    "status": {"status", "状态"},
+}
+#: unit (as written in a file) -> (canonical unit, factor to multiply the value by)
+_UNIT_FACTORS = {
+    ("件", "件"): 1.0, ("件", "万件"): 1e4, ("件", "个"): 1.0, ("件", "项"): 1.0,
+    ("件/万人", "件/万人"): 1.0, ("件/万人", "件/万人口"): 1.0, ("件/万人", "件每万人"): 1.0,
+    ("万人", "万人"): 1.0, ("万人", "人"): 1e-4,
+    ("人/km²", "人/km²"): 1.0, ("人/km²", "人/平方公里"): 1.0, ("人/km²", "人/平方千米"): 1.0,
+}
+
+
+# --------------------------------------------------------------------------------------------- messages
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in an upload: ``level`` is 'error' (blocks saving) or 'warning'.
+
+    ``row`` is the 1-based row as a spreadsheet shows it; ``column`` the column letter; ``header``
+    the column's heading. The message text lives in ``geo/locale/import.json`` under
+    ``import.msg.<code>``.
+    """
+
+    code: str
+    level: str = "error"
+    row: int | None = None
+    column: str | None = None
+    header: str | None = None
+    params: dict = field(default_factory=dict, compare=False)
+
+    def where(self, lang: str = DEFAULT_LANG) -> str:
+        """Return where the problem is, e.g. ``第7行 C列(“2022年”)`` / ``row 7, column C (“2022年”)``."""
+        parts = []
+        if self.row is not None:
+            parts.append(t("import.where.row", lang, row=self.row))
+        if self.column is not None:
+            head = f"(“{self.header}”)" if self.header and lang == "zh" else (
+                f" (“{self.header}”)" if self.header else "")
+            parts.append(t("import.where.column", lang, column=self.column) + head)
+        return (" " if lang == "zh" else ", ").join(parts)
+
+    def text(self, lang: str = DEFAULT_LANG) -> str:
+        """Return the message in ``lang``, prefixed with where it is."""
+        msg = t(f"import.msg.{self.code}", lang, **{k: _fmt(v) for k, v in self.params.items()})
+        where = self.where(lang)
+        return f"{where}: {msg}" if where else msg
+
+    def __str__(self) -> str:  # Chinese first, English after
+        return f"{self.text('zh')} / {self.text('en')}"
+
+
+def _fmt(value: object) -> object:
+    if isinstance(value, float):
+        return f"{value:,.6g}" if abs(value) < 1e6 else f"{value:,.0f}"
+    return value
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where imported figures come from: the publication, its table, and a URL (required: title, URL)."""
+
+    title: str
+    url: str
+    table: str = ""
+
+    def issues(self) -> list[Issue]:
+        """Return the problems of this source (missing title or URL, URL not http(s))."""
+        out = []
+        if not str(self.title or "").strip():
+            out.append(Issue("missing_source_title"))
+        url = str(self.url or "").strip()
+        if not url:
+            out.append(Issue("missing_source_url"))
+        elif not re.match(r"^https?://[^\s<>\"']+$", url, flags=re.I):
+            out.append(Issue("bad_source_url", params={"url": url[:200]}))
+        return out
+
+    def describe(self) -> str:
+        """Return ``title · table`` (what the note column quotes)."""
+        return " · ".join(p.strip() for p in (self.title, self.table) if p and p.strip())
+
+
+@dataclass
+class ImportResult:
+    """What :func:`parse_upload` found: rows in the indicator-table schema, and the issues."""
+
+    rows: pd.DataFrame
+    issues: list[Issue]
+    layout: str = ""  # "long", "wide" or "" when nothing could be read
+    sheet: str = ""
+    encoding: str = ""
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.level == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.level != "error"]
+
+    @property
+    def ok(self) -> bool:
+        """True when there is at least one row and no error."""
+        return not self.errors and len(self.rows) > 0
+
+    def messages(self, lang: str = DEFAULT_LANG, level: str | None = None) -> list[str]:
+        return [i.text(lang) for i in self.issues if level is None or i.level == level]
+
+
+# --------------------------------------------------------------------------------------------- cells
+
+def _letter(col: int) -> str:
+    """Return the spreadsheet letter of a 0-based column index (0 -> A, 26 -> AA)."""
+    s = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        s = chr(65 + rem) + s
+    return s
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def _key(text: object) -> str:
+    """Normalise a heading or name for matching: NFKC, no spaces/punctuation, no '其中'/'#' prefixes, lower."""
+    s = _text(text).lower()
+    s = re.sub(r"^(其中|#|\*|△|:|：)+", "", s)
+    return re.sub(r"[\s\u3000_\-·'’:：#*]+", "", s)
+
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def _number(value: object) -> tuple[str, float | None]:
+    """Classify a cell: ('num', x), ('missing', None) or ('bad', None)."""
+    if isinstance(value, bool):
+        return "bad", None
+    if isinstance(value, (int, float)):
+        return ("missing", None) if isinstance(value, float) and math.isnan(value) else ("num", float(value))
+    s = _text(value)
+    if s.lower() in _MISSING_MARKS:
+        return "missing", None
+    s = s.replace(",", "").replace(" ", "")
+    if _NUMBER.match(s):
+        return "num", float(s)
+    return "bad", None
+
+
+_UNIT_IN_HEADER = re.compile(r"[(（\[]\s*([^()（）\[\]]+?)\s*[)）\]]\s*$")
+
+
+def _split_unit(header: str) -> tuple[str, str | None]:
+    """Return (heading without unit, unit) for headings like ``有效发明专利(件)``."""
+    m = _UNIT_IN_HEADER.search(header)
+    if m:
+        unit = m.group(1).replace("单位", "").strip(":： ")
+        return header[: m.start()].strip(), unit or None
+    return header, None
+
+
+@functools.lru_cache(maxsize=1)
+def _indicator_aliases() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for ind in INDICATORS.values():
+        for alias in (ind.id, ind.name_zh, ind.name_en):
+            out[_key(alias)] = ind.id
+    for ind_id, aliases in _EXTRA_INDICATOR_ALIASES.items():
+        for alias in aliases:
+            out[_key(alias)] = ind_id
+    return out
+
+
+def indicator_of(text: object) -> str | None:
+    """Return the indicator id named by a heading or id (units in brackets ignored), else None.
+
+    >>> indicator_of("有效发明专利(件)"), indicator_of("每万人口发明专利拥有量"), indicator_of("foo")
+    ('invention_patents_in_force', 'invention_patents_per_10k', None)
+    """
+    head, _ = _split_unit(_text(text))
+    return _indicator_aliases().get(_key(head))
+
+
+def _indicator_in_title(title: str) -> str | None:
+    """Return the indicator whose longest alias occurs in a table title."""
+    k = _key(title)
+    best = None
+    for alias, ind in _indicator_aliases().items():
+        if len(alias) >= 4 and alias in k and (best is None or len(alias) > len(best[0])):
+            best = (alias, ind)
+    return best[1] if best else None
+
+
+def region_of(text: object) -> str | None:
+    """Return the region code of a district, total (全市 -> 110000) or E-Town row label, else None.
+
+    >>> [region_of(x) for x in ("海淀", "Haidian District", "110108", "全  市", "合计", "经济技术开发区", "火星")]
+    ['110108', '110108', '110108', '110000', '110000', 'BDA', None]
+    """
+    k = _key(text)
+    if not k:
+        return None
+    code = district_code(k)
+    if code:
+        return code
+    if k in _TOTAL_ALIASES:
+        return BEIJING_CODE
+    if k in _ETOWN_ALIASES:
+        return ETOWN_CODE
+    return None
+
+
+def _year_of_header(value: object) -> int | None:
+    s = _text(value)
+    m = re.fullmatch(r"(\d{4})(年|年末|年底|年度)?", s)
+    return int(m.group(1)) if m else None
+
+
+# --------------------------------------------------------------------------------------------- reading
+
+@dataclass
+class _Grid:
+    rows: list[list[object]]
+    kind: str  # "csv" or "xlsx"
+    sheet: str = ""
+    encoding: str = ""
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (row1, col1, row2, col2), 1-based
+
+
+def _decode(content: bytes, issues: list[Issue]) -> tuple[str, str] | None:
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return content.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in content[:4096]:
+        issues.append(Issue("binary_file"))
+        return None
+    try:
+        return content.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = content.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        issues.append(Issue("bad_encoding", params={"offset": exc.start}))
+        return None
+    issues.append(Issue("decoded_gbk", level="warning"))
+    return text, "GBK/GB18030"
+
+
+def _read_csv(content: bytes, issues: list[Issue]) -> _Grid | None:
+    decoded = _decode(content, issues)
+    if decoded is None:
+        return None
+    text, encoding = decoded
+    sample = text[:8192]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t，")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    rows = [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            if isinstance(cell, str) and cell.strip().startswith("=") and len(cell.strip()) > 1:
+                issues.append(Issue("csv_formula", row=r + 1, column=_letter(c), params={"formula": cell.strip()[:60]}))
+    return _Grid([[c if c.strip() else None for c in row] for row in rows], "csv", encoding=encoding)
+
+
+def _read_xlsx(content: bytes, issues: list[Issue]) -> _Grid | None:
+    import openpyxl  # imported lazily: only uploads need it
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as zf:
+            unzipped = sum(i.file_size for i in zf.infolist())
+            names = set(zf.namelist())
+    except zipfile.BadZipFile:
+        issues.append(Issue("bad_xlsx"))
+        return None
+    if unzipped > _MAX_UNZIPPED:
+        issues.append(Issue("xlsx_too_big", params={"mb": round(unzipped / 2**20)}))
+        return None
+    if "xl/workbook.xml" not in names:
+        issues.append(Issue("bad_xlsx"))
+        return None
+    try:
+        # data_only=False: formulas stay formulas (never evaluated, and refused below).
+        wb = openpyxl.load_workbook(io.BytesIO(content), read_only=False, data_only=False, keep_vba=False,
+                                    keep_links=False)
+    except Exception as exc:  # openpyxl raises many kinds on broken files
+        issues.append(Issue("bad_xlsx", params={"detail": type(exc).__name__}))
+        return None
+    ws = next((s for s in wb.worksheets if s.max_row > 1 or s.max_column > 1 or s.cell(1, 1).value is not None),
+              wb.worksheets[0])
+    rows: list[list[object]] = []
+    for r, row in enumerate(ws.iter_rows(), start=1):
+        values = []
+        for cell in row:
+            v = cell.value
+            if cell.data_type == "f" or (isinstance(v, str) and v.startswith("=") and len(v) > 1):
+                text = v if isinstance(v, str) else getattr(v, "text", "") or "="
+                issues.append(Issue("xlsx_formula", row=r, column=_letter(cell.column - 1),
+                                    params={"formula": str(text)[:60]}))
+                v = None
+            elif isinstance(v, (dt.datetime, dt.date)):
+                v = v.year if v.month == 12 and v.day == 31 else str(v)
+            values.append(v)
+        rows.append(values)
+    merged = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
+    return _Grid(rows, "xlsx", sheet=ws.title, merged=merged)
+
+
+def _read_grid(content: bytes, filename: str, issues: list[Issue]) -> _Grid | None:
+    name = (filename or "").lower()
+    if len(content) == 0 or not content.strip():
+        issues.append(Issue("empty_file"))
+        return None
+    if len(content) > MAX_BYTES:
+        issues.append(Issue("too_big", params={"mb": round(len(content) / 2**20, 1), "limit": MAX_BYTES // 2**20}))
+        return None
+    if content.startswith(b"\xd0\xcf\x11\xe0"):
+        issues.append(Issue("old_xls"))
+        return None
+    if content.startswith(b"PK\x03\x04"):
+        if not name.endswith((".xlsx", ".xlsm")):
+            issues.append(Issue("xlsx_renamed", level="warning", params={"name": filename}))
+        return _read_xlsx(content, issues)
+    if name.endswith((".xlsx", ".xlsm", ".xls")):
+        issues.append(Issue("bad_xlsx"))
+        return None
+    if not name.endswith((".csv", ".txt", ".tsv")):
+        issues.append(Issue("unsupported_type", params={"name": filename}))
+        return None
+    return _read_csv(content, issues)
+
+
+# --------------------------------------------------------------------------------------------- layouts
+
+@dataclass
+class _Record:
+    region_code: str
+    year: int | None
+    indicator: str | None
+    value: float
+    unit: str | None
+    row: int
+    column: str
+    header: str
+    label: str
+    note: str = ""
+
+
+def _find_long_header(rows: list[list[object]]) -> tuple[int, dict[str, int]] | None:
+    for r, row in enumerate(rows[:30]):
+        cols: dict[str, int] = {}
+        for c, cell in enumerate(row):
+            k = _key(cell)
+            for role, names in _LONG_HEADERS.items():
+                if role not in cols and k in {_key(n) for n in names}:
+                    cols[role] = c
+        if {"region", "indicator", "value"} <= cols.keys():
+            return r, cols
+    return None
+
+
+def _parse_long(grid: _Grid, header_row: int, cols: dict[str, int], defaults: dict, issues: list[Issue]
+                ) -> list[_Record]:
+    rows = grid.rows
+    heads = {role: _text(rows[header_row][c]) for role, c in cols.items()}
+
+    def cell(row: list[object], role: str) -> object:
+        c = cols.get(role)
+        return row[c] if c is not None and c < len(row) else None
+
+    out = []
+    for r in range(header_row + 1, len(rows)):
+        row = rows[r]
+        if all(_text(v) == "" for v in row):
+            continue
+        rownum = r + 1
+        where = lambda role: dict(row=rownum, column=_letter(cols[role]), header=heads[role])  # noqa: E731
+        label = _text(cell(row, "region"))
+        code = region_of(label)
+        if code is None:
+            if _key(label) in {_key(a) for a in _AGGREGATES}:
+                issues.append(Issue("aggregate_skipped", "warning", **where("region"), params={"label": label}))
+            else:
+                issues.append(Issue("unknown_district", **where("region"), params={"label": label or "(空)"}))
+            continue
+        ind_text = _text(cell(row, "indicator"))
+        ind = indicator_of(ind_text) if ind_text else defaults.get("indicator")
+        if ind is None:
+            issues.append(Issue("unknown_indicator", **where("indicator"), params={"label": ind_text or "(空)"}))
+            continue
+        if "year" in cols:
+            ykind, yval = _number(cell(row, "year"))
+            if ykind != "num" or not float(yval).is_integer():
+                issues.append(Issue("bad_year", **where("year"), params={"value": _text(cell(row, "year")) or "(空)"}))
+                continue
+            year = int(yval)
+        else:
+            year = defaults.get("year")
+        if "status" in cols:
+            status = _text(cell(row, "status")).lower()
+            if status and status not in ("official", "官方"):
+                issues.append(Issue("status_not_official", **where("status"), params={"status": status}))
+                continue
+        kind, value = _number(cell(row, "value"))
+        raw = _text(cell(row, "value"))
+        if kind == "missing":
+            issues.append(Issue("missing_value", "warning", **where("value")))
+            continue
+        if kind == "bad":
+            issues.append(Issue("not_a_number", **where("value"), params={"value": raw[:60]}))
+            continue
+        unit = _text(cell(row, "unit")) or defaults.get("unit") or None
+        out.append(_Record(code, year, ind, value, unit, rownum, _letter(cols["value"]), heads["value"], label,
+                           note=_text(cell(row, "note"))))
+    return out
+
+
+def _parse_wide(grid: _Grid, defaults: dict, issues: list[Issue]) -> list[_Record] | None:
+    rows = grid.rows
+    first = None
+    for r, row in enumerate(rows[:200]):
+        for c in range(min(len(row), 4)):
+            if region_of(row[c]) is not None and _text(row[c]) and not _year_of_header(row[c]):
+                first = (r, c)
+                break
+        if first:
+            break
+    if first is None:
+        issues.append(Issue("layout_unknown"))
+        return None
+    data_start, label_col = first
+    header_row = next((r for r in range(data_start - 1, -1, -1)
+                       if any(_text(v) for v in rows[r][label_col + 1:])), None)
+    if header_row is None:
+        issues.append(Issue("no_header", row=data_start + 1))
+        return None
+    title = " ".join(_text(v) for r in range(header_row) for v in rows[r] if _text(v))
+    title_year = None
+    if m := re.search(r"((?:19|20)\d{2})\s*年", title):
+        title_year = int(m.group(1))
+    title_unit = None
+    if m := re.search(r"单位\s*[:：]?\s*([^\s,，;；)）]+)", title + " " + _text(rows[header_row][label_col])):
+        title_unit = m.group(1)
+    title_ind = _indicator_in_title(title) if title else None
+
+    # Columns: each gets (year, indicator, unit); what the heading lacks comes from the title or defaults.
+    header = rows[header_row]
+    columns: list[tuple[int, int, str, str | None, str]] = []
+    missing_year = missing_ind = False
+    for c in range(label_col + 1, len(header)):
+        head = _text(header[c])
+        if not head:
+            continue
+        year = _year_of_header(head)
+        ind, unit = None, None
+        if year is None:
+            base, unit = _split_unit(head)
+            ind = indicator_of(base)
+            if ind is None:
+                issues.append(Issue("column_ignored", "warning", row=header_row + 1, column=_letter(c), header=head))
+                continue
+        year = year or defaults.get("year") or title_year
+        ind = ind or defaults.get("indicator") or title_ind
+        unit = unit or defaults.get("unit") or title_unit
+        if year is None:
+            missing_year = True
+            issues.append(Issue("missing_year", row=header_row + 1, column=_letter(c), header=head))
+            continue
+        if ind is None:
+            missing_ind = True
+            issues.append(Issue("missing_indicator", row=header_row + 1, column=_letter(c), header=head))
+            continue
+        columns.append((c, year, ind, unit, head))
+    if not columns:
+        if not (missing_year or missing_ind):
+            issues.append(Issue("no_value_columns", row=header_row + 1))
+        return None
+
+    # Merged cells in the header or data area make it ambiguous which value belongs where.
+    for (r1, c1, r2, c2) in grid.merged:
+        if r2 >= header_row + 1:
+            issues.append(Issue("xlsx_merged", row=r1, column=f"{_letter(c1 - 1)}–{_letter(c2 - 1)}",
+                                params={"range": f"{_letter(c1 - 1)}{r1}:{_letter(c2 - 1)}{r2}"}))
+        else:
+            issues.append(Issue("xlsx_merged_title", "warning", row=r1,
+                                params={"range": f"{_letter(c1 - 1)}{r1}:{_letter(c2 - 1)}{r2}"}))
+
+    out = []
+    head_label = _text(header[label_col]) or None
+    for r in range(data_start, len(rows)):
+        row = rows[r]
+        label = _text(row[label_col]) if label_col < len(row) else ""
+        values = [(c, row[c] if c < len(row) else None) for c, *_ in columns]
+        has_numbers = any(_number(v)[0] == "num" for _, v in values)
+        code = region_of(label)
+        if code is None:
+            if _key(label) in {_key(a) for a in _AGGREGATES}:
+                issues.append(Issue("aggregate_skipped", "warning", row=r + 1, column=_letter(label_col),
+                                    header=head_label, params={"label": label}))
+            elif has_numbers or (label and any(_text(v) for _, v in values)):
+                issues.append(Issue("unknown_district", row=r + 1, column=_letter(label_col), header=head_label,
+                                    params={"label": label or "(空)"}))
+            continue  # note rows (注: …, 资料来源: …) and blank rows
+        for (c, year, ind, unit, head), (_, v) in zip(columns, values):
+            kind, value = _number(v)
+            if kind == "missing":
+                continue
+            if kind == "bad":
+                issues.append(Issue("not_a_number", row=r + 1, column=_letter(c), header=head,
+                                    params={"value": _text(v)[:60]}))
+                continue
+            out.append(_Record(code, year, ind, value, unit, r + 1, _letter(c), head, label))
+    return out
+
+
+# --------------------------------------------------------------------------------------------- checks
+
+@functools.lru_cache(maxsize=1)
+def _reference() -> tuple[dict[str, dict[int, float]], dict[str, float]]:
+    """Return (city series per indicator, 2020 census population in 10k per district) from shipped data."""
+    from geo.data import read_indicators
+    from geo.indicators import primary_rows
+
+    df = primary_rows(read_indicators(include_demo=False))
+    city: dict[str, dict[int, float]] = {}
+    for rec in df[df.region_code == BEIJING_CODE].itertuples():
+        city.setdefault(rec.indicator, {})[int(rec.year)] = float(rec.value)
+    pop = df[(df.indicator == "resident_population_10k") & (df.year == 2020) & df.region_code.isin(BEIJING_DISTRICTS)]
+    return city, {r.region_code: float(r.value) for r in pop.itertuples()}
+
+
+def _expected(code: str, indicator: str, year: int) -> float | None:
+    """Return the magnitude a value should roughly have (from the city figure and census shares)."""
+    city, pop = _reference()
+    series = city.get(indicator)
+    if not series or len(pop) < 16:
+        return None
+    near = min(series, key=lambda y: abs(y - year))
+    ref = series[near]
+    if code == BEIJING_CODE:
+        return ref
+    if code not in BEIJING_DISTRICTS:
+        return None
+    if "/" in INDICATORS[indicator].unit or INDICATORS[indicator].kind == "ratio":
+        return ref
+    return ref * pop[code] / sum(pop.values())
+
+
+def _check_records(records: list[_Record], issues: list[Issue]) -> list[_Record]:
+    this_year = dt.date.today().year
+    good: list[_Record] = []
+    seen: dict[tuple, _Record] = {}
+    for rec in records:
+        where = dict(row=rec.row, column=rec.column, header=rec.header)
+        if rec.year is None:
+            issues.append(Issue("missing_year", **where))
+            continue
+        if not MIN_YEAR <= rec.year <= this_year:
+            issues.append(Issue("year_range", **where, params={"year": rec.year, "min": MIN_YEAR, "max": this_year}))
+            continue
+        canonical = INDICATORS[rec.indicator].unit
+        unit = _text(rec.unit).replace("平方公里", "km²") if rec.unit else canonical
+        unit = unit.replace("km²", "km²").replace("km2", "km²")
+        factor = _UNIT_FACTORS.get((canonical, unit))
+        if factor is None and unit == canonical:
+            factor = 1.0
+        if factor is None:
+            issues.append(Issue("bad_unit", **where, params={"unit": unit, "expected": canonical}))
+            continue
+        if rec.value < 0:
+            issues.append(Issue("negative", **where, params={"value": rec.value}))
+            continue
+        key = (rec.region_code, rec.year, rec.indicator)
+        if key in seen:
+            first = seen[key]
+            issues.append(Issue("duplicate", **where, params={
+                "region": region_name(rec.region_code), "year": rec.year,
+                "indicator": INDICATORS[rec.indicator].name_zh, "first_row": first.row}))
+            continue
+        value = rec.value * factor
+        expected = _expected(rec.region_code, rec.indicator, rec.year)
+        if expected and value > 0:
+            ratio = value / expected
+            if ratio > _SCALE_LIMIT or ratio < 1 / _SCALE_LIMIT:
+                issues.append(Issue("unit_scale", **where, params={
+                    "value": rec.value, "unit": unit, "expected": expected / factor,
+                    "hint": "×10⁴" if ratio < 1 else "÷10⁴", "canonical": canonical}))
+                continue
+        elif canonical == "件" and factor == 1.0 and not float(value).is_integer():
+            issues.append(Issue("unit_scale_fraction", **where, params={"value": rec.value}))
+            continue
+        seen[key] = rec
+        rec.source_value, rec.source_unit = rec.value, unit  # type: ignore[attr-defined]
+        rec.value = round(value, 6)
+        rec.unit = canonical
+        good.append(rec)
+    return good
+
+
+def _check_totals(records: list[_Record], issues: list[Issue]) -> None:
+    by_key: dict[tuple[int, str], dict[str, _Record]] = {}
+    for rec in records:
+        by_key.setdefault((rec.year, rec.indicator), {})[rec.region_code] = rec
+    for (year, ind), regions in by_key.items():
+        total = regions.get(BEIJING_CODE)
+        districts = [regions[c] for c in BEIJING_DISTRICTS if c in regions]
+        if total is None or len(districts) < len(BEIJING_DISTRICTS):
+            continue
+        where = dict(row=total.row, column=total.column, header=total.header)
+        values = [d.value for d in districts]
+        if "/" in INDICATORS[ind].unit or INDICATORS[ind].kind == "ratio":
+            if not min(values) - 0.05 <= total.value <= max(values) + 0.05:
+                issues.append(Issue("total_outside_range", **where, params={
+                    "total": total.value, "low": min(values), "high": max(values)}))
+            continue
+        s = sum(values)
+        if abs(total.value - s) > max(1.0, 0.005 * abs(total.value)):
+            issues.append(Issue("total_mismatch", **where, params={
+                "total": total.value, "sum": s, "diff": total.value - s, "unit": INDICATORS[ind].unit}))
+
+
+def _to_rows(records: list[_Record], source: Source | None, filename: str) -> pd.DataFrame:
+    src = source or Source("", "")
+    rows = []
+    for rec in records:
+        quote = f"“{rec.label}” × “{rec.header}” = {_fmt(rec.source_value)} {rec.source_unit}"  # type: ignore[attr-defined]
+        note = f"{src.describe()} ({filename}, {rec.column}{rec.row}): {quote}"
+        if rec.note:
+            note += f"; {rec.note}"
+        rows.append({
+            "region_code": rec.region_code, "region_name_zh": region_name(rec.region_code), "year": rec.year,
+            "as_of": "", "indicator": rec.indicator, "value": rec.value, "unit": rec.unit, "status": "official",
+            "source_value": rec.source_value, "source_unit": rec.source_unit,  # type: ignore[attr-defined]
+            "source_url": str(src.url or "").strip(), "source_note": note, "formula": "", "primary": True,
+        })
+    df = pd.DataFrame(rows, columns=list(ROW_COLUMNS))
+    df["year"] = df["year"].astype("Int64")
+    df["value"] = df["value"].astype(float)
+    return df
+
+
+def derive_per_10k(rows: pd.DataFrame) -> pd.DataFrame:
+    """Return derived ``invention_patents_per_10k`` rows for imported district counts lacking one.
+
+    value = invention patents in force ÷ 2020 census resident population (10k); status ``derived``,
+    the formula names both operands. Districts that already have a per-10k row in ``rows`` are skipped.
+    """
+    _, pop = _reference()
+    have = {(r.region_code, int(r.year)) for r in rows[rows.indicator == "invention_patents_per_10k"].itertuples()}
+    out = []
+    for r in rows[(rows.indicator == "invention_patents_in_force") & rows.region_code.isin(pop)].itertuples():
+        if (r.region_code, int(r.year)) in have:
+            continue
+        p = pop[r.region_code]
+        out.append({
+            "region_code": r.region_code, "region_name_zh": r.region_name_zh, "year": r.year, "as_of": "",
+            "indicator": "invention_patents_per_10k", "value": round(r.value / p, 2), "unit": "件/万人",
+            "status": "derived", "source_value": "", "source_unit": "", "source_url": r.source_url,
+            "source_note": f"推算 derived: {r.source_note}; 常住人口 {p}万人 (2020年第七次全国人口普查)",
+            "formula": f"invention_patents_in_force ({int(r.year)}) {r.value:g} ÷ resident_population_10k "
+                       f"(2020 census) {p:g}",
+            "primary": True,
+        })
+    df = pd.DataFrame(out, columns=list(ROW_COLUMNS))
+    df["year"] = df["year"].astype("Int64")
+    df["value"] = df["value"].astype(float)
+    return df
+
+
+def parse_upload(content: bytes, filename: str, source: Source | None = None, *, year: int | None = None,
+                 indicator: str | None = None, unit: str | None = None, derive: bool = True) -> ImportResult:
+    """Read an uploaded CSV/XLSX of district figures; return its rows and every problem found.
+
+    Parameters
+    ----------
+    content, filename
+        The upload's bytes and name (the name decides nothing on its own: XLSX is recognised by content).
+    source
+        The publication the figures come from; ``None`` skips the source check (preview only).
+    year, indicator, unit
+        Used where the file itself does not say (e.g. a yearbook table with indicators as columns and
+        the year only in the document title).
+    derive
+        Add per-10k density derived from imported counts (status ``derived``).
+    """
+    issues: list[Issue] = []
+    if source is not None:
+        issues.extend(source.issues())
+    if indicator is not None and indicator not in INDICATORS:
+        issues.append(Issue("unknown_indicator", params={"label": indicator}))
+        indicator = None
+    empty = pd.DataFrame(columns=list(ROW_COLUMNS))
+    grid = _read_grid(content, filename, issues)
+    if grid is None:
+        return ImportResult(empty, issues)
+    defaults = {"year": year, "indicator": indicator, "unit": unit}
+    long = _find_long_header(grid.rows)
+    if long is not None:
+        layout = "long"
+        records = _parse_long(grid, long[0], long[1], defaults, issues)
+        for (r1, c1, r2, c2) in grid.merged:
+            issues.append(Issue("xlsx_merged", row=r1, column=f"{_letter(c1 - 1)}–{_letter(c2 - 1)}",
+                                params={"range": f"{_letter(c1 - 1)}{r1}:{_letter(c2 - 1)}{r2}"}))
+    else:
+        layout = "wide"
+        records = _parse_wide(grid, defaults, issues)
+        if records is None:
+            return ImportResult(empty, issues, "", grid.sheet, grid.encoding)
+    records = _check_records(records, issues)
+    _check_totals(records, issues)
+    if not records and not any(i.level == "error" for i in issues):
+        issues.append(Issue("no_rows"))
+    rows = _to_rows(records, source, filename)
+    if derive and len(rows):
+        rows = pd.concat([rows, derive_per_10k(rows)], ignore_index=True)
+    return ImportResult(rows, issues, layout, grid.sheet, grid.encoding)
+
+
+# --------------------------------------------------------------------------------------------- boundaries
+
+@dataclass
+class BoundaryResult:
+    """What :func:`validate_boundary` found: the outline in WGS-84 (or None) and the issues."""
+
+    geometry: object | None
+    issues: list[Issue]
+    crs: str = ""
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.level == "error"]
+
+    @property
+    def ok(self) -> bool:
+        return self.geometry is not None and not self.errors
+
+    def messages(self, lang: str = DEFAULT_LANG, level: str | None = None) -> list[str]:
+        return [i.text(lang) for i in self.issues if level is None or i.level == level]
+
+
+_BEIJING_BOX = (115.3, 39.3, 117.6, 41.2)  # lon/lat box around Beijing, with a margin
+
+
+def _in_box(bounds: tuple[float, float, float, float], box: tuple[float, float, float, float]) -> bool:
+    return bounds[0] >= box[0] and bounds[1] >= box[1] and bounds[2] <= box[2] and bounds[3] <= box[3]
+
+
+def _near_fraction(geom, lines, tree, to_m) -> float:
+    """Return the share of ``geom``'s vertices within 30 m of a district boundary."""
+    import numpy as np
+    import shapely
+
+    pts = shapely.points(shapely.get_coordinates(geom))
+    if len(pts) > 4000:
+        pts = pts[:: len(pts) // 4000 + 1]
+    _, dist = tree.query_nearest(to_m(pts), return_distance=True, all_matches=False)
+    return float(np.mean(dist < 30.0)) if len(dist) else 0.0
+
+
+def validate_boundary(content: bytes, filename: str, zone_id: str | None = None) -> BoundaryResult:
+    """Check an uploaded zone outline (GeoJSON or GeoPackage) before it replaces a schematic zone.
+
+    Refused: empty/oversize/unreadable files, no polygon, invalid or self-intersecting geometry,
+    a missing or wrong CRS (projected coordinates labelled as degrees, or degrees labelled as a
+    projected CRS), a GCJ-02 outline passed as WGS-84 (its vertices sit ~540 m off the district
+    boundaries and snap onto them after GCJ-02→WGS-84 conversion), and an outline outside Beijing.
+    """
+    import geopandas as gpd
+    import pyproj
+    import shapely
+
+    from geo.crs import geometry_gcj02_to_wgs84
+    from geo.data import read_districts
+
+    issues: list[Issue] = []
+    name = (filename or "").lower()
+    if not content or not content.strip():
+        return BoundaryResult(None, [Issue("empty_file")])
+    if len(content) > MAX_BYTES:
+        return BoundaryResult(None, [Issue("too_big", params={"mb": round(len(content) / 2**20, 1),
+                                                                   "limit": MAX_BYTES // 2**20})])
+    is_gpkg = content.startswith(b"SQLite format 3\x00")
+    declared_crs = True
+    if is_gpkg:
+        if not name.endswith(".gpkg"):
+            issues.append(Issue("xlsx_renamed", "warning", params={"name": filename}))
+    elif name.endswith((".geojson", ".json")):
+        try:
+            doc = json.loads(content.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            return BoundaryResult(None, [Issue("geo_unreadable", params={"detail": str(exc)[:120]})])
+        declared_crs = isinstance(doc, dict) and "crs" in doc
+    else:
+        return BoundaryResult(None, [Issue("unsupported_type", params={"name": filename})])
+    try:
+        gdf = gpd.read_file(io.BytesIO(content))
+    except Exception as exc:  # pyogrio raises DataSourceError and friends
+        return BoundaryResult(None, [Issue("geo_unreadable", params={"detail": str(exc)[:120]})])
+    gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
+    if gdf.empty:
+        return BoundaryResult(None, issues + [Issue("geo_no_features")])
+    kinds = set(gdf.geom_type)
+    if not kinds <= {"Polygon", "MultiPolygon"}:
+        return BoundaryResult(None, issues + [Issue("geo_not_polygon", params={"kinds": ", ".join(sorted(kinds))})])
+    for i, geom in enumerate(gdf.geometry, start=1):
+        if not shapely.is_valid(geom):
+            issues.append(Issue("geo_invalid", row=i, params={"reason": shapely.is_valid_reason(geom)}))
+    if any(i.level == "error" for i in issues):
+        return BoundaryResult(None, issues)
+
+    bounds = tuple(gdf.total_bounds)
+    looks_degrees = -180 <= bounds[0] <= 180 and -90 <= bounds[1] <= 90 and -180 <= bounds[2] <= 180
+    crs = gdf.crs
+    if is_gpkg and crs is None:
+        return BoundaryResult(None, issues + [Issue("geo_missing_crs")])
+    if crs is None:
+        crs = pyproj.CRS.from_epsg(4326)
+    if crs.is_geographic and not looks_degrees:
+        code = "geo_missing_crs" if not declared_crs and not is_gpkg else "geo_wrong_crs"
+        return BoundaryResult(None, issues + [Issue(code, params={"crs": crs.to_string(), "x": bounds[0],
+                                                                    "y": bounds[1]})])
+    if crs.is_projected and looks_degrees and _in_box(bounds, _BEIJING_BOX):
+        return BoundaryResult(None, issues + [Issue("geo_wrong_crs", params={"crs": crs.to_string(),
+                                                                              "x": bounds[0], "y": bounds[1]})])
+    wgs = gdf.to_crs(4326)
+    geom = shapely.union_all(list(wgs.geometry))
+
+    districts = read_districts()
+    beijing = shapely.union_all(list(districts.geometry))
+    if not geom.intersects(beijing):
+        return BoundaryResult(None, issues + [Issue("geo_outside", params={"x": round(geom.centroid.x, 4),
+                                                                            "y": round(geom.centroid.y, 4)})])
+    utm = pyproj.Transformer.from_crs(4326, 32650, always_xy=True)
+
+    def to_m(g):
+        return shapely.transform(g, lambda a: __import__("numpy").column_stack(utm.transform(a[:, 0], a[:, 1])))
+
+    area = to_m(geom).area
+    outside = to_m(geom.difference(beijing)).area if area else 0.0
+    if area and outside / area > 0.02:
+        issues.append(Issue("geo_partly_outside", params={"share": round(100 * outside / area, 1)}))
+
+    # GCJ-02 passed as WGS-84: compare the vertices' closeness to district boundaries before/after conversion.
+    lines = [to_m(g.boundary) for g in districts.geometry]
+    tree = shapely.STRtree(lines)
+    as_is = _near_fraction(geom, lines, tree, to_m)
+    shifted = _near_fraction(geometry_gcj02_to_wgs84(geom), lines, tree, to_m)
+    if shifted >= 0.2 and shifted > 3 * max(as_is, 0.01):
+        issues.append(Issue("geo_gcj02", params={"before": round(100 * as_is), "after": round(100 * shifted)}))
+    if zone_id is not None:
+        from geo.data import read_zones
+
+        zones = read_zones()
+        if zone_id not in set(zones.zone_id):
+            issues.append(Issue("geo_unknown_zone", params={"zone": zone_id}))
+    if any(i.level == "error" for i in issues):
+        return BoundaryResult(None, issues, crs.to_string())
+    return BoundaryResult(geom, issues, crs.to_string())

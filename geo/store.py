@@ -1,0 +1,338 @@
+"""Revisioned storage of imported official figures (SQLite by default, PostgreSQL when configured).
+
+Pure (no Streamlit). Every import writes a new revision (who, when, source, row count) holding the
+complete set of imported rows as they stand after it; the current data are the latest revision's
+rows. Rolling back writes one more revision that copies an earlier one's rows, so nothing is ever
+deleted and every state can be reached again. Each write is one transaction: a failed import
+leaves the previous state intact.
+
+Where: ``$ATLAS_DATABASE_URL`` (an SQLAlchemy URL such as ``postgresql+psycopg://user@host/db``) if
+set, else SQLite at ``geo.paths.VAR_DIR / "atlas.sqlite"`` (``$ATLAS_VAR_DIR`` moves it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+
+from geo.importer import ROW_COLUMNS, ImportResult, Source, parse_upload
+from geo.indicators import STATUS_RANK
+
+__all__ = ["Revision", "Store", "StoreError", "default_url", "open_store", "overlay", "preview_changes"]
+
+_META = sa.MetaData()
+REVISIONS = sa.Table(
+    "atlas_revisions", _META,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("author", sa.String(200), nullable=False),
+    sa.Column("action", sa.String(20), nullable=False),  # "import" or "rollback"
+    sa.Column("target", sa.Integer, nullable=True),  # for a rollback: the revision restored
+    sa.Column("source_title", sa.Text, nullable=False, default=""),
+    sa.Column("source_table", sa.Text, nullable=False, default=""),
+    sa.Column("source_url", sa.Text, nullable=False, default=""),
+    sa.Column("filename", sa.Text, nullable=False, default=""),
+    sa.Column("imported_rows", sa.Integer, nullable=False),  # rows brought in by this revision
+    sa.Column("row_count", sa.Integer, nullable=False),  # rows current after this revision
+)
+ROWS = sa.Table(
+    "atlas_rows", _META,
+    sa.Column("revision_id", sa.Integer, sa.ForeignKey("atlas_revisions.id"), nullable=False, index=True),
+    sa.Column("region_code", sa.String(40), nullable=False),
+    sa.Column("region_name_zh", sa.Text, nullable=False),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("as_of", sa.Text, nullable=False),
+    sa.Column("indicator", sa.String(80), nullable=False),
+    sa.Column("value", sa.Float, nullable=False),
+    sa.Column("unit", sa.String(40), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("source_value", sa.Text, nullable=False),
+    sa.Column("source_unit", sa.Text, nullable=False),
+    sa.Column("source_url", sa.Text, nullable=False),
+    sa.Column("source_note", sa.Text, nullable=False),
+    sa.Column("formula", sa.Text, nullable=False),
+    sa.Column("primary", sa.Boolean, nullable=False),
+    sa.UniqueConstraint("revision_id", "region_code", "year", "indicator", "status", name="atlas_rows_key"),
+    sa.CheckConstraint("status IN ('official', 'derived')", name="atlas_rows_status"),
+)
+_KEY = ["region_code", "year", "indicator"]
+
+
+class StoreError(RuntimeError):
+    """A write was refused (nothing was changed)."""
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One saved state of the imported data."""
+
+    id: int
+    created_at: str
+    author: str
+    action: str
+    target: int | None
+    source_title: str
+    source_table: str
+    source_url: str
+    filename: str
+    imported_rows: int
+    row_count: int
+
+
+def default_url() -> str:
+    """Return ``$ATLAS_DATABASE_URL`` if set, else the SQLite file under ``VAR_DIR`` (read at call time)."""
+    url = os.environ.get("ATLAS_DATABASE_URL", "").strip()
+    if url:
+        return url
+    var = Path(os.environ.get("ATLAS_VAR_DIR") or _default_var())
+    return f"sqlite:///{var / 'atlas.sqlite'}"
+
+
+def _default_var() -> Path:
+    from geo.paths import VAR_DIR
+
+    return VAR_DIR
+
+
+def _sqlite_engine(url: str) -> sa.Engine:
+    path = sa.engine.make_url(url).database
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, connect_args={"timeout": 30})
+
+    # pysqlite starts transactions lazily; take the write lock at BEGIN so two writers cannot interleave.
+    @sa.event.listens_for(engine, "connect")
+    def _no_autobegin(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None
+        dbapi_conn.execute("PRAGMA foreign_keys=ON")
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+class Store:
+    """Revisioned store of imported rows; see the module docstring."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url or default_url()
+        self.engine = _sqlite_engine(self.url) if self.url.startswith("sqlite") else sa.create_engine(
+            self.url, pool_pre_ping=True)
+        _META.create_all(self.engine)
+
+    def __repr__(self) -> str:
+        return f"Store({self.engine.url.render_as_string(hide_password=True)!r})"
+
+    # ------------------------------------------------------------------ reading
+    def current_revision_id(self) -> int:
+        """Return the latest revision's id (0 when nothing was ever imported). Cheap: one indexed query."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.max(REVISIONS.c.id))).scalar() or 0)
+
+    def revisions(self) -> list[Revision]:
+        """Return every revision, newest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(REVISIONS).order_by(REVISIONS.c.id.desc())).mappings().all()
+        return [Revision(**dict(r)) for r in rows]
+
+    def revision(self, rev_id: int) -> Revision | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(REVISIONS).where(REVISIONS.c.id == rev_id)).mappings().first()
+        return Revision(**dict(row)) if row else None
+
+    def rows_at(self, rev_id: int, conn: sa.Connection | None = None) -> pd.DataFrame:
+        """Return the rows current after revision ``rev_id`` (empty for 0), in the indicator-table schema."""
+        if conn is None:
+            with self.engine.connect() as c:
+                return self.rows_at(rev_id, c)
+        cols = [ROWS.c[name] for name in ROW_COLUMNS]
+        query = sa.select(*cols).where(ROWS.c.revision_id == rev_id).order_by(
+            ROWS.c.indicator, ROWS.c.year, ROWS.c.region_code, ROWS.c.status)
+        df = pd.DataFrame(conn.execute(query).all(), columns=list(ROW_COLUMNS))
+        return _typed(df)
+
+    def current_rows(self) -> pd.DataFrame:
+        """Return the rows of the latest revision (empty when nothing was imported)."""
+        with self.engine.connect() as conn:
+            rev = int(conn.execute(sa.select(sa.func.max(REVISIONS.c.id))).scalar() or 0)
+            return self.rows_at(rev, conn)
+
+    # ------------------------------------------------------------------ writing
+    def _lock(self, conn: sa.Connection) -> None:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("LOCK TABLE atlas_revisions IN SHARE ROW EXCLUSIVE MODE")
+
+    def _write(self, conn: sa.Connection, rows: pd.DataFrame, **revision: object) -> Revision:
+        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        values = {"created_at": now, "row_count": len(rows), "target": None, "source_title": "",
+                  "source_table": "", "source_url": "", "filename": "", **revision}
+        rev_id = conn.execute(sa.insert(REVISIONS).values(**values).returning(REVISIONS.c.id)).scalar_one()
+        _insert_rows(conn, rev_id, rows)
+        return Revision(id=int(rev_id), **{k: values[k] for k in (
+            "created_at", "author", "action", "target", "source_title", "source_table", "source_url",
+            "filename", "imported_rows", "row_count")})
+
+    def save_import(self, rows: pd.DataFrame, source: Source, author: str, filename: str = "") -> Revision:
+        """Write a new revision: the current rows, with ``rows`` replacing any of the same region/year/indicator.
+
+        Raises :class:`StoreError` (and changes nothing) if the source or author is missing, or a row
+        lacks a source URL or has a status other than official/derived.
+        """
+        problems = [i.code for i in source.issues()]
+        if problems:
+            raise StoreError(f"source incomplete: {', '.join(problems)}")
+        if not str(author or "").strip():
+            raise StoreError("who imported the data must be recorded (author is empty)")
+        new = _typed(rows.reindex(columns=list(ROW_COLUMNS)))
+        if new.empty:
+            raise StoreError("nothing to import")
+        if not new["status"].isin(["official", "derived"]).all():
+            raise StoreError("only official or derived rows can be imported")
+        if (new["source_url"].fillna("").astype(str).str.strip() == "").any():
+            raise StoreError("every row needs a source URL")
+        if new.duplicated(_KEY + ["status"]).any():
+            raise StoreError("duplicate rows for one region/year/indicator")
+        with self.engine.begin() as conn:
+            self._lock(conn)
+            current_id = int(conn.execute(sa.select(sa.func.max(REVISIONS.c.id))).scalar() or 0)
+            current = self.rows_at(current_id, conn)
+            replaced = current.set_index(_KEY).index.isin(new.set_index(_KEY).index)
+            merged = pd.concat([current[~replaced], new], ignore_index=True)
+            return self._write(conn, merged, author=str(author).strip()[:200], action="import",
+                               source_title=source.title.strip(), source_table=(source.table or "").strip(),
+                               source_url=source.url.strip(), filename=filename or "", imported_rows=len(new))
+
+    def import_upload(self, content: bytes, filename: str, source: Source, author: str,
+                      **options: object) -> tuple[ImportResult, Revision | None]:
+        """Parse an upload and, only if it has no error, save it as a new revision (one step).
+
+        ``options`` go to :func:`geo.importer.parse_upload` (year, indicator, unit, derive).
+        """
+        result = parse_upload(content, filename, source, **options)  # type: ignore[arg-type]
+        if not result.ok:
+            return result, None
+        return result, self.save_import(result.rows, source, author, filename)
+
+    def rollback(self, rev_id: int, author: str) -> Revision:
+        """Write a new revision restoring exactly the rows of revision ``rev_id`` (0 = nothing imported)."""
+        if not str(author or "").strip():
+            raise StoreError("who rolled back must be recorded (author is empty)")
+        with self.engine.begin() as conn:
+            self._lock(conn)
+            if rev_id != 0 and conn.execute(sa.select(REVISIONS.c.id).where(REVISIONS.c.id == rev_id)).first() is None:
+                raise StoreError(f"no revision {rev_id}")
+            rows = self.rows_at(rev_id, conn)
+            return self._write(conn, rows, author=str(author).strip()[:200], action="rollback", target=rev_id,
+                               imported_rows=0)
+
+
+def _insert_rows(conn: sa.Connection, rev_id: int, rows: pd.DataFrame) -> None:
+    """Insert ``rows`` under ``rev_id`` (in chunks; the caller's transaction makes it all-or-nothing)."""
+    records = []
+    for rec in rows.to_dict("records"):
+        out = {"revision_id": rev_id}
+        for name in ROW_COLUMNS:
+            v = rec.get(name)
+            if name == "year":
+                v = int(v)
+            elif name == "value":
+                v = float(v)
+            elif name == "primary":
+                v = bool(v)
+            else:
+                v = "" if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA else str(v)
+            out[name] = v
+        records.append(out)
+    for start in range(0, len(records), 500):
+        conn.execute(sa.insert(ROWS), records[start:start + 500])
+
+
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    df = df.copy()
+    df["year"] = pd.to_numeric(df["year"], errors="coerce").astype("Int64")
+    df["value"] = pd.to_numeric(df["value"], errors="coerce").astype(float)
+    df["primary"] = df["primary"].astype(bool) if len(df) else df["primary"].astype(bool)
+    for col in ROW_COLUMNS:
+        if col not in ("year", "value", "primary"):
+            df[col] = df[col].astype(object).where(df[col].notna(), "").astype(str) if len(df) else df[col]
+    return df
+
+
+_STORES: dict[str, Store] = {}
+
+
+def open_store(url: str | None = None) -> Store:
+    """Return the (process-wide, reused) store for ``url`` (default: :func:`default_url`)."""
+    key = url or default_url()
+    if key not in _STORES:
+        _STORES[key] = Store(key)
+    return _STORES[key]
+
+
+def overlay(shipped: pd.DataFrame, imported: pd.DataFrame) -> pd.DataFrame:
+    """Return the table the app shows: ``shipped`` with ``imported`` rows winning.
+
+    For every region/year/indicator that has an imported row, the shipped demo rows are dropped
+    and the shipped official/derived rows stay as alternative sources (``primary`` False); the
+    imported rows come first, so :func:`geo.indicators.primary_rows` picks them.
+    """
+    if imported is None or imported.empty:
+        return shipped
+    imp = imported.copy()
+    imp["imported"] = True
+    keys = pd.MultiIndex.from_frame(imp[_KEY].astype({"year": "Int64"}))
+    base = shipped.copy()
+    hit = pd.MultiIndex.from_frame(base[_KEY].astype({"year": "Int64"})).isin(keys)
+    base = base[~(hit & (base["status"] == "demo"))]
+    hit = pd.MultiIndex.from_frame(base[_KEY].astype({"year": "Int64"})).isin(keys)
+    base.loc[hit, "primary"] = False
+    if "imported" not in base.columns:
+        base["imported"] = False
+    out = pd.concat([imp, base], ignore_index=True)
+    out["year"] = out["year"].astype("Int64")
+    out["primary"] = out["primary"].astype(bool)
+    for col in ("as_of", "formula", "source_unit"):
+        if col in out.columns:
+            out[col] = out[col].fillna("")
+    out.attrs = dict(shipped.attrs)
+    return out
+
+
+def preview_changes(current: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+    """Return, per region/year/indicator in ``new``, the value shown now, the new one and the change.
+
+    ``current`` is the table the app shows (see :func:`overlay`); ``change`` is ``new`` (no value
+    yet), ``changed`` (different value or status, e.g. official replacing demo) or ``unchanged``.
+    """
+    from geo.indicators import primary_rows
+
+    cur = primary_rows(current) if len(current) else current
+    cur = cur.set_index(_KEY)[["value", "status"]] if len(cur) else pd.DataFrame(columns=["value", "status"])
+    rows = []
+    ranked = new.assign(_r=new["status"].map(STATUS_RANK)).sort_values("_r", kind="stable").drop_duplicates(_KEY)
+    for rec in ranked.itertuples():
+        key = (rec.region_code, rec.year, rec.indicator)
+        old_value, old_status = (None, "")
+        if key in cur.index:
+            old = cur.loc[key]
+            if isinstance(old, pd.DataFrame):
+                old = old.iloc[0]
+            old_value, old_status = float(old["value"]), str(old["status"])
+        if old_value is None or pd.isna(old_value):
+            change = "new"
+        elif abs(old_value - float(rec.value)) > 1e-9 * max(1.0, abs(old_value)) or old_status != rec.status:
+            change = "changed"
+        else:
+            change = "unchanged"
+        rows.append({"region_code": rec.region_code, "year": int(rec.year), "indicator": rec.indicator,
+                     "old_value": old_value, "old_status": old_status, "new_value": float(rec.value),
+                     "new_status": rec.status, "change": change})
+    return pd.DataFrame(rows, columns=["region_code", "year", "indicator", "old_value", "old_status", "new_value",
+                                       "new_status", "change"])
