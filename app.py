@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.i18n import t
+from geo.paths import ROOT
 from ui.common import draw_shared_sidebar, lang
 
-st.set_page_config(page_title="北京知识产权区域布局图 · Beijing IP Atlas", page_icon=":material/map:", layout="wide")
+st.set_page_config(page_title="北京知识产权区域布局图 · Beijing IP Atlas", page_icon=str(ROOT / "static" / "favicon.png"), layout="wide")
 
 L = lang()
 PAGES = [

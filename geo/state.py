@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from typing import Mapping
+from urllib.parse import urlencode
 
 from geo.i18n import LANGS
 from geo.indicators import MAP_INDICATORS
 from geo.names import BEIJING_DISTRICTS
 
 __all__ = ["ViewState", "LAYERS", "DEFAULT_LAYERS", "CLASSIFICATIONS", "BASEMAPS", "from_query", "to_query",
-           "DEFAULT_YEAR"]
+           "DEFAULT_YEAR", "share_url"]
 
 #: Switchable map layers, in drawing order.
 LAYERS = ("districts", "strong", "science_cities", "zgc_parks", "etda", "jjj")
@@ -100,6 +101,15 @@ def from_query(params: Mapping[str, str | list[str]], years: list[int] | None = 
         else:
             notes.append(f"fixed={raw!r}")
     return replace(default, notes=tuple(notes), **changes)
+
+
+def share_url(state: ViewState, base: str = "") -> str:
+    """Return the share link of ``state``: the app root (the map is the default page) plus the query.
+
+    >>> share_url(ViewState(year=2019), "http://127.0.0.1:8501")[:36]
+    'http://127.0.0.1:8501/?year=2019&d=&'
+    """
+    return f"{base.rstrip('/')}/?{urlencode(to_query(state))}"
 
 
 def to_query(state: ViewState) -> dict[str, str]:

@@ -5,7 +5,7 @@ from streamlit_folium import st_folium
 
 from geo.i18n import t
 from geo.mapbuild import (build_base_map, build_layers, classes_for, demo_banner, district_frame, legend_html,
-                          source_line, view_bounds)
+                          source_line)
 from ui import mapview
 
 inputs = mapview.map_inputs()
@@ -21,7 +21,6 @@ if url_state.notes:
 
 frame = district_frame(inputs, state)
 classes = classes_for(inputs, state)
-(s, w), (n, e) = view_bounds(inputs, state)
 col_map, col_legend = st.columns([3, 1])
 with col_map:
     out = st_folium(
@@ -29,7 +28,6 @@ with col_map:
         feature_group_to_add=build_layers(inputs, state, frame, classes),
         key="atlas_map", height=620, use_container_width=True,
         returned_objects=["last_active_drawing"],
-        center=((s + n) / 2, (w + e) / 2),
     )
 with col_legend:
     mapview.legend_block(legend_html(inputs, state, frame, classes), source_line(inputs, state, frame),
