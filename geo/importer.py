@@ -543,7 +543,8 @@ def _parse_wide(grid: _Grid, defaults: dict, issues: list[Issue]) -> list[_Recor
         if year is None:
             base, unit = _split_unit(head)
             ind = indicator_of(base)
-            if ind is None:
+            generic = _key(base) in {_key(n) for n in _LONG_HEADERS["value"]}  # "数值": indicator from elsewhere
+            if ind is None and not generic:
                 issues.append(Issue("column_ignored", "warning", row=header_row + 1, column=_letter(c), header=head))
                 continue
         year = year or defaults.get("year") or title_year
@@ -812,6 +813,7 @@ class BoundaryResult:
     geometry: object | None
     issues: list[Issue]
     crs: str = ""
+    area_km2: float = 0.0
 
     @property
     def errors(self) -> list[Issue]:
@@ -891,7 +893,7 @@ def validate_boundary(content: bytes, filename: str, zone_id: str | None = None)
         return BoundaryResult(None, issues + [Issue("geo_not_polygon", params={"kinds": ", ".join(sorted(kinds))})])
     for i, geom in enumerate(gdf.geometry, start=1):
         if not shapely.is_valid(geom):
-            issues.append(Issue("geo_invalid", row=i, params={"reason": shapely.is_valid_reason(geom)}))
+            issues.append(Issue("geo_invalid", params={"feature": i, "reason": shapely.is_valid_reason(geom)}))
     if any(i.level == "error" for i in issues):
         return BoundaryResult(None, issues)
 
@@ -941,5 +943,5 @@ def validate_boundary(content: bytes, filename: str, zone_id: str | None = None)
         if zone_id not in set(zones.zone_id):
             issues.append(Issue("geo_unknown_zone", params={"zone": zone_id}))
     if any(i.level == "error" for i in issues):
-        return BoundaryResult(None, issues, crs.to_string())
-    return BoundaryResult(geom, issues, crs.to_string())
+        return BoundaryResult(None, issues, crs.to_string(), round(area / 1e6, 2))
+    return BoundaryResult(geom, issues, crs.to_string(), round(area / 1e6, 2))

@@ -1,8 +1,106 @@
-"""Placeholder page (to be built)."""
+"""Import page: upload official figures, preview what changes, save as a revision, roll back."""
+
+from __future__ import annotations
 
 import streamlit as st
 
 from geo.i18n import t
+from geo.import_report import preview_counts, preview_table, revisions_html
+from geo.importer import Source, parse_upload, validate_boundary
+from geo.indicators import INDICATORS
+from geo.safe import escape_text
+from geo.store import preview_changes
+from ui import cache
 from ui.common import lang
 
-st.info(t("common.placeholder", lang()))
+L = lang()
+db = cache.import_store()
+
+
+def _bullets(issues) -> str:
+    return "\n".join(f"- {escape_text(i.text(L))}" for i in issues)
+
+
+def _save(result, source: Source, who: str, filename: str) -> None:
+    try:
+        rev = db.save_import(result.rows, source, who, filename)
+    except Exception as exc:  # one transaction: nothing was changed
+        st.session_state["import_message"] = ("error", t("import.save_failed", L, error=exc))
+    else:
+        st.session_state["import_message"] = ("success", t("import.saved", L, rev=rev.id, n=rev.imported_rows))
+
+
+def _rollback() -> None:
+    target = int(st.session_state["import_rollback_target"])
+    rev = db.rollback(target, st.session_state["import_rollback_who"])
+    st.session_state["import_history_message"] = t("import.rolled_back", L, rev=rev.id, target=target)
+
+
+st.title(t("import.title", L))
+st.caption(t("import.intro", L))
+tab_table, tab_history, tab_boundary = st.tabs([t("import.tab_table", L), t("import.tab_history", L),
+                                                t("import.tab_boundary", L)])
+
+with tab_table:
+    upload = st.file_uploader(t("import.file", L), key="import_file")
+    with st.expander(t("import.overrides", L)):
+        year = st.selectbox(t("import.year", L), [None, *range(2025, 1984, -1)], key="import_year",
+                            format_func=lambda y: t("import.from_file", L) if y is None else str(y))
+        indicator = st.selectbox(t("import.indicator", L), [None, *INDICATORS], key="import_indicator",
+                                 format_func=lambda i: t("import.from_file", L) if i is None else (
+                                     INDICATORS[i].name_en if L == "en" else INDICATORS[i].name_zh))
+    left, right = st.columns(2)
+    title = left.text_input(t("import.source_title", L), key="import_source_title")
+    table = right.text_input(t("import.source_table", L), key="import_source_table")
+    url = left.text_input(t("import.source_url", L), key="import_source_url")
+    who = right.text_input(t("import.who", L), key="import_who")
+
+    if (message := st.session_state.pop("import_message", None)) is not None:
+        (st.success if message[0] == "success" else st.error)(escape_text(message[1]))
+    if upload is not None:
+        source = Source(title, url, table)
+        result = parse_upload(upload.getvalue(), upload.name, source, year=year, indicator=indicator)
+        source_codes = {i.code for i in source.issues()}
+        file_errors = [i for i in result.errors if i.code not in source_codes]
+        if file_errors:
+            st.error(t("import.errors", L, n=len(file_errors)) + "\n\n" + _bullets(file_errors))
+        if result.warnings:
+            st.warning(t("import.warnings", L) + "\n\n" + _bullets(result.warnings))
+        if len(result.rows):
+            st.caption(t("import.layout", L, layout=t(f"import.layout.{result.layout}", L), n=len(result.rows)))
+            preview = preview_changes(cache.indicators(), result.rows)
+            st.markdown("**" + t("import.preview", L, **preview_counts(preview)) + "**")
+            st.dataframe(preview_table(preview, L), hide_index=True, width="stretch")
+        missing_source = bool(source_codes) or not who.strip()
+        if missing_source:
+            st.info(t("import.need_source", L) + "\n\n" + _bullets(source.issues()))
+        st.button(t("import.save", L), key="import_save", type="primary", on_click=_save,
+                  args=(result, source, who, upload.name),
+                  disabled=bool(file_errors) or missing_source or not len(result.rows))
+
+with tab_history:
+    if (message := st.session_state.pop("import_history_message", None)) is not None:
+        st.success(escape_text(message))
+    revisions = db.revisions()
+    if not revisions:
+        st.info(t("import.history_empty", L))
+    else:
+        st.caption(t("import.current", L, rev=revisions[0].id))
+        st.markdown(revisions_html(revisions, L), unsafe_allow_html=True)
+        st.selectbox(t("import.rollback_to", L), [r.id for r in revisions[1:]] + [0], key="import_rollback_target",
+                     format_func=lambda i: t("import.rev0", L) if i == 0 else str(i))
+        rb_who = st.text_input(t("import.who", L), key="import_rollback_who")
+        st.button(t("import.rollback", L), key="import_rollback", on_click=_rollback, disabled=not rb_who.strip())
+
+with tab_boundary:
+    zones = cache.zones().set_index("zone_id")
+    zone_ids = list(zones.index[zones.geometry_quality == "schematic"])
+    zone_id = st.selectbox(t("import.boundary_zone", L), zone_ids, key="import_boundary_zone",
+                           format_func=lambda z: str(zones.at[z, "name_en" if L == "en" else "name_zh"]))
+    outline = st.file_uploader(t("import.boundary_file", L), key="import_boundary_file")
+    if outline is not None:
+        checked = validate_boundary(outline.getvalue(), outline.name, zone_id)
+        for issue in checked.issues:
+            (st.error if issue.level == "error" else st.warning)(escape_text(issue.text(L)))
+        if checked.ok:
+            st.success(t("import.boundary_ok", L, area=checked.area_km2, zone=zone_id))

@@ -6,9 +6,9 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo import data
+from geo import data, store
 
-__all__ = ["districts", "regions", "zones", "designations", "indicators"]
+__all__ = ["districts", "regions", "zones", "designations", "indicators", "import_store"]
 
 
 @st.cache_data(show_spinner=False)
@@ -36,9 +36,31 @@ def shipped_indicators() -> pd.DataFrame:
     return data.read_indicators()
 
 
+@st.cache_resource(show_spinner=False)
+def _store_for(url: str) -> store.Store:
+    return store.Store(url)
+
+
+def import_store() -> store.Store:
+    """Return the store of imported official figures (one connection pool per process and URL)."""
+    return _store_for(store.default_url())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _indicators_at(url: str, revision_id: int) -> pd.DataFrame:
+    return store.overlay(shipped_indicators(), _store_for(url).rows_at(revision_id))
+
+
 def indicators() -> pd.DataFrame:
     """Return the indicator table the app shows: shipped rows, overlaid by imported official rows.
 
-    The import store (issue 5) plugs in here; until then this is the shipped table.
+    Cached per revision of the import store: one cheap ``max(id)`` query per call, so a save or a
+    roll back on the Import page shows on every page at the next rerun. If the store cannot be
+    reached the shipped table is shown (with its demo marks), never an error.
     """
-    return shipped_indicators()
+    try:
+        db = import_store()
+        revision_id = db.current_revision_id()
+    except Exception:  # database down or unreadable: fall back to the shipped data
+        return shipped_indicators()
+    return _indicators_at(db.url, revision_id)

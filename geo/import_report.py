@@ -1,0 +1,81 @@
+"""What the Import page shows, as plain data and escaped HTML (pure; no Streamlit)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from geo.i18n import DEFAULT_LANG, format_value, t
+from geo.indicators import INDICATORS
+from geo.names import region_name
+from geo.safe import escape_text, safe_url
+from geo.store import Revision
+
+__all__ = ["preview_table", "preview_counts", "revisions_html", "revision_label"]
+
+
+def _value(value: float | None, unit: str, status: str, lang: str) -> str:
+    if value is None or pd.isna(value) or not status:
+        return t("status.none", lang)
+    return f"{format_value(value, unit, lang)} ({t(f'status.{status}', lang)})"
+
+
+def preview_counts(preview: pd.DataFrame) -> dict[str, int]:
+    """Return how many values are new, changed and unchanged.
+
+    >>> preview_counts(pd.DataFrame({"change": ["new", "new", "unchanged"]}))
+    {'new': 2, 'changed': 0, 'unchanged': 1}
+    """
+    counts = preview["change"].value_counts() if len(preview) else pd.Series(dtype=int)
+    return {k: int(counts.get(k, 0)) for k in ("new", "changed", "unchanged")}
+
+
+def preview_table(preview: pd.DataFrame, lang: str = DEFAULT_LANG) -> pd.DataFrame:
+    """Return the preview (see :func:`geo.store.preview_changes`) labelled for people, per district and year."""
+    rows = []
+    for rec in preview.sort_values(["indicator", "year", "region_code"]).itertuples():
+        ind = INDICATORS.get(rec.indicator)
+        unit = ind.unit if ind else ""
+        rows.append({
+            t("import.col.district", lang): region_name(rec.region_code, lang),
+            t("import.col.year", lang): int(rec.year),
+            t("import.col.indicator", lang): (ind.name_en if lang == "en" else ind.name_zh) if ind else rec.indicator,
+            t("import.col.old", lang): _value(rec.old_value, unit, rec.old_status, lang),
+            t("import.col.new", lang): _value(rec.new_value, unit, rec.new_status, lang),
+            t("import.col.change", lang): t(f"import.change.{rec.change}", lang),
+        })
+    return pd.DataFrame(rows)
+
+
+def revision_label(rev: Revision, lang: str = DEFAULT_LANG) -> str:
+    """Return one line describing a revision (plain text; escape before putting it in HTML)."""
+    action = t("import.action.import", lang) if rev.action == "import" else t(
+        "import.action.rollback", lang, target=rev.target)
+    source = " · ".join(p for p in (rev.source_title, rev.source_table, rev.source_url) if p) or "—"
+    return t("import.rev_line", lang, rev=rev.id, when=rev.created_at.replace("T", " "), who=rev.author,
+             action=action, n=rev.row_count, source=source)
+
+
+def revisions_html(revisions: list[Revision], lang: str = DEFAULT_LANG) -> str:
+    """Return the revision list as an HTML table; every text from the store is escaped.
+
+    >>> r = Revision(1, "2025-01-01T00:00:00+00:00", "<b>x</b>", "import", None, "<script>1</script>", "", "https://a",
+    ...              "f.csv", 3, 3)
+    >>> "<script>" in revisions_html([r]), "&lt;script&gt;1&lt;/script&gt;" in revisions_html([r])
+    (False, True)
+    """
+    head = [t("import.col.revision", lang), t("import.col.when", lang), t("import.col.who", lang),
+            t("import.col.action", lang), t("common.source", lang), t("import.col.rows", lang)]
+    cells = "".join(f"<th>{escape_text(h)}</th>" for h in head)
+    body = []
+    for rev in revisions:
+        action = t("import.action.import", lang) if rev.action == "import" else t(
+            "import.action.rollback", lang, target=rev.target)
+        url = safe_url(rev.source_url)
+        link = f' <a href="{url}" target="_blank" rel="noopener noreferrer">{escape_text(rev.source_url)}</a>' if url \
+            else escape_text(rev.source_url)
+        source = " · ".join(escape_text(p) for p in (rev.source_title, rev.source_table) if p)
+        body.append(
+            "<tr>" + "".join(f"<td>{c}</td>" for c in (
+                rev.id, escape_text(rev.created_at.replace("T", " ")), escape_text(rev.author), escape_text(action),
+                (source + link) if (source or link) else "—", f"{rev.imported_rows}/{rev.row_count}")) + "</tr>")
+    return f'<table class="atlas-revisions"><thead><tr>{cells}</tr></thead><tbody>{"".join(body)}</tbody></table>'

@@ -1,0 +1,102 @@
+"""Import official figures from the command line (``./atlas import FILE --source-title … --source-url …``).
+
+The same parser, checks and store as the Import page: problems are printed with their row and
+column (Chinese, then English) and the exit status is 1; with ``--dry-run`` nothing is saved.
+Also: ``--list`` prints the revisions, ``--rollback N`` restores revision N (as a new revision).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+from geo.i18n import t
+from geo.import_report import preview_counts, revision_label
+from geo.importer import MAX_BYTES, Source, parse_upload
+from geo.indicators import INDICATORS
+from geo.store import StoreError, open_store, overlay, preview_changes
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="./atlas import", description=__doc__.splitlines()[0])
+    p.add_argument("file", nargs="?", type=Path, help="CSV or XLSX (atlas long format or yearbook layout)")
+    p.add_argument("--source-title", default="", help="publication, e.g. 北京统计年鉴2024 (required)")
+    p.add_argument("--source-table", default="", help="table name/number, e.g. 8-10 各区县有效发明专利情况")
+    p.add_argument("--source-url", default="", help="where the figures can be checked (required, http/https)")
+    p.add_argument("--who", default=None, help="who imports (default: the login name)")
+    p.add_argument("--year", type=int, default=None, help="year, if the file does not say")
+    p.add_argument("--indicator", choices=sorted(INDICATORS), default=None, help="indicator, if the file does not say")
+    p.add_argument("--no-derive", action="store_true", help="do not derive per-10k density from counts")
+    p.add_argument("--dry-run", action="store_true", help="check and preview only; save nothing")
+    p.add_argument("--database", default=None, help="SQLAlchemy URL (default: $ATLAS_DATABASE_URL or var/atlas.sqlite)")
+    p.add_argument("--list", action="store_true", help="list the revisions and exit")
+    p.add_argument("--rollback", type=int, default=None, metavar="N", help="restore revision N (0 = shipped only)")
+    p.add_argument("--lang", choices=("zh", "en", "both"), default="both")
+    return p
+
+
+def _say(text_zh: str, text_en: str, lang: str) -> str:
+    return {"zh": text_zh, "en": text_en}.get(lang, f"{text_zh} / {text_en}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    lang = args.lang
+    store = open_store(args.database)
+    who = args.who or getpass.getuser()
+    if args.list:
+        for rev in store.revisions():
+            print(revision_label(rev, "en" if lang == "en" else "zh"))
+        return 0
+    if args.rollback is not None:
+        try:
+            rev = store.rollback(args.rollback, who)
+        except StoreError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        print(_say(t("import.rolled_back", "zh", rev=rev.id, target=args.rollback),
+                   t("import.rolled_back", "en", rev=rev.id, target=args.rollback), lang))
+        return 0
+    if args.file is None:
+        _parser().print_usage(sys.stderr)
+        return 2
+    if not args.file.is_file():
+        print(f"error: no such file: {args.file}", file=sys.stderr)
+        return 2
+    with args.file.open("rb") as fh:
+        content = fh.read(MAX_BYTES + 1)  # never read more than the limit (+1 to detect it)
+    source = Source(args.source_title, args.source_url, args.source_table)
+    result = parse_upload(content, args.file.name, source, year=args.year, indicator=args.indicator,
+                          derive=not args.no_derive)
+    for issue in result.issues:
+        tag = "error" if issue.level == "error" else "note"
+        print(f"{tag}: {_say(issue.text('zh'), issue.text('en'), lang)}", file=sys.stderr)
+    if len(result.rows):
+        from geo.data import read_indicators
+
+        preview = preview_changes(overlay(read_indicators(), store.current_rows()), result.rows)
+        counts = preview_counts(preview)
+        print(_say(t("import.preview", "zh", **counts), t("import.preview", "en", **counts), lang))
+        for rec in preview.itertuples():
+            old = "—" if rec.old_value is None else f"{rec.old_value:g} ({rec.old_status})"
+            print(f"  {rec.region_code} {rec.year} {rec.indicator}: {old} -> {rec.new_value:g} ({rec.new_status})"
+                  f"  [{rec.change}]")
+    if not result.ok:
+        return 1
+    if args.dry_run:
+        print(_say(t("import.cli.dry_run", "zh"), t("import.cli.dry_run", "en"), lang))
+        return 0
+    try:
+        rev = store.save_import(result.rows, source, who, args.file.name)
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(_say(t("import.saved", "zh", rev=rev.id, n=rev.imported_rows),
+               t("import.saved", "en", rev=rev.id, n=rev.imported_rows), lang))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,72 @@
+"""Builders of upload files for the import tests (made in memory; no fixtures on disk).
+
+``POP`` is the 2020 census population (10k) of the 16 districts as in data/indicators; the
+yearbook builder makes plausible counts from it so that only the defect under test trips a check.
+"""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+
+from geo.importer import Source
+from geo.names import BEIJING_DISTRICTS
+
+POP = {"110101": 70.88, "110102": 110.62, "110105": 345.25, "110106": 201.98, "110107": 56.79, "110108": 313.35,
+       "110109": 39.26, "110111": 131.28, "110112": 184.03, "110113": 132.4, "110114": 226.95, "110115": 199.36,
+       "110116": 44.1, "110117": 45.73, "110118": 52.77, "110119": 34.55}
+SOURCE = Source("北京统计年鉴2024", "https://tjj.beijing.gov.cn/tjsj_31433/sjjd_31444/", "8-10 各区县有效发明专利情况")
+#: Per-10k figures for the yearbook test file: distinct, plausible, none equal to the demo series.
+PER_10K = {code: round(60.0 + 37.5 * i + 0.3, 1) for i, code in enumerate(BEIJING_DISTRICTS)}
+
+
+def counts(year_factor: float = 1.0) -> dict[str, int]:
+    """Return invention patents in force per district (per-10k × population)."""
+    return {code: int(round(PER_10K[code] * POP[code] * year_factor)) for code in BEIJING_DISTRICTS}
+
+
+def yearbook_rows(year: int = 2023, *, with_total: bool = True, with_etown: bool = True,
+                  names: str = "short") -> list[list[object]]:
+    """Return the rows of a yearbook-style table: title, unit, header, 全市, 16 districts, E-Town, note."""
+    c = counts()
+    rows: list[list[object]] = [[f"8-10 各区县有效发明专利情况({year}年)"], ["单位: 件"],
+                                ["地  区", "有效发明专利(件)", "每万人发明专利拥有量(件/万人)"]]
+    if with_total:
+        rows.append(["全  市", sum(c.values()), 200.0])
+    for code, (zh, en) in BEIJING_DISTRICTS.items():
+        label = {"short": zh[:-1], "full": zh, "en": en, "code": code}[names]
+        rows.append([label, c[code], PER_10K[code]])
+    if with_etown:
+        rows.append(["经济技术开发区", 19000, None])
+    rows.append(["注: 本表数据由市知识产权局提供。"])
+    return rows
+
+
+def xlsx(rows: list[list[object]], merges: tuple[str, ...] = ()) -> bytes:
+    """Return an XLSX workbook (one sheet) holding ``rows``; ``merges`` like ``"A1:C1"``."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "8-10"
+    for row in rows:
+        ws.append(row)
+    for rng in merges:
+        ws.merge_cells(rng)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def csv_bytes(rows: list[list[object]], encoding: str = "utf-8") -> bytes:
+    """Return ``rows`` as CSV text in ``encoding``."""
+    lines = [",".join("" if v is None else str(v) for v in row) for row in rows]
+    return ("\n".join(lines) + "\n").encode(encoding)
+
+
+def long_rows(year: int = 2022) -> list[list[object]]:
+    """Return a long-format table (header + 16 district rows of invention patents in force)."""
+    c = counts(0.85)
+    rows: list[list[object]] = [["region_code", "year", "indicator", "value", "unit", "note"]]
+    for code in BEIJING_DISTRICTS:
+        rows.append([code, year, "invention_patents_in_force", c[code], "件", "test"])
+    return rows
