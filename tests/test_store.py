@@ -1,0 +1,302 @@
+"""geo.store: revisions, exact roll back, atomic writes, the overlay the app shows, and PostgreSQL.
+
+The same tests run against SQLite (a temp file) and a real PostgreSQL server that this module
+starts itself with Debian's initdb/pg_ctl in a temp directory (as the ``postgres`` user when run as
+root); they are skipped, with the reason, only where no server can start.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from common_import import SOURCE, csv_bytes, long_rows, xlsx, yearbook_rows
+
+import geo.store as store_mod
+from geo.data import read_indicators
+from geo.importer import Source, parse_upload
+from geo.indicators import district_values, primary_rows
+from geo.names import BEIJING_DISTRICTS
+from geo.store import Store, StoreError, default_url, overlay, preview_changes
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# ------------------------------------------------------------------------------------------- servers
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def postgres_url():
+    """Start a throwaway PostgreSQL server; yield its SQLAlchemy URL; stop and delete it afterwards."""
+    bins = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not bins:
+        pytest.skip("PostgreSQL is not installed (Debian package postgresql; ./atlas test installs it as root)")
+    bindir = Path(bins[-1]).parent
+    base = Path(tempfile.mkdtemp(prefix="atlas-pg-"))
+    data, sock = base / "data", base / "sock"
+    sock.mkdir()
+    as_user: list[str] = []
+    if os.geteuid() == 0:  # initdb refuses to run as root
+        try:
+            user = pwd.getpwnam("postgres")
+        except KeyError:
+            shutil.rmtree(base)
+            pytest.skip("running as root and there is no 'postgres' user to run the server as")
+        for path in (base, sock):
+            os.chown(path, user.pw_uid, user.pw_gid)
+        as_user = ["runuser", "-u", "postgres", "--"]
+    port = _free_port()
+    log = base / "server.log"
+
+    def run(*cmd: str) -> subprocess.CompletedProcess:
+        return subprocess.run([*as_user, *cmd], capture_output=True, text=True, timeout=120)
+
+    init = run(str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "atlas", "-E", "UTF8",
+               "--locale=C.UTF-8")
+    if init.returncode != 0:
+        shutil.rmtree(base, ignore_errors=True)
+        pytest.skip(f"initdb failed: {init.stderr.strip()[-300:]}")
+    opts = f"-p {port} -k {sock} -c listen_addresses='' -c fsync=off"
+    start = run(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", opts, "-w", "-t", "60", "start")
+    if start.returncode != 0:
+        text = log.read_text() if log.exists() else start.stderr
+        shutil.rmtree(base, ignore_errors=True)
+        pytest.skip(f"PostgreSQL did not start: {text.strip()[-300:]}")
+    try:
+        yield f"postgresql+psycopg://atlas@/postgres?host={sock}&port={port}"
+    finally:
+        run(str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    """An empty store on each backend."""
+    if request.param == "sqlite":
+        yield Store(f"sqlite:///{tmp_path / 'atlas.sqlite'}")
+        return
+    url = request.getfixturevalue("postgres_url")
+    s = Store(url)
+    yield s
+    with s.engine.begin() as conn:  # leave the shared server empty for the next test
+        conn.exec_driver_sql("DROP TABLE atlas_rows; DROP TABLE atlas_revisions")
+    s.engine.dispose()
+
+
+def _import(store: Store, content: bytes, name: str, source: Source = SOURCE, who: str = "tester"):
+    result, rev = store.import_upload(content, name, source, who)
+    assert rev is not None, [str(i) for i in result.issues]
+    return rev
+
+
+def _values(df: pd.DataFrame) -> dict[tuple, float]:
+    return {(r.region_code, int(r.year), r.indicator, r.status): float(r.value) for r in df.itertuples()}
+
+
+# ------------------------------------------------------------------------------------------- tests
+
+def test_empty_store(store):
+    assert store.current_revision_id() == 0
+    assert store.revisions() == []
+    assert store.current_rows().empty
+    assert list(store.current_rows().columns) == list(store_mod.ROW_COLUMNS)
+
+
+def test_every_import_is_a_revision_with_who_when_source(store):
+    r1 = _import(store, csv_bytes(long_rows(2022)), "long.csv")
+    r2 = _import(store, xlsx(yearbook_rows(2023)), "8-10.xlsx", who="王规划")
+    assert (r1.id, r2.id) == (1, 2) and store.current_revision_id() == 2
+    revs = store.revisions()
+    assert [r.id for r in revs] == [2, 1]
+    assert revs[0].author == "王规划" and revs[0].source_title == SOURCE.title and revs[0].source_url == SOURCE.url
+    assert revs[0].source_table == SOURCE.table and revs[0].filename == "8-10.xlsx" and revs[0].action == "import"
+    assert revs[0].created_at.startswith("20") and "T" in revs[0].created_at
+    current = store.current_rows()
+    assert set(current.year) == {2022, 2023}  # the second import adds to the first
+    assert revs[0].row_count == len(current) and revs[1].row_count == len(store.rows_at(1))
+
+
+def test_reimport_replaces_same_region_year_indicator(store):
+    _import(store, csv_bytes(long_rows(2022)), "a.csv")
+    rows = long_rows(2022)
+    rows[6][3] = 123456  # 海淀 (row 7 = 110108)
+    _import(store, csv_bytes(rows), "b.csv")
+    current = store.current_rows()
+    hd = current[(current.region_code == "110108") & (current.indicator == "invention_patents_in_force")]
+    assert len(hd) == 1 and hd.value.iloc[0] == 123456
+    assert len(current) == len(store.rows_at(1))
+
+
+def test_rollback_restores_previous_values_exactly(store):
+    _import(store, csv_bytes(long_rows(2022)), "a.csv")
+    before = store.current_rows()
+    rows = long_rows(2022)
+    for r in rows[1:]:
+        r[3] = int(r[3]) + 7
+    _import(store, csv_bytes(rows), "b.csv")
+    assert _values(store.current_rows()) != _values(before)
+
+    rev = store.rollback(1, "李回滚")
+    assert rev.id == 3 and rev.action == "rollback" and rev.target == 1 and rev.author == "李回滚"
+    pd.testing.assert_frame_equal(store.current_rows(), before)
+    # nothing was deleted: revision 2 can still be restored
+    assert [r.id for r in store.revisions()] == [3, 2, 1]
+    store.rollback(2, "李回滚")
+    pd.testing.assert_frame_equal(store.current_rows(), store.rows_at(2))
+    store.rollback(0, "李回滚")
+    assert store.current_rows().empty and store.current_revision_id() == 5
+
+
+def test_failed_write_leaves_previous_state(store, monkeypatch):
+    _import(store, csv_bytes(long_rows(2022)), "a.csv")
+    before = store.current_rows()
+    real = store_mod._insert_rows
+
+    def half_then_fail(conn, rev_id, rows):
+        real(conn, rev_id, rows.iloc[: len(rows) // 2])
+        raise OSError("disk full (simulated)")
+
+    monkeypatch.setattr(store_mod, "_insert_rows", half_then_fail)
+    result = parse_upload(xlsx(yearbook_rows(2023)), "b.xlsx", SOURCE)
+    with pytest.raises(OSError, match="simulated"):
+        store.save_import(result.rows, SOURCE, "tester", "b.xlsx")
+    with pytest.raises(OSError):
+        store.rollback(0, "tester")
+    monkeypatch.undo()
+    assert store.current_revision_id() == 1 and len(store.revisions()) == 1
+    pd.testing.assert_frame_equal(store.current_rows(), before)
+    with store.engine.connect() as conn:  # no orphan rows of the failed revision either
+        assert conn.exec_driver_sql("SELECT count(*) FROM atlas_rows").scalar() == len(before)
+
+
+@pytest.mark.parametrize("bad", ["no-author", "no-title", "no-url", "js-url", "demo-rows", "no-url-rows", "empty",
+                                 "duplicates", "missing-revision"])
+def test_refused_writes_change_nothing(store, bad):
+    _import(store, csv_bytes(long_rows(2022)), "a.csv")
+    before = store.current_rows()
+    rows = parse_upload(xlsx(yearbook_rows(2023)), "b.xlsx", SOURCE).rows
+    source, who = SOURCE, "tester"
+    if bad == "no-author":
+        who = "  "
+    elif bad == "no-title":
+        source = Source("", SOURCE.url)
+    elif bad == "no-url":
+        source = Source(SOURCE.title, "")
+    elif bad == "js-url":
+        source = Source(SOURCE.title, "javascript:alert(1)")
+    elif bad == "demo-rows":
+        rows = rows.assign(status="demo")
+    elif bad == "no-url-rows":
+        rows = rows.assign(source_url="")
+    elif bad == "empty":
+        rows = rows.iloc[:0]
+    elif bad == "duplicates":
+        rows = pd.concat([rows, rows.iloc[:1]])
+    with pytest.raises(StoreError):
+        if bad == "missing-revision":
+            store.rollback(99, "tester")
+        else:
+            store.save_import(rows, source, who, "b.xlsx")
+    assert store.current_revision_id() == 1
+    pd.testing.assert_frame_equal(store.current_rows(), before)
+
+
+def test_default_url_follows_environment(monkeypatch, tmp_path):
+    monkeypatch.delenv("ATLAS_DATABASE_URL", raising=False)
+    monkeypatch.setenv("ATLAS_VAR_DIR", str(tmp_path))
+    assert default_url() == f"sqlite:///{tmp_path / 'atlas.sqlite'}"
+    monkeypatch.setenv("ATLAS_DATABASE_URL", "postgresql+psycopg://u@h/db")
+    assert default_url() == "postgresql+psycopg://u@h/db"
+
+
+# ------------------------------------------------------------------------------------------- overlay
+
+@pytest.fixture(scope="module")
+def shipped():
+    return read_indicators()
+
+
+def test_overlay_imported_official_replaces_demo(shipped):
+    result = parse_upload(xlsx(yearbook_rows(2023)), "8-10.xlsx", SOURCE)
+    before = district_values(shipped, "invention_patents_per_10k", 2023)
+    assert set(before.status) == {"demo"}
+    table = overlay(shipped, result.rows)
+    after = district_values(table, "invention_patents_per_10k", 2023)
+    assert set(after.status) == {"official"}
+    assert after.set_index("region_code").at["110108", "value"] == pytest.approx(60.3 + 37.5 * 5)
+    assert (after.source_url == SOURCE.url).all()
+    # no demo row is left for those districts and that year; other years keep theirs
+    d23 = table[(table.year == 2023) & table.region_code.isin(list(BEIJING_DISTRICTS))]
+    assert not (d23.status == "demo").any()
+    assert set(district_values(table, "invention_patents_per_10k", 2022).status) == {"demo"}
+    # the city's shipped official figure stays as an alternative source but the imported one is primary
+    city = primary_rows(table[(table.region_code == "110000") & (table.year == 2023)
+                              & (table.indicator == "invention_patents_per_10k")])
+    assert len(city) == 1 and city.value.iloc[0] == 200.0 and bool(city.imported.iloc[0])
+    assert (table[(table.region_code == "110000") & (table.year == 2023)
+                  & (table.indicator == "invention_patents_per_10k") & ~table.imported.astype(bool)].primary == False).all()  # noqa: E712
+    assert len(overlay(shipped, result.rows.iloc[:0])) == len(shipped)
+
+
+def test_overlay_derived_beats_demo(shipped):
+    result = parse_upload(csv_bytes(long_rows(2022)), "long.csv", SOURCE)
+    after = district_values(overlay(shipped, result.rows), "invention_patents_per_10k", 2022)
+    assert set(after.status) == {"derived"} and all(after.formula.str.contains("2020 census"))
+
+
+def test_preview_counts_new_changed_unchanged(shipped):
+    result = parse_upload(xlsx(yearbook_rows(2023)), "8-10.xlsx", SOURCE)
+    preview = preview_changes(shipped, result.rows)
+    counts = preview.change.value_counts().to_dict()
+    # 16 district counts are new; 16 demo per-10k + city per-10k + city count + E-Town count change
+    assert counts == {"new": 16, "changed": 19}
+    demo = preview[(preview.region_code == "110108") & (preview.indicator == "invention_patents_per_10k")].iloc[0]
+    assert demo.old_status == "demo" and demo.new_status == "official" and demo.change == "changed"
+    again = preview_changes(overlay(shipped, result.rows), result.rows)
+    assert set(again.change) == {"unchanged"}
+
+
+# ------------------------------------------------------------------------------------------- CLI
+
+def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "scripts.import_cli", *args], cwd=ROOT, capture_output=True,
+                          text=True, env={**os.environ, **env}, timeout=120)
+
+
+def test_cli_dry_run_save_list_rollback(tmp_path):
+    env = {"ATLAS_VAR_DIR": str(tmp_path / "var"), "ATLAS_DATABASE_URL": ""}
+    f = tmp_path / "8-10.xlsx"
+    f.write_bytes(xlsx(yearbook_rows(2023)))
+    src = ["--source-title", SOURCE.title, "--source-table", SOURCE.table, "--source-url", SOURCE.url]
+    missing = _cli(str(f), "--source-title", SOURCE.title, env=env)
+    assert missing.returncode == 1 and "缺少来源网址" in missing.stderr and "Missing source URL" in missing.stderr
+    dry = _cli(str(f), *src, "--dry-run", env=env)
+    assert dry.returncode == 0, dry.stderr
+    assert "16 new · 19 changed" in dry.stdout and "Dry run" in dry.stdout
+    store = Store(f"sqlite:///{tmp_path / 'var' / 'atlas.sqlite'}")
+    assert store.current_revision_id() == 0
+    saved = _cli(str(f), *src, "--who", "cli-test", env=env)
+    assert saved.returncode == 0 and "Saved as revision 1: 35 values" in saved.stdout
+    assert store.current_revision_id() == 1 and store.revisions()[0].author == "cli-test"
+    listed = _cli("--list", "--lang", "en", env=env)
+    assert "Revision 1" in listed.stdout and "cli-test" in listed.stdout
+    back = _cli("--rollback", "0", "--who", "cli-test", env=env)
+    assert back.returncode == 0 and store.current_rows().empty
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"\x81\x20\xff\xfe")
+    refused = _cli(str(bad), *src, env=env)
+    assert refused.returncode == 1 and "GBK" in refused.stderr and store.current_revision_id() == 2
