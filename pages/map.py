@@ -6,7 +6,7 @@ from streamlit_folium import st_folium
 from geo.i18n import t
 from geo.mapbuild import (build_base_map, build_layers, classes_for, demo_banner, district_frame, legend_html,
                           source_line)
-from ui import mapview
+from ui import export_panel, mapview
 
 inputs = mapview.map_inputs()
 url_state = mapview.read_view(inputs)
@@ -44,3 +44,5 @@ with col_profile:
         mapview.draw_profile(inputs, focus, lang)
     else:
         st.info(t("profile.hint", lang))
+
+export_panel.draw_export_panel(inputs, state)

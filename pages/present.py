@@ -1,8 +1,15 @@
-"""Placeholder page (to be built)."""
+"""Presentation mode: a full-screen map stepping through scenes (the five projects, saved views)."""
 
 import streamlit as st
 
-from geo.i18n import t
+from ui import mapview, presentview
 from ui.common import lang
 
-st.info(t("common.placeholder", lang()))
+L = lang()
+presentview.draw_style()
+for message in presentview.init_scenes():
+    st.error(message)
+presentview.draw_header(L)
+presentview.draw_map(mapview.map_inputs(), L)
+presentview.draw_keyboard()
+presentview.draw_manager(L)

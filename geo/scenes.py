@@ -1,0 +1,270 @@
+"""Scenes for presentation mode: a titled share link, and lists of them saved, reloaded and shared.
+
+A scene is a :class:`~geo.state.ViewState` with a title; its share link is the map page URL
+``/map?`` + the view's query. A scene list travels as a JSON file (save / reload) or as one URL
+query parameter (share). Everything coming in is validated: a bad file or parameter raises
+:class:`SceneError` (with a UI string key and details), never anything else, so the caller can
+show a clear message and keep what it had.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import zlib
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from geo.i18n import t
+from geo.state import ViewState, from_query, to_query
+
+__all__ = ["Scene", "SceneError", "project_scenes", "scene_link", "scene_from_link", "scenes_to_json",
+           "scenes_from_json", "encode_scenes", "decode_scenes", "step", "MAX_SCENES", "MAX_FILE_BYTES",
+           "MAX_PARAM_CHARS", "FORMAT"]
+
+FORMAT = "beijing-ip-atlas/scenes"
+VERSION = 1
+MAX_SCENES = 60
+MAX_TITLE = 200
+MAX_FILE_BYTES = 200_000
+MAX_PARAM_CHARS = 6_000
+_PARAM_PREFIX = "v1."
+
+
+class SceneError(ValueError):
+    """A scene file, link or parameter that cannot be used; ``key`` is a UI string, ``detail`` says where."""
+
+    def __init__(self, key: str, detail: str = "") -> None:
+        super().__init__(f"{key}: {detail}" if detail else key)
+        self.key = key
+        self.detail = detail
+
+    def message(self, lang: str) -> str:
+        """Return the message to show, in ``lang``."""
+        return t(self.key, lang, detail=self.detail)
+
+
+@dataclass(frozen=True)
+class Scene:
+    """One step of a presentation: a title (zh/en) and the view it shows."""
+
+    title_zh: str
+    title_en: str
+    state: ViewState
+
+    def title(self, lang: str) -> str:
+        """Return the title in ``lang`` (the other language when that one is empty)."""
+        first, other = (self.title_en, self.title_zh) if lang == "en" else (self.title_zh, self.title_en)
+        return first or other
+
+
+def scene_link(scene: Scene | ViewState, lang: str | None = None, base: str = "") -> str:
+    """Return the share link of a scene: ``{base}/map?`` + the view's query (``lang`` overrides its language).
+
+    >>> scene_link(ViewState(year=2019, layers=("districts",)), "en")
+    '/map?year=2019&d=&layers=districts&ind=invention_patents_per_10k&cls=quantiles&base=none&lang=en&fixed=1'
+    """
+    state = scene.state if isinstance(scene, Scene) else scene
+    if lang is not None:
+        state = state.with_(lang=lang)
+    return f"{base.rstrip('/')}/map?{urlencode(to_query(state))}"
+
+
+def _state_from_query(query: dict[str, str], where: str, years: Sequence[int] | None) -> ViewState:
+    state = from_query(query, list(years) if years else None)
+    if state.notes:
+        raise SceneError("present.err.bad_view", f"{where}: {', '.join(state.notes)}")
+    if years and "year" in query and state.year != int(query["year"]):
+        raise SceneError("present.err.bad_view", f"{where}: year={query['year']!r}")
+    return state
+
+
+def scene_from_link(link: str, title_zh: str = "", title_en: str = "", where: str = "",
+                    years: Sequence[int] | None = None) -> Scene:
+    """Return the scene of a share link (full URL or ``/map?…`` or a bare query); raise SceneError if invalid.
+
+    >>> scene_from_link("http://127.0.0.1:8501/map?year=2020&layers=districts,etda", "亦庄").state.layers
+    ('districts', 'etda')
+    """
+    if not isinstance(link, str) or not link.strip():
+        raise SceneError("present.err.bad_link", where or "''")
+    text = link.strip()[:2000]
+    query_text = urlsplit(text).query if ("?" in text or "://" in text) else text
+    parsed = parse_qs(query_text, keep_blank_values=True)
+    if not parsed:
+        raise SceneError("present.err.bad_link", where or text[:80])
+    query = {k: v[-1] for k, v in parsed.items()}
+    state = _state_from_query(query, where or text[:80], years)
+    return Scene(_clean_title(title_zh, where), _clean_title(title_en, where), state)
+
+
+def _clean_title(value: object, where: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise SceneError("present.err.bad_title", where)
+    return " ".join(value.split())[:MAX_TITLE]
+
+
+# --- the five regional-layout projects --------------------------------------------------------------
+
+#: (title_zh key suffix, layers, districts) of the five regional-layout projects of the 2017 policy.
+_PROJECTS = (
+    ("jjj", ("districts", "jjj"), ()),
+    ("science_cities", ("districts", "science_cities"), ("110108", "110114", "110116")),
+    ("zgc", ("districts", "zgc_parks"), ()),
+    ("etda", ("districts", "etda"), ("110115", "110112")),
+    ("strong", ("districts", "strong"), ()),
+)
+
+
+def project_scenes(lang: str = "zh") -> list[Scene]:
+    """Return the five regional-layout projects as scenes (from ``geo.projects.PROJECT_VIEWS`` when present).
+
+    >>> [s.state.layers[-1] for s in project_scenes()]
+    ['jjj', 'science_cities', 'zgc_parks', 'etda', 'strong']
+    """
+    shared = _shared_project_views()
+    if shared:
+        return shared
+    return [Scene(t(f"present.project.{key}", "zh"), t(f"present.project.{key}", "en"),
+                  ViewState(layers=layers, districts=districts)) for key, layers, districts in _PROJECTS]
+
+
+def _shared_project_views() -> list[Scene]:
+    """Return the project views of ``geo.projects`` as scenes, or [] when that module is not there."""
+    try:
+        from geo import projects  # built by another part of the app; optional here
+    except ImportError:
+        return []
+    views = getattr(projects, "PROJECT_VIEWS", None)
+    if not views:
+        return []
+    items = views.items() if isinstance(views, dict) else enumerate(views)
+    out = []
+    for key, view in items:
+        state = getattr(view, "state", view)
+        if not isinstance(state, ViewState):
+            return []
+        zh = getattr(view, "title_zh", None) or getattr(view, "name_zh", None) or t(f"present.project.{key}", "zh")
+        en = getattr(view, "title_en", None) or getattr(view, "name_en", None) or t(f"present.project.{key}", "en")
+        out.append(Scene(str(zh), str(en), state))
+    return out if len(out) == 5 else []
+
+
+# --- save, reload, share ----------------------------------------------------------------------------
+
+def _scene_record(scene: Scene) -> dict[str, str]:
+    return {"title_zh": scene.title_zh, "title_en": scene.title_en, "link": scene_link(scene)}
+
+
+def scenes_to_json(scenes: Iterable[Scene]) -> str:
+    """Return a scene list as a JSON document (UTF-8 text, human-readable, links included)."""
+    doc = {"format": FORMAT, "version": VERSION, "scenes": [_scene_record(s) for s in scenes]}
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def _scenes_from_doc(doc: object, years: Sequence[int] | None) -> list[Scene]:
+    if isinstance(doc, dict):
+        if doc.get("format", FORMAT) != FORMAT:
+            raise SceneError("present.err.not_scenes", str(doc.get("format"))[:80])
+        if doc.get("version", VERSION) != VERSION:
+            raise SceneError("present.err.version", str(doc.get("version"))[:20])
+        items = doc.get("scenes")
+    else:
+        items = doc
+    if not isinstance(items, list):
+        raise SceneError("present.err.not_scenes", "scenes")
+    if not items:
+        raise SceneError("present.err.empty")
+    if len(items) > MAX_SCENES:
+        raise SceneError("present.err.too_many", str(len(items)))
+    out = []
+    for i, item in enumerate(items, start=1):
+        where = f"#{i}"
+        if isinstance(item, str):
+            out.append(scene_from_link(item, where=where, years=years))
+            continue
+        if not isinstance(item, dict):
+            raise SceneError("present.err.bad_scene", where)
+        title = item.get("title", "")
+        zh, en = item.get("title_zh", title), item.get("title_en", title)
+        if "link" in item:
+            out.append(scene_from_link(item["link"], zh, en, where, years))
+        elif isinstance(item.get("query"), dict):
+            query = {str(k): str(v) for k, v in item["query"].items()}
+            out.append(Scene(_clean_title(zh, where), _clean_title(en, where), _state_from_query(query, where, years)))
+        else:
+            raise SceneError("present.err.bad_scene", where)
+    return out
+
+
+def scenes_from_json(data: bytes | str, years: Sequence[int] | None = None) -> list[Scene]:
+    """Return the scenes of a saved scene file; raise SceneError (never anything else) if it is not valid.
+
+    >>> len(scenes_from_json(scenes_to_json(project_scenes())))
+    5
+    >>> scenes_from_json(b"not json")
+    Traceback (most recent call last):
+    geo.scenes.SceneError: present.err.not_json: line 1
+    """
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if len(data) > MAX_FILE_BYTES:
+        raise SceneError("present.err.too_big", f"{len(data):,} B")
+    try:
+        text = data.decode("utf-8-sig")
+        doc = json.loads(text)
+    except UnicodeDecodeError as e:
+        raise SceneError("present.err.not_json", f"byte {e.start}") from None
+    except json.JSONDecodeError as e:
+        raise SceneError("present.err.not_json", f"line {e.lineno}") from None
+    return _scenes_from_doc(doc, years)
+
+
+def encode_scenes(scenes: Iterable[Scene]) -> str:
+    """Return a scene list as one URL-safe query parameter value (compressed JSON, base64url)."""
+    doc = [[s.title_zh, s.title_en, urlencode(to_query(s.state))] for s in scenes]
+    raw = zlib.compress(json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 9)
+    return _PARAM_PREFIX + base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def decode_scenes(value: str, years: Sequence[int] | None = None) -> list[Scene]:
+    """Return the scenes of a shared parameter value; raise SceneError if it is not valid.
+
+    >>> [s.title("en") for s in decode_scenes(encode_scenes(project_scenes()))][:1]
+    ['Jing-Jin-Ji coordinated development']
+    """
+    if not isinstance(value, str) or not value.startswith(_PARAM_PREFIX):
+        raise SceneError("present.err.bad_param", "prefix")
+    if len(value) > MAX_PARAM_CHARS:
+        raise SceneError("present.err.bad_param", f"{len(value)} chars")
+    body = value[len(_PARAM_PREFIX):]
+    try:
+        raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+        text = zlib.decompressobj().decompress(raw, MAX_FILE_BYTES)
+        doc = json.loads(text.decode("utf-8"))
+    except (binascii.Error, ValueError, zlib.error, UnicodeDecodeError):
+        raise SceneError("present.err.bad_param", "encoding") from None
+    if not isinstance(doc, list):
+        raise SceneError("present.err.bad_param", "list")
+    items = []
+    for i, item in enumerate(doc, start=1):
+        if not (isinstance(item, list) and len(item) == 3 and all(isinstance(x, str) for x in item)):
+            raise SceneError("present.err.bad_scene", f"#{i}")
+        items.append({"title_zh": item[0], "title_en": item[1], "link": "?" + item[2]})
+    return _scenes_from_doc(items, years)
+
+
+def step(index: int, count: int, delta: int) -> int:
+    """Return the scene index after moving ``delta`` scenes, kept within ``0 … count-1``.
+
+    >>> step(0, 5, -1), step(3, 5, 1), step(4, 5, 1), step(7, 5, 0)
+    (0, 4, 4, 4)
+    """
+    if count <= 0:
+        return 0
+    return max(0, min(count - 1, index + delta))
+

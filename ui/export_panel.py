@@ -1,0 +1,54 @@
+"""The map page's export panel: download buttons that never rerun or reset the app.
+
+Each button gets a callable that ``geo.export`` runs only when it is clicked (Streamlit runs it on
+its own thread), and ``on_click="ignore"`` so the download does not rerun the page.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from geo import export
+from geo.i18n import t
+from geo.mapbuild import MapInputs, district_frame
+from geo.state import ViewState
+
+__all__ = ["draw_export_panel"]
+
+_BUTTONS = (  # format, label key, renderer
+    ("png", "export.png", export.render_png),
+    ("pdf", "export.pdf", export.render_pdf),
+    ("html", "export.html", export.render_html),
+    ("csv", "export.csv", export.render_csv),
+    ("xlsx", "export.xlsx", export.render_xlsx),
+)
+
+
+def _deferred(render, inputs: MapInputs, state: ViewState):
+    def make() -> bytes:
+        return render(inputs, state, date.today())
+    return make
+
+
+def draw_export_panel(inputs: MapInputs, state: ViewState) -> None:
+    """Draw the export buttons for ``state`` (the map's current view)."""
+    lang = state.lang
+    has_font = export.find_cjk_font() is not None
+    st.subheader(t("export.heading", lang))
+    view_demo = "districts" in state.layers and (district_frame(inputs, state).status == "demo").any()
+    st.caption(t("export.note", lang))
+    if view_demo:
+        st.caption("⚠ " + t("export.demo_note", lang))
+    cols = st.columns(len(_BUTTONS))
+    for col, (fmt, label, render) in zip(cols, _BUTTONS):
+        needs_font = fmt in ("png", "pdf")
+        with col:
+            st.download_button(
+                t(label, lang), data=_deferred(render, inputs, state), file_name=export.file_name(state, fmt),
+                mime=export.FORMATS[fmt][1], key=f"export_{fmt}", on_click="ignore", icon=":material/download:",
+                disabled=needs_font and not has_font, width="stretch",
+            )
+    if not has_font:
+        st.warning(t("export.no_font", lang))

@@ -1,0 +1,305 @@
+"""Presentation mode's Streamlit glue: the scene list in session state and the URL, full-screen styling,
+keyboard stepping, and the save / load / share panel. Scene logic itself is pure (``geo.scenes``).
+"""
+
+from __future__ import annotations
+
+from html import escape
+from urllib.parse import urlencode, urlsplit
+
+import pandas as pd
+import streamlit as st
+
+from geo.i18n import LANGS, t
+from geo.indicators import best_year
+from geo.mapbuild import MapInputs, build_map
+from geo.scenes import (Scene, SceneError, decode_scenes, encode_scenes, project_scenes, scene_from_link, scene_link,
+                        scenes_from_json, scenes_to_json, step)
+from geo.state import ViewState, from_query
+from ui import mapview
+
+__all__ = ["init_scenes", "current", "draw_style", "draw_header", "draw_map", "draw_keyboard", "draw_manager",
+           "draw_lang_switch"]
+
+_SCENES, _INDEX, _SEEN = "p_scenes", "p_index", "p_scenes_param_seen"
+
+FULLSCREEN_CSS = """<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+header[data-testid="stHeader"], [data-testid="stToolbar"] {display: none !important;}
+.block-container, [data-testid="stMainBlockContainer"] {padding: 0.6rem 1.2rem 0.4rem 1.2rem !important;
+ max-width: 100% !important;}
+.st-key-present_title h1 {font-size: 2.4rem !important; line-height: 1.15; padding: 0 !important;}
+.st-key-present_header p, .st-key-present_header button p {font-size: 1.2rem !important;}
+.st-key-present_map iframe {height: calc(100vh - 170px) !important; min-height: 460px;}
+</style>"""
+
+#: Added inside the map document: bigger legend and labels, and arrow/page keys step the scenes even when
+#: the map has the focus (the keys would otherwise stay inside the map's iframe).
+MAP_EXTRAS = """<style>
+.atlas-legend{font-size:17px !important;line-height:1.5 !important}
+.atlas-legend .lg-title{font-size:20px !important}.atlas-legend .lg-sub{font-size:15px !important}
+.atlas-legend .sw{width:30px !important;height:16px !important}
+div:has(> .atlas-legend){max-width:440px !important}
+.atlas-label{font-size:15px !important;line-height:18px !important}
+.atlas-demo-banner{font-size:19px !important}
+</style>
+<script>
+document.addEventListener('keydown', function (e) {
+  var which = {ArrowRight: 'next', PageDown: 'next', ArrowLeft: 'prev', PageUp: 'prev'}[e.key];
+  if (!which) return;
+  try {
+    var b = window.parent.document.querySelector('.st-key-present_' + which + ' button');
+    if (b) { b.click(); e.preventDefault(); }
+  } catch (err) {}
+}, true);
+</script>"""
+
+#: PageUp/PageDown (presenter remotes) on the page itself; the arrow keys are the buttons' own shortcuts.
+KEYS_SCRIPT = """<script>
+(function () {
+  var doc = window.parent.document;
+  if (window.parent.__atlasPresentKeys) return;
+  window.parent.__atlasPresentKeys = true;
+  doc.addEventListener('keydown', function (e) {
+    var which = {PageDown: 'next', PageUp: 'prev'}[e.key];
+    var tag = (e.target && e.target.tagName) || '';
+    if (!which || tag === 'INPUT' || tag === 'TEXTAREA') return;
+    var b = doc.querySelector('.st-key-present_' + which + ' button');
+    if (b) { b.click(); e.preventDefault(); }
+  });
+})();
+</script>"""
+
+
+def _query_value(key: str) -> str | None:
+    value = st.query_params.get(key)
+    return None if value is None else str(value)
+
+
+def init_scenes() -> list[str]:
+    """Load the scene list once per session or when the URL's ``scenes`` changes; return error messages."""
+    errors: list[str] = []
+    param = _query_value("scenes")
+    if _SCENES not in st.session_state or st.session_state.get(_SEEN) != param:
+        scenes = project_scenes()
+        if param:
+            try:
+                scenes = decode_scenes(param)
+            except SceneError as e:
+                errors.append(e.message(_lang()))
+        st.session_state[_SCENES] = scenes
+        st.session_state[_SEEN] = param
+        st.session_state[_INDEX] = 0
+        raw = _query_value("scene")
+        if raw and raw.isascii() and raw.isdigit():
+            st.session_state[_INDEX] = step(int(raw) - 1, len(scenes), 0)
+    st.session_state[_INDEX] = step(st.session_state.get(_INDEX, 0), len(st.session_state[_SCENES]), 0)
+    return errors
+
+
+def _lang() -> str:
+    from ui.common import lang
+    return lang()
+
+
+def scenes() -> list[Scene]:
+    return st.session_state[_SCENES]
+
+
+def current() -> tuple[int, Scene]:
+    i = st.session_state[_INDEX]
+    return i, scenes()[i]
+
+
+def _sync_url() -> None:
+    """Keep ``scene`` (1-based) and, for a custom list, ``scenes`` in the URL: the address bar shares the deck."""
+    i = st.session_state[_INDEX]
+    st.query_params["scene"] = str(i + 1)
+    encoded = None if scenes() == project_scenes() else encode_scenes(scenes())
+    if encoded:
+        st.query_params["scenes"] = encoded
+    elif "scenes" in st.query_params:
+        del st.query_params["scenes"]
+    st.session_state[_SEEN] = encoded
+
+
+def _go(delta: int) -> None:
+    st.session_state[_INDEX] = step(st.session_state[_INDEX], len(scenes()), delta)
+    _sync_url()
+
+
+def _set_lang(code: str) -> None:
+    st.query_params["lang"] = code
+
+
+def draw_style() -> None:
+    """Hide the sidebar and header, enlarge type (CSS only; nothing external)."""
+    st.html(FULLSCREEN_CSS)
+
+
+def draw_lang_switch(lang: str) -> None:
+    """A compact language switch (the sidebar's is hidden here); it sets the same ``lang`` parameter."""
+    labels = {"zh": "中文", "en": "English"}
+    cols = st.columns(len(LANGS))
+    for col, code in zip(cols, LANGS):
+        with col:
+            st.button(labels[code], key=f"present_lang_{code}", on_click=_set_lang, args=(code,),
+                      type="primary" if code == lang else "tertiary", disabled=code == lang)
+
+
+def _base_url() -> str:
+    try:
+        parts = urlsplit(st.context.url or "")
+    except Exception:  # AppTest or an old client: links stay relative
+        return ""
+    if not parts.scheme:
+        return ""
+    path = parts.path.rsplit("/", 1)[0] if parts.path.endswith("/present") else ""
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def draw_header(lang: str) -> None:
+    """Draw the scene title, position, previous/next buttons and the scene's share link."""
+    i, scene = current()
+    n = len(scenes())
+    with st.container(key="present_header"):
+        left, prev_col, pos_col, next_col, lang_col = st.columns([6, 1.3, 1.1, 1.3, 1.6], vertical_alignment="center")
+        with left:
+            with st.container(key="present_title"):
+                st.title(scene.title(lang))
+        with prev_col:
+            st.button(t("present.prev", lang), key="present_prev", on_click=_go, args=(-1,), shortcut="Left",
+                      disabled=i == 0, width="stretch")
+        with pos_col:
+            st.markdown(f"**{escape(t('present.scene_of', lang, i=i + 1, n=n))}**")
+        with next_col:
+            st.button(t("present.next", lang), key="present_next", on_click=_go, args=(1,), shortcut="Right",
+                      disabled=i == n - 1, width="stretch")
+        with lang_col:
+            draw_lang_switch(lang)
+    link = scene_link(scene, lang, _base_url())
+    st.caption(f"{t('present.share_scene', lang)}: [{link}]({link}) · {t('present.keys', lang)}")
+
+
+def _shown_state(inputs: MapInputs, scene: Scene, lang: str) -> ViewState:
+    state = scene.state.with_(lang=lang)
+    years = mapview.years_for(inputs, state.indicator)
+    if state.year not in years:
+        state = state.with_(year=best_year(inputs.indicators, state.indicator) or max(years))
+    return state
+
+
+def draw_map(inputs: MapInputs, lang: str) -> None:
+    """Draw the current scene's complete map (legend, demo banner, source line) as large as the window allows."""
+    _, scene = current()
+    m = build_map(inputs, _shown_state(inputs, scene, lang))
+    m.options["keyboard"] = False  # arrow keys step scenes instead of panning
+    html = m.get_root().render().replace("</head>", MAP_EXTRAS + "</head>", 1)
+    with st.container(key="present_map"):
+        st.iframe(html, height=720)
+
+
+def draw_keyboard() -> None:
+    """Install the PageUp/PageDown binding on the page (once per browser tab)."""
+    st.iframe(KEYS_SCRIPT, height=1)
+
+
+# --- save / load / share --------------------------------------------------------------------------
+
+def _replace(new: list[Scene]) -> None:
+    st.session_state[_SCENES] = new
+    st.session_state[_INDEX] = 0
+    _sync_url()
+
+
+def _on_upload() -> None:
+    lang = _lang()
+    file = st.session_state.get("present_upload")
+    if file is None:
+        return
+    try:
+        new = scenes_from_json(file.getvalue())
+    except SceneError as e:
+        st.session_state["present_msg"] = ("error", e.message(lang) + " " + t("present.kept", lang))
+        return
+    _replace(new)
+    st.session_state["present_msg"] = ("success", t("present.loaded", lang, n=len(new)))
+
+
+def _add(scene: Scene) -> None:
+    st.session_state[_SCENES] = [*scenes(), scene]
+    st.session_state[_INDEX] = len(scenes()) - 1
+    _sync_url()
+    st.session_state["present_msg"] = ("success", t("present.added", _lang(), title=scene.title(_lang())))
+
+
+def _on_add_link() -> None:
+    lang = _lang()
+    title = st.session_state.get("present_add_title", "").strip() or t("present.saved_view", lang, i=len(scenes()) + 1)
+    try:
+        scene = scene_from_link(st.session_state.get("present_add_link", ""), title, title)
+    except SceneError as e:
+        st.session_state["present_msg"] = ("error", e.message(lang) + " " + t("present.kept", lang))
+        return
+    _add(scene)
+    st.session_state["present_add_link"] = ""
+    st.session_state["present_add_title"] = ""
+
+
+def _on_add_current() -> None:
+    lang = _lang()
+    query = st.session_state.get("m_seeded_from")
+    if not query:
+        st.session_state["present_msg"] = ("error", t("present.no_current", lang))
+        return
+    title = t("present.saved_view", "zh", i=len(scenes()) + 1), t("present.saved_view", "en", i=len(scenes()) + 1)
+    _add(Scene(title[0], title[1], from_query(dict(query))))
+
+
+def _on_remove() -> None:
+    if len(scenes()) > 1:
+        i = st.session_state[_INDEX]
+        st.session_state[_SCENES] = [s for k, s in enumerate(scenes()) if k != i]
+        st.session_state[_INDEX] = step(i, len(scenes()), 0)
+        _sync_url()
+
+
+def _on_reset() -> None:
+    _replace(project_scenes())
+
+
+def draw_manager(lang: str) -> None:
+    """Draw the scene list with its links, and save / load / share / add / remove."""
+    with st.expander(t("present.manage", lang), expanded=False):
+        kind, text = st.session_state.pop("present_msg", (None, None))
+        if kind == "error":
+            st.error(text)
+        elif kind == "success":
+            st.success(text)
+        base = _base_url()
+        table = pd.DataFrame({
+            t("present.col.no", lang): range(1, len(scenes()) + 1),
+            t("present.col.title", lang): [s.title(lang) for s in scenes()],
+            t("present.col.link", lang): [scene_link(s, lang, base) for s in scenes()],
+        })
+        st.markdown(f"**{escape(t('present.scene_list', lang))}**")
+        st.dataframe(table, hide_index=True, width="stretch")
+        c1, c2 = st.columns(2)
+        with c1:
+            st.download_button(t("present.save", lang), data=scenes_to_json(scenes()).encode("utf-8"),
+                               file_name="beijing-ip-atlas-scenes.json", mime="application/json",
+                               key="present_save", on_click="ignore", icon=":material/download:")
+            st.file_uploader(t("present.load", lang), type=["json"], key="present_upload", on_change=_on_upload)
+        with c2:
+            share = f"{base}/present?" + urlencode({"scenes": encode_scenes(scenes()), "lang": lang})
+            st.markdown(f"**{escape(t('present.share_list', lang))}**")
+            st.code(share, language=None, wrap_lines=True)
+            st.button(t("present.add_current", lang), key="present_add_current", on_click=_on_add_current)
+            st.text_input(t("present.add_link", lang), key="present_add_link")
+            st.text_input(t("present.add_title", lang), key="present_add_title")
+            st.button(t("present.add", lang), key="present_add", on_click=_on_add_link)
+        c3, c4 = st.columns(2)
+        with c3:
+            st.button(t("present.remove", lang), key="present_remove", on_click=_on_remove, disabled=len(scenes()) < 2)
+        with c4:
+            st.button(t("present.reset", lang), key="present_reset", on_click=_on_reset)
