@@ -1,8 +1,45 @@
-"""Placeholder page (to be built)."""
+"""Sources page: every dataset with its provenance, every indicator with its definition, coverage, downloads."""
 
 import streamlit as st
 
+from geo.data import DATASETS
 from geo.i18n import t
+from geo.sources import coverage_table, dataset_table, indicator_table
+from geo.targets import POLICY_SOURCE
+from ui import cache
 from ui.common import lang
 
-st.info(t("common.placeholder", lang()))
+L = lang()
+st.title(t("an.sources.title", L))
+
+st.subheader(t("an.sources.policy", L))
+st.markdown(t("an.sources.policy_text", L, publisher=POLICY_SOURCE.publisher_en if L == "en"
+              else POLICY_SOURCE.publisher_zh, title=POLICY_SOURCE.title_zh, date=POLICY_SOURCE.date))
+
+st.subheader(t("an.sources.datasets", L))
+ds = dataset_table(L)
+st.dataframe(ds.rename(columns=lambda c: t(f"an.ds.{c}", L)), hide_index=True, width="stretch", key="datasets")
+if (ds["problem"] != "").any():
+    st.error(t("an.sources.provenance_problem", L))
+
+st.subheader(t("an.sources.downloads", L))
+cols = st.columns(3)
+csvs = [(name, spec) for name, spec in DATASETS.items() if spec.kind == "csv"]
+for i, (name, spec) in enumerate(csvs):
+    cols[i % 3].download_button(f"⬇ {spec.path.name}", spec.path.read_bytes(), file_name=spec.path.name,
+                                mime="text/csv", key=f"dl_{name}")
+shown = cache.indicators()
+st.download_button(t("an.sources.download_shown", L), shown.to_csv(index=False).encode("utf-8"),
+                   file_name="indicators_shown.csv", mime="text/csv", key="dl_shown")
+st.caption(t("an.sources.download_note", L))
+
+st.subheader(t("an.sources.indicators", L))
+st.markdown(t("an.sources.definitions_notes", L))
+st.dataframe(indicator_table(L).rename(columns=lambda c: t(f"an.ind_col.{c}", L)), hide_index=True,
+             width="stretch", key="indicator_table")
+
+st.subheader(t("an.sources.coverage", L))
+st.caption(t("an.sources.coverage_key", L))
+cov = coverage_table(shown, L)
+st.dataframe(cov.drop(columns="indicator").rename(columns={"name": t("an.col.indicator", L)}), hide_index=True,
+             width="stretch", key="coverage")

@@ -1,8 +1,85 @@
-"""Placeholder page (to be built)."""
+"""Policy targets page: the six headline targets against Beijing's actuals, year by year."""
 
 import streamlit as st
 
-from geo.i18n import t
+from geo.i18n import format_value, t
+from geo.targets import POLICY_SOURCE, all_statuses, supply_template
+from ui import cache
+from ui.analysis import source_links, status_text, value_text
 from ui.common import lang
 
-st.info(t("common.placeholder", lang()))
+L = lang()
+st.title(t("an.targets.title", L))
+st.caption(t("an.targets.policy_source", L, publisher=POLICY_SOURCE.publisher_en if L == "en"
+             else POLICY_SOURCE.publisher_zh, title=POLICY_SOURCE.title_zh, date=POLICY_SOURCE.date))
+st.info(t("an.targets.policy_caveat", L))
+
+for status in all_statuses(cache.indicators()):
+    tg = status.target
+    key = tg.key
+    with st.container(border=True, key=f"target_{key}"):
+        st.subheader(t(f"an.target.{key}.name", L))
+        st.markdown(t("an.targets.target_line", L, target=format_value(tg.value, tg.unit, L),
+                      kind=t(f"an.kind.{tg.kind}", L)))
+        if not status.has_data:
+            st.warning(t("an.targets.no_data", L))
+            st.markdown(t(f"an.target.{key}.missing", L))
+            if not status.proxy.empty:
+                p = status.proxy.iloc[-1]
+                st.caption(t("an.targets.proxy_line", L, year=int(p["year"]),
+                             value=value_text(p["value"], p["unit"], p["status"], L))
+                           + " " + source_links(list(status.proxy["source_url"]), L))
+            st.download_button(t("an.targets.template_button", L), supply_template(tg).encode("utf-8"),
+                               file_name=f"template_{tg.indicator}.csv", mime="text/csv", key=f"tpl_{key}")
+            st.caption(t("an.targets.template_help", L, indicator=tg.indicator))
+            continue
+        latest = status.latest
+        c1, c2, c3 = st.columns(3)
+        c1.metric(t("an.targets.latest", L, year=int(latest["year"])),
+                  value_text(latest["value"], latest["unit"], latest["status"], L),
+                  help=status_text(latest["status"], L))
+        gap = latest["gap"]
+        c2.metric(t("an.targets.gap", L), ("+" if gap >= 0 else "−") + format_value(abs(gap), tg.unit, L),
+                  help=t("an.targets.gap_help", L))
+        if status.first_met is not None:
+            key_met = "an.targets.met_exact" if status.first_met_exact else "an.targets.met_by"
+            c3.metric(t("an.targets.met_heading", L), t(key_met, L, year=status.first_met))
+        elif status.projection is not None and status.projection.year is not None:
+            c3.metric(t("an.targets.projection_heading", L),
+                      t("an.targets.projected_year", L, year=status.projection.year))
+        else:
+            c3.metric(t("an.targets.projection_heading", L), t("an.targets.not_reached", L))
+        if status.first_met is not None and not status.first_met_exact:
+            st.caption(t("an.targets.met_by_note", L, year=status.first_met))
+        if status.projection is not None:
+            pr = status.projection
+            st.caption(t("an.targets.projection_method", L, points=pr.points, first=pr.first_year,
+                         last=pr.last_year, slope=format_value(pr.slope, tg.unit, L)))
+        if tg.caveat:
+            st.markdown("**" + t("an.targets.definition", L) + "** " + t(f"an.target.{key}.caveat", L))
+        rows = status.rows
+        table = {
+            t("an.col.year", L): rows["year"].astype(str),
+            t("an.col.actual", L): rows["value"],
+            t("an.col.target", L): rows["target"],
+            t("an.col.gap", L): rows["gap"],
+            t("an.col.pct", L): rows["pct"],
+            t("an.col.met", L): [t("an.yes", L) if m else t("an.no", L) for m in rows["met"]],
+            t("an.col.status", L): [status_text(s, L) for s in rows["status"]],
+            t("an.col.source_note", L): rows["source_note"],
+            t("an.col.source_url", L): rows["source_url"],
+        }
+        st.dataframe(table, hide_index=True, width="stretch", key=f"rows_{key}",
+                     column_config={t("an.col.source_url", L): st.column_config.LinkColumn(),
+                                    t("an.col.pct", L): st.column_config.NumberColumn(format="%.1f%%")})
+        if not status.related.empty:
+            with st.expander(t(f"an.target.{key}.related", L)):
+                rel = status.related
+                st.dataframe({
+                    t("an.col.year", L): rel["year"].astype(str),
+                    t("an.col.actual", L): rel["value"],
+                    t("an.col.status", L): [status_text(s, L) for s in rel["status"]],
+                    t("an.col.source_note", L): rel["source_note"],
+                    t("an.col.source_url", L): rel["source_url"],
+                }, hide_index=True, width="stretch",
+                    column_config={t("an.col.source_url", L): st.column_config.LinkColumn()})

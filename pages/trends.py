@@ -1,8 +1,71 @@
-"""Placeholder page (to be built)."""
+"""Trends and ranking: a chosen indicator over the years (selected districts vs the city total) and a
+ranked bar chart of districts for a year. Year, districts and indicator follow the map's URL filters."""
 
 import streamlit as st
 
+from geo.charts import ranking_chart, ranking_frame, trend_chart, trend_frame
 from geo.i18n import t
-from ui.common import lang
+from geo.indicators import INDICATORS, MAP_INDICATORS, best_year, years_with_data
+from geo.names import BEIJING_DISTRICTS
+from geo.state import from_query, to_query
+from ui import cache
+from ui.analysis import source_links
 
-st.info(t("common.placeholder", lang()))
+indicators = cache.indicators()
+params = st.query_params.to_dict()
+first = from_query(params)
+years = years_with_data(indicators, first.indicator) or [2020]
+url_state = from_query(params, years, best_year(indicators, first.indicator))
+L = url_state.lang
+
+# put the URL's filters into the widgets when the page opens or the URL changed under it
+query = to_query(url_state)
+if st.session_state.get("tr_seeded_from") != query:
+    st.session_state["tr_indicator"] = url_state.indicator
+    st.session_state["tr_year"] = url_state.year
+    st.session_state["tr_districts"] = list(url_state.districts)
+    st.session_state["tr_seeded_from"] = query
+
+st.title(t("an.trends.title", L))
+if url_state.notes:
+    st.warning(t("an.trends.bad_params", L, params=", ".join(url_state.notes)))
+
+c1, c2, c3 = st.columns([2, 2, 3])
+indicator = c1.selectbox(t("an.trends.indicator", L), MAP_INDICATORS, key="tr_indicator",
+                         format_func=lambda i: INDICATORS[i].name_en if L == "en" else INDICATORS[i].name_zh)
+years = years_with_data(indicators, indicator) or [2020]
+if st.session_state["tr_year"] not in years:
+    st.session_state["tr_year"] = best_year(indicators, indicator) or max(years)
+if len(years) > 1:
+    year = c2.select_slider(t("an.trends.year", L), options=years, key="tr_year")
+else:
+    year = years[0]
+    c2.caption(t("an.trends.single_year", L, year=year))
+districts = c3.multiselect(t("an.trends.districts", L), list(BEIJING_DISTRICTS), key="tr_districts",
+                           format_func=lambda c: BEIJING_DISTRICTS[c][1 if L == "en" else 0],
+                           placeholder=t("an.trends.districts_all", L))
+
+state = url_state.with_(indicator=indicator, year=int(year), districts=tuple(districts))
+query = to_query(state)
+if any(params.get(k) != v for k, v in query.items()):
+    st.query_params.update(query)
+st.session_state["tr_seeded_from"] = query
+
+trend = trend_frame(indicators, indicator, districts, L)
+ranking = ranking_frame(indicators, indicator, int(year), districts, L)
+if (trend["status"] == "demo").any() or (ranking["status"] == "demo").any():
+    st.error("⚠ " + t("an.trends.demo_banner", L))
+
+st.subheader(t("an.trends.trend_heading", L))
+if not districts:
+    st.caption(t("an.trends.pick_hint", L))
+st.altair_chart(trend_chart(trend, indicator, L), width="stretch")
+st.caption(t("an.trends.sources", L) + " " + source_links(list(trend["source_url"]), L))
+
+st.subheader(t("an.trends.rank_heading", L, year=year))
+if ranking.empty:
+    st.info(t("an.trends.no_rank", L, year=year))
+else:
+    st.altair_chart(ranking_chart(ranking, indicator, int(year), L), width="stretch")
+    st.caption(t("an.trends.sources", L) + " " + source_links(list(ranking["source_url"]), L))
+st.page_link("pages/map.py", label=t("an.trends.to_map", L), icon=":material/map:", query_params=query)

@@ -1,0 +1,155 @@
+"""The policy's five regional-layout projects as factual cards, each with the map view that shows it.
+
+Pure (no Streamlit). Facts (areas, years, figures, designations) come from the shipped datasets
+with their sources; the cards' short texts are UI strings (``an.proj.<key>.*`` in
+``geo/locale/analysis.json``). :data:`PROJECT_VIEWS` is the one definition of each project's map
+view; the projects page links to it and the presentation mode reuses it as a scene.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from geo.indicators import primary_rows
+from geo.names import BEIJING_DISTRICTS, region_name
+from geo.sources import indicator_label
+from geo.state import DEFAULT_YEAR, ViewState
+
+__all__ = ["PROJECTS", "PROJECT_VIEWS", "Project", "ProjectCard", "project_card", "project_cards"]
+
+
+@dataclass(frozen=True)
+class Project:
+    """What a project is made of in the data."""
+
+    key: str
+    zones: tuple[str, ...]  # zone ids, current extent first
+    figure_regions: tuple[str, ...]  # region codes whose indicator rows are the project's figures
+    figure_indicators: tuple[str, ...] = ()  # limit to these indicators (all if empty)
+    designation_filter: str = ""  # "districts": every district designation; "zone:<text>": zone rows naming it
+
+
+PROJECTS: tuple[Project, ...] = (
+    Project("jjj", ("jjj_ip_demo_zone", "jjj_xiongan", "jjj_binhai_zgc", "jjj_binhai_newarea"),
+            ("110000", "120000", "130000"), ("invention_patents_per_10k", "pct_applications")),
+    Project("science_cities", ("sc_zgc", "sc_huairou", "sc_future", "sc_zgc_pre2017", "sc_huairou_2017",
+                               "sc_future_phase1"), ()),
+    Project("zgc", ("zgc_all",), ("ZGC", "ZGC_CORE"), designation_filter="zone:中关村"),
+    Project("etown", ("etda_yizhuang_newtown", "etda_bda_2010", "etda_bda_2002"), ("BDA",),
+            designation_filter="zone:经济技术开发区"),
+    Project("strong", (), (), designation_filter="districts"),
+)
+
+#: Each project's map view (layers, districts, year): the one place these are defined.
+PROJECT_VIEWS: dict[str, ViewState] = {
+    "jjj": ViewState(year=DEFAULT_YEAR, districts=(), layers=("districts", "jjj")),
+    "science_cities": ViewState(year=DEFAULT_YEAR, districts=("110108", "110114", "110116", "110118"),
+                                layers=("districts", "science_cities")),
+    "zgc": ViewState(year=DEFAULT_YEAR, districts=(), layers=("districts", "zgc_parks")),
+    "etown": ViewState(year=DEFAULT_YEAR, districts=("110115", "110112"), layers=("districts", "etda")),
+    "strong": ViewState(year=DEFAULT_YEAR, districts=(), layers=("districts", "strong")),
+}
+
+
+@dataclass(frozen=True)
+class ProjectCard:
+    """One project's facts, ready to show."""
+
+    key: str
+    districts: tuple[str, ...]  # codes of the Beijing districts it lies in
+    zones: pd.DataFrame  # zone_id, name, area_km2, year, geometry_quality, source_url, source_note
+    figures: pd.DataFrame  # region_code, indicator, name, year, value, unit, status, source_url, source_note
+    designations: pd.DataFrame  # district_code, label, designation, year, stage, source_url, source_note
+    view: ViewState
+
+
+def _zone_rows(zones: pd.DataFrame, ids: tuple[str, ...], lang: str) -> pd.DataFrame:
+    z = zones[zones["zone_id"].isin(ids)].copy()
+    z["_o"] = z["zone_id"].map({zid: i for i, zid in enumerate(ids)})
+    z = z.sort_values("_o")
+    return pd.DataFrame({
+        "zone_id": z["zone_id"].to_numpy(),
+        "name": (z["name_en"] if lang == "en" else z["name_zh"]).to_numpy(),
+        "area_km2": pd.to_numeric(z["area_km2"], errors="coerce").to_numpy(),
+        "year": z["year"].to_numpy(),
+        "host_districts": z["host_districts"].fillna("").astype(str).to_numpy(),
+        "geometry_quality": z["geometry_quality"].to_numpy(),
+        "source_url": z["source_url"].fillna("").to_numpy(),
+        "source_note": z["source_note"].fillna("").to_numpy(),
+    })
+
+
+def _figure_rows(indicators: pd.DataFrame, project: Project, lang: str) -> pd.DataFrame:
+    cols = ["region_code", "indicator", "name", "year", "value", "unit", "status", "source_url", "source_note"]
+    if not project.figure_regions:
+        return pd.DataFrame(columns=cols)
+    d = indicators[indicators["region_code"].isin(project.figure_regions) & (indicators["status"] != "demo")]
+    if project.figure_indicators:
+        d = d[d["indicator"].isin(project.figure_indicators)]
+        # the latest year of each region and indicator: the comparison a card needs
+        d = primary_rows(d).sort_values("year").groupby(["region_code", "indicator"]).tail(1)
+    else:
+        d = primary_rows(d)
+    order = {c: i for i, c in enumerate(project.figure_regions)}
+    d = d.assign(_o=d["region_code"].map(order)).sort_values(["_o", "indicator", "year"])
+    return pd.DataFrame({
+        "region_code": d["region_code"].astype(str).to_numpy(),
+        "indicator": d["indicator"].to_numpy(),
+        "name": [indicator_label(i, lang) for i in d["indicator"]],
+        "year": d["year"].astype(int).to_numpy(),
+        "value": pd.to_numeric(d["value"]).astype(float).to_numpy(),
+        "unit": d["unit"].fillna("").to_numpy(),
+        "status": d["status"].to_numpy(),
+        "source_url": d["source_url"].fillna("").to_numpy(),
+        "source_note": d["source_note"].fillna("").to_numpy(),
+    }, columns=cols)
+
+
+def _designation_rows(designations: pd.DataFrame, project: Project, lang: str) -> pd.DataFrame:
+    flt = project.designation_filter
+    if not flt:
+        d = designations.iloc[:0]
+    elif flt == "districts":
+        d = designations[designations["subject"] == "district"]
+    else:
+        text = flt.split(":", 1)[1]
+        d = designations[(designations["subject"] == "zone")
+                         & designations["district_label_zh"].fillna("").str.contains(text, regex=False)]
+        d = d.drop_duplicates("designation_id")
+    d = d.sort_values(["year", "designation_id"], na_position="last")
+    return pd.DataFrame({
+        "district_code": d["district_code"].fillna("").astype(str).to_numpy(),
+        "label": [region_name(c, lang) if c in BEIJING_DISTRICTS else str(lab)
+                  for c, lab in zip(d["district_code"].fillna(""), d["district_label_zh"].fillna(""))],
+        "designation": (d["designation_en"] if lang == "en" else d["designation_zh"]).to_numpy(),
+        "year": d["year"].to_numpy(),
+        "stage": d["stage"].to_numpy(),
+        "source_url": d["source_url"].fillna("").to_numpy(),
+        "source_note": d["source_note"].fillna("").to_numpy(),
+    })
+
+
+def _districts_of(zones: pd.DataFrame, designations: pd.DataFrame, view: ViewState) -> tuple[str, ...]:
+    codes: list[str] = list(view.districts)
+    for hosts in zones["host_districts"]:
+        codes += [c for c in str(hosts).split(";") if c in BEIJING_DISTRICTS]
+    codes += [c for c in designations["district_code"] if c in BEIJING_DISTRICTS]
+    return tuple(c for c in BEIJING_DISTRICTS if c in set(codes))
+
+
+def project_card(project: Project, zones: pd.DataFrame, designations: pd.DataFrame, indicators: pd.DataFrame,
+                 lang: str = "zh") -> ProjectCard:
+    """Return the card of ``project`` from the zone, designation and indicator tables."""
+    z = _zone_rows(zones, project.zones, lang)
+    f = _figure_rows(indicators, project, lang)
+    d = _designation_rows(designations, project, lang)
+    view = PROJECT_VIEWS[project.key].with_(lang=lang)
+    return ProjectCard(project.key, _districts_of(z, d, view), z, f, d, view)
+
+
+def project_cards(zones: pd.DataFrame, designations: pd.DataFrame, indicators: pd.DataFrame,
+                  lang: str = "zh") -> list[ProjectCard]:
+    """Return the five cards, in the policy's order."""
+    return [project_card(p, zones, designations, indicators, lang) for p in PROJECTS]

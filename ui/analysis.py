@@ -1,0 +1,71 @@
+"""Streamlit glue of the analysis pages (targets, projects, trends, zones, sources): cached inputs, tables.
+
+Everything shown is computed in ``geo.targets``, ``geo.projects``, ``geo.charts``, ``geo.zone_summary``
+and ``geo.sources``; this module only caches and draws.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from geo import data
+from geo.i18n import format_value, t
+from geo.names import region_name
+from geo.safe import safe_url
+from geo.zone_summary import ZoneSummary, zone_summaries
+from ui import cache
+from ui.common import STATUS_MARK
+
+__all__ = ["summaries", "value_text", "status_text", "figures_table", "source_links"]
+
+
+@st.cache_data(show_spinner=False)
+def _summaries(lang: str) -> list[ZoneSummary]:
+    return zone_summaries(cache.zones(), cache.districts(), data.read_indicators(include_demo=False),
+                          cache.designations(), lang)
+
+
+def summaries(lang: str) -> list[ZoneSummary]:
+    """Return the zone summaries (cached per language)."""
+    return _summaries(lang)
+
+
+def status_text(status: str, lang: str) -> str:
+    """Return the status as shown in tables: 官方 / 推算ᵈ / ⚠演示数据(非官方) / 无数据."""
+    if not status:
+        return t("status.none", lang)
+    mark = STATUS_MARK.get(status, "")
+    label = t(f"status.{status}", lang)
+    return f"⚠{label}" if status == "demo" else (f"{label}{mark}" if mark else label)
+
+
+def value_text(value: float, unit: str, status: str, lang: str) -> str:
+    """Return a value with its unit and status mark (demo values always carry ⚠演示)."""
+    text = format_value(value, unit, lang)
+    mark = STATUS_MARK.get(status, "")
+    return f"{text} {mark}".strip() if mark else text
+
+
+def figures_table(figures: pd.DataFrame, lang: str) -> None:
+    """Draw indicator figures (region, indicator, year, value with status, source) as a table."""
+    table = pd.DataFrame({
+        t("an.col.region", lang): [region_name(c, lang) if c not in ("ZGC", "ZGC_CORE", "BDA")
+                                    else t(f"an.region.{c}", lang) for c in figures["region_code"]],
+        t("an.col.indicator", lang): figures["name"],
+        t("an.col.year", lang): figures["year"].astype(int).astype(str),
+        t("an.col.value", lang): [value_text(v, u, s, lang) for v, u, s in
+                                  zip(figures["value"], figures["unit"], figures["status"])],
+        t("an.col.status", lang): [status_text(s, lang) for s in figures["status"]],
+        t("an.col.source_note", lang): figures["source_note"],
+        t("an.col.source_url", lang): figures["source_url"],
+    })
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config={t("an.col.source_url", lang): st.column_config.LinkColumn()})
+
+
+def source_links(urls: list[str], lang: str) -> str:
+    """Return markdown links ``[来源1](url) · [来源2](url)`` for the http(s) URLs given (escaped)."""
+    good = [u for u in dict.fromkeys(urls) if safe_url(u)]
+    label = t("common.source", lang)
+    return " · ".join(f"[{label}{i + 1}](<{safe_url(u)}>)" for i, u in enumerate(good))
