@@ -1,0 +1,96 @@
+"""The Import page in a real browser: a yearbook XLSX of all 16 districts imports in one step, the
+map then shows those values as official (no demo mark), and markup in a source shows as text.
+
+Runs its own app on a throwaway store so the other browser tests keep seeing the shipped data.
+"""
+
+from __future__ import annotations
+
+import pytest
+from common_import import PER_10K, xlsx, yearbook_rows
+from conftest import start_app, stop_app, wait_for_map
+
+from geo.names import BEIJING_DISTRICTS
+
+pytestmark = pytest.mark.browser
+
+XSS = '<script>window.__atlas_xss=1</script><img src=x onerror="window.__atlas_xss=2">'
+TITLE = f"北京统计年鉴2024 {XSS}"
+URL = "https://tjj.beijing.gov.cn/nj/main/2024-tjnj/zk/indexch.htm"
+#: Return viewport coordinates inside the idx-th interactive path where that path is the topmost element.
+POINT_ON_PATH = """idx => {
+  const path = document.querySelectorAll('path.leaflet-interactive')[idx];
+  const r = path.getBoundingClientRect();
+  for (let i = 1; i < 20; i++) for (let j = 1; j < 20; j++) {
+    const x = r.left + r.width * i / 20, y = r.top + r.height * j / 20;
+    if (document.elementFromPoint(x, y) === path) return [x, y];
+  }
+  throw new Error('no visible point on path ' + idx);
+}"""
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture(scope="module")
+def import_app(tmp_path_factory):
+    proc, url = start_app({"ATLAS_VAR_DIR": str(tmp_path_factory.mktemp("import-var")), "ATLAS_DATABASE_URL": ""})
+    yield url
+    stop_app(proc)
+
+
+def _fill(page, label: str, value: str) -> None:
+    box = page.get_by_label(label, exact=True)
+    box.fill(value)
+    box.press("Enter")  # Streamlit commits a text input on Enter
+
+
+def test_yearbook_import_in_one_step_then_map_shows_official(import_app, page_factory, artifacts):
+    page = page_factory()
+    page.goto(import_app + "/")
+    page.get_by_role("link", name="数据导入").click()  # as a planner would, from the navigation
+    page.get_by_text("选择文件(CSV / XLSX, ≤10 MB)").wait_for()
+    page.locator("input[type=file]").first.set_input_files(
+        files=[{"name": "8-10 各区县有效发明专利情况.xlsx", "mimeType": XLSX_MIME, "buffer": xlsx(yearbook_rows(2023))}])
+    page.get_by_text("保存前预览: 新增 16 · 变化 19 · 不变 0").wait_for(timeout=30_000)
+    _fill(page, "来源出版物(必填)", TITLE)
+    _fill(page, "表名/表号", "8-10 各区县有效发明专利情况")
+    _fill(page, "来源网址(必填)", URL)
+    _fill(page, "导入人(必填)", "浏览器测试")
+    save = page.get_by_role("button", name="保存为新版本")
+    page.wait_for_function("() => [...document.querySelectorAll('button')].some("
+                           "b => b.innerText.includes('保存为新版本') && !b.disabled)", timeout=20_000)
+    save.click()
+    page.get_by_text("已保存为版本 1: 35 个数值").wait_for(timeout=30_000)
+    page.screenshot(path=str(artifacts / "import-saved.png"), full_page=True)
+
+    # the revision list shows the source's markup as text, and nothing in it ran
+    page.get_by_role("tab", name="版本历史").click()
+    cell = page.locator("table.atlas-revisions td", has_text="window.__atlas_xss=1").first
+    cell.wait_for()
+    assert "<script>window.__atlas_xss=1</script>" in cell.inner_text()
+    assert page.locator("table.atlas-revisions script").count() == 0
+    assert page.locator("table.atlas-revisions img").count() == 0
+    assert page.evaluate("() => window.__atlas_xss") is None
+
+    # the map: 2023 per-10k values are the imported ones, official, with no demo mark
+    page.goto(import_app + "/?year=2023&ind=invention_patents_per_10k&layers=districts")
+    frame = wait_for_map(page, 16)
+    legend = page.locator("body").inner_text()
+    assert "虚线边框 = 演示数据" not in legend
+    codes = list(BEIJING_DISTRICTS)
+    for idx in (codes.index("110108"), codes.index("110119")):
+        x, y = frame.evaluate(POINT_ON_PATH, idx)  # a point where the district itself (not a label) is on top
+        origin = frame.frame_element().bounding_box()
+        page.mouse.move(origin["x"] + x, origin["y"] + y)
+        name = BEIJING_DISTRICTS[codes[idx]][0]
+        tip = frame.locator(".leaflet-tooltip", has_text=name).first
+        tip.wait_for()
+        text = tip.inner_text()
+        assert f"{PER_10K[codes[idx]]:.1f}" in text, text
+        assert "状态: 官方" in text.replace("：", ":") or "官方" in text, text
+        assert "演示" not in text, text
+        assert "<script>window.__atlas_xss=1</script>" in text, text  # the source note, as text
+        assert tip.locator("script").count() == 0 and tip.locator("img").count() == 0
+        page.mouse.move(5, 5)
+    assert frame.evaluate("() => window.__atlas_xss") is None
+    assert page.evaluate("() => window.__atlas_xss") is None
+    page.screenshot(path=str(artifacts / "import-map-official.png"), full_page=True)
