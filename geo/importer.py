@@ -26,6 +26,7 @@ import json
 import math
 import re
 import unicodedata
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 
@@ -33,7 +34,7 @@ import pandas as pd
 
 from geo.i18n import DEFAULT_LANG, t
 from geo.indicators import INDICATORS
-from geo.names import BEIJING_CODE, BEIJING_DISTRICTS, REGION_NAMES, district_code, region_name
+from geo.names import BEIJING_CODE, BEIJING_DISTRICTS, district_code, region_name
 
 __all__ = ["MAX_BYTES", "MIN_YEAR", "ROW_COLUMNS", "Issue", "Source", "ImportResult", "parse_upload",
            "derive_per_10k", "region_of", "indicator_of", "BoundaryResult", "validate_boundary"]
@@ -62,7 +63,8 @@ _EXTRA_INDICATOR_ALIASES = {
     "invention_patents_in_force": ["有效发明专利", "有效发明专利量", "有效发明专利数", "有效发明专利拥有量",
                                    "发明专利拥有量", "发明专利有效量", "有效发明专利件数", "patents in force"],
     "invention_patents_per_10k": ["每万人发明专利拥有量", "每万人口发明专利拥有量", "万人发明专利拥有量",
-                                  "每万人有效发明专利拥有量", "每万人口有效发明专利拥有量", "每万常住人口发明专利拥有量"],
+                                  "每万人有效发明专利拥有量", "每万人口有效发明专利拥有量",
+                                  "每万常住人口发明专利拥有量"],
     "invention_grants": ["发明专利授权量", "发明专利授权数", "发明专利授权", "发明授权量"],
     "patent_grants": ["专利授权量", "专利授权数", "专利授权"],
     "pct_applications": ["pct国际专利申请量", "pct专利申请量", "pct申请量", "pct国际专利申请"],
@@ -431,6 +433,8 @@ class _Record:
     header: str
     label: str
     note: str = ""
+    source_value: float = 0.0  # the value and unit as written in the file
+    source_unit: str = ""
 
 
 def _find_long_header(rows: list[list[object]]) -> tuple[int, dict[str, int]] | None:
@@ -678,7 +682,7 @@ def _check_records(records: list[_Record], issues: list[Issue]) -> list[_Record]
             issues.append(Issue("unit_scale_fraction", **where, params={"value": rec.value}))
             continue
         seen[key] = rec
-        rec.source_value, rec.source_unit = rec.value, unit  # type: ignore[attr-defined]
+        rec.source_value, rec.source_unit = rec.value, unit
         rec.value = round(value, 6)
         rec.unit = canonical
         good.append(rec)
@@ -711,14 +715,15 @@ def _to_rows(records: list[_Record], source: Source | None, filename: str) -> pd
     src = source or Source("", "")
     rows = []
     for rec in records:
-        quote = f"“{rec.label}” × “{rec.header}” = {_fmt(rec.source_value)} {rec.source_unit}"  # type: ignore[attr-defined]
+        raw = f"{_fmt(rec.source_value)} {rec.source_unit}"
+        quote = f"“{rec.label}” × “{rec.header}” = {raw}"
         note = f"{src.describe()} ({filename}, {rec.column}{rec.row}): {quote}"
         if rec.note:
             note += f"; {rec.note}"
         rows.append({
             "region_code": rec.region_code, "region_name_zh": region_name(rec.region_code), "year": rec.year,
             "as_of": "", "indicator": rec.indicator, "value": rec.value, "unit": rec.unit, "status": "official",
-            "source_value": rec.source_value, "source_unit": rec.source_unit,  # type: ignore[attr-defined]
+            "source_value": rec.source_value, "source_unit": rec.source_unit,
             "source_url": str(src.url or "").strip(), "source_note": note, "formula": "", "primary": True,
         })
     df = pd.DataFrame(rows, columns=list(ROW_COLUMNS))
@@ -882,7 +887,9 @@ def validate_boundary(content: bytes, filename: str, zone_id: str | None = None)
     else:
         return BoundaryResult(None, [Issue("unsupported_type", params={"name": filename})])
     try:
-        gdf = gpd.read_file(io.BytesIO(content))
+        with warnings.catch_warnings():  # e.g. "GPKG application_id, but non conformant file extension" (in-memory)
+            warnings.simplefilter("ignore", RuntimeWarning)
+            gdf = gpd.read_file(io.BytesIO(content))
     except Exception as exc:  # pyogrio raises DataSourceError and friends
         return BoundaryResult(None, [Issue("geo_unreadable", params={"detail": str(exc)[:120]})])
     gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]

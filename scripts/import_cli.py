@@ -80,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         counts = preview_counts(preview)
         print(_say(t("import.preview", "zh", **counts), t("import.preview", "en", **counts), lang))
         for rec in preview.itertuples():
-            old = "—" if rec.old_value != rec.old_value or rec.old_value is None else f"{rec.old_value:g} ({rec.old_status})"
+            missing = rec.old_value is None or rec.old_value != rec.old_value  # None or NaN
+            old = "—" if missing else f"{rec.old_value:g} ({rec.old_status})"
             print(f"  {rec.region_code} {rec.year} {rec.indicator}: {old} -> {rec.new_value:g} ({rec.new_status})"
                   f"  [{rec.change}]")
     if not result.ok:

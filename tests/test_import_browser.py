@@ -49,7 +49,8 @@ def test_yearbook_import_in_one_step_then_map_shows_official(import_app, page_fa
     page.get_by_role("link", name="数据导入").click()  # as a planner would, from the navigation
     page.get_by_text("选择文件(CSV / XLSX, ≤10 MB)").wait_for()
     page.locator("input[type=file]").first.set_input_files(
-        files=[{"name": "8-10 各区县有效发明专利情况.xlsx", "mimeType": XLSX_MIME, "buffer": xlsx(yearbook_rows(2023))}])
+        files=[{"name": "8-10 各区县有效发明专利情况.xlsx", "mimeType": XLSX_MIME,
+                "buffer": xlsx(yearbook_rows(2023))}])
     page.get_by_text("保存前预览: 新增 16 · 变化 19 · 不变 0").wait_for(timeout=30_000)
     _fill(page, "来源出版物(必填)", TITLE)
     _fill(page, "表名/表号", "8-10 各区县有效发明专利情况")

@@ -14,7 +14,6 @@ import zipfile
 import geopandas as gpd
 import pandas as pd
 import pytest
-import shapely
 from common_import import POP, SOURCE, counts, csv_bytes, long_rows, xlsx, yearbook_rows
 from shapely.geometry import Point, Polygon, box, mapping
 
@@ -219,7 +218,8 @@ BAD_FILES = [
     ("javascript-url", csv_bytes(long_rows()), "s.csv", Source("年鉴", "javascript:alert(1)"), {}, "bad_source_url",
      "须以 http:// 或 https:// 开头", "must start with http"),
     ("total-mismatch", xlsx(_yb(_set(3, 1, sum(counts().values()) + 5000))), "t.xlsx", SOURCE, {}, "total_mismatch",
-     "第4行 B列(“有效发明专利(件)”): 全市合计 656,858 与16区之和 651,858 不符(相差 5,000 件)", "disagrees with the sum of the 16 districts"),
+     "第4行 B列(“有效发明专利(件)”): 全市合计 656,858 与16区之和 651,858 不符(相差 5,000 件)",
+     "disagrees with the sum of the 16 districts"),
     ("total-outside-range", xlsx(_yb(_set(3, 2, 999.0))), "t.xlsx", SOURCE, {}, "total_outside_range",
      "全市合计 999 不在各区数值范围", "outside the districts' range"),
     ("no-layout", b"a,b\n1,2\n", "x.csv", SOURCE, {}, "layout_unknown", "无法识别表格格式", "Cannot recognise"),
@@ -234,7 +234,8 @@ BAD_FILES = [
      SOURCE, {}, "status_not_official", "状态为“demo”", "cannot be imported as official"),
     ("header-only", csv_bytes([long_rows()[0]]), "h.csv", SOURCE, {}, "no_rows", "没有可导入的数据行", "no data rows"),
     ("bad-indicator-param", csv_bytes([["地区", "2022"]] + [[c, 10] for c in BEIJING_DISTRICTS]), "p.csv", SOURCE,
-     {"indicator": "<script>x</script>"}, "unknown_indicator", "无法识别的指标“<script>x</script>”", "Unknown indicator"),
+     {"indicator": "<script>x</script>"}, "unknown_indicator", "无法识别的指标“<script>x</script>”",
+     "Unknown indicator"),
     ("no-header", csv_bytes([[zh, 1] for zh, _ in BEIJING_DISTRICTS.values()]), "n.csv", SOURCE, {}, "no_header",
      "没有表头行", "No header row"),
 ]
@@ -315,6 +316,7 @@ def test_boundary_projected_with_declared_crs_is_converted(tmp_path, dongcheng):
     assert result.geometry.symmetric_difference(dongcheng).area < 1e-9
 
 
+@pytest.mark.filterwarnings("ignore:'crs' was not provided")
 def test_boundary_bad_files(tmp_path, dongcheng):
     bowtie = Polygon([(116.3, 39.9), (116.4, 40.0), (116.4, 39.9), (116.3, 40.0), (116.3, 39.9)])
     utm_box = gpd.GeoSeries([INSIDE], crs=4326).to_crs(32650).iloc[0]
@@ -325,9 +327,11 @@ def test_boundary_bad_files(tmp_path, dongcheng):
         (_geojson([utm_box]), "z.geojson", "geo_missing_crs", "不是经纬度", "not degrees"),
         (_geojson([INSIDE], "urn:ogc:def:crs:EPSG::3857"), "z.geojson", "geo_wrong_crs", "与坐标", "does not fit"),
         (_geojson([utm_box], "urn:ogc:def:crs:OGC:1.3:CRS84"), "z.geojson", "geo_wrong_crs", "EPSG", "check the CRS"),
-        (_geojson([geometry_wgs84_to_gcj02(dongcheng)]), "gcj.geojson", "geo_gcj02", "GCJ-02", "GCJ-02 passed as WGS-84"),
+        (_geojson([geometry_wgs84_to_gcj02(dongcheng)]), "gcj.geojson", "geo_gcj02", "GCJ-02",
+         "GCJ-02 passed as WGS-84"),
         (_geojson([shanghai]), "sh.geojson", "geo_outside", "不在北京市范围内", "not in Beijing"),
-        (_geojson([box(116.0, 39.3, 116.3, 39.6)]), "edge.geojson", "geo_partly_outside", "北京市界外", "outside Beijing"),
+        (_geojson([box(116.0, 39.3, 116.3, 39.6)]), "edge.geojson", "geo_partly_outside", "北京市界外",
+         "outside Beijing"),
         (_geojson([Point(116.3, 39.9)]), "p.geojson", "geo_not_polygon", "Point", "must be polygons"),
         (b"{not json", "x.geojson", "geo_unreadable", "无法读取边界文件", "Cannot read"),
         (b"", "x.geojson", "empty_file", "文件为空", "empty"),
