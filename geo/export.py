@@ -397,7 +397,9 @@ def render_html(inputs: MapInputs, state: ViewState, today: date | None = None) 
                       "transform:translate(-50%,-50%) rotate(-20deg);pointer-events:none;color:#b3000040;"
                       "font:700 44px/1.3 \"Noto Sans CJK SC\",sans-serif;text-align:center;white-space:nowrap'>"
                       f"{escape(WATERMARK).replace(' / ', '<br>')}</div>")
-    head = f"<title>{escape(view.title)}</title><meta name='generator' content='Beijing IP Atlas'>"
+    head = (f"<title>{escape(view.title)}</title><meta name='generator' content='Beijing IP Atlas'>"
+            "<style>div:has(> .atlas-legend){bottom:56px !important}"
+            ".leaflet-control-scale{margin-bottom:22px !important}</style>")  # clear of the scale bar
     html = html.replace("<head>", "<head>" + head, 1)
     marker = "</body>"
     html = html[::-1].replace(marker[::-1], (title_box + marker)[::-1], 1)[::-1] if marker in html else \

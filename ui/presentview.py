@@ -39,7 +39,8 @@ MAP_EXTRAS = """<style>
 .atlas-legend{font-size:17px !important;line-height:1.5 !important}
 .atlas-legend .lg-title{font-size:20px !important}.atlas-legend .lg-sub{font-size:15px !important}
 .atlas-legend .sw{width:30px !important;height:16px !important}
-div:has(> .atlas-legend){max-width:440px !important}
+div:has(> .atlas-legend){max-width:440px !important;bottom:64px !important}
+.leaflet-control-scale{margin-bottom:22px !important}
 .atlas-label{font-size:15px !important;line-height:18px !important}
 .atlas-demo-banner{font-size:19px !important}
 </style>
@@ -57,16 +58,18 @@ document.addEventListener('keydown', function (e) {
 #: PageUp/PageDown (presenter remotes) on the page itself; the arrow keys are the buttons' own shortcuts.
 KEYS_SCRIPT = """<script>
 (function () {
-  var doc = window.parent.document;
-  if (window.parent.__atlasPresentKeys) return;
-  window.parent.__atlasPresentKeys = true;
-  doc.addEventListener('keydown', function (e) {
+  var top = window.parent, doc = top.document;
+  function onKey(e) {
     var which = {PageDown: 'next', PageUp: 'prev'}[e.key];
     var tag = (e.target && e.target.tagName) || '';
     if (!which || tag === 'INPUT' || tag === 'TEXTAREA') return;
     var b = doc.querySelector('.st-key-present_' + which + ' button');
     if (b) { b.click(); e.preventDefault(); }
-  });
+  }
+  try { if (top.__atlasPresentKeysOff) top.__atlasPresentKeysOff(); } catch (err) {}
+  doc.addEventListener('keydown', onKey);
+  top.__atlasPresentKeysOff = function () { doc.removeEventListener('keydown', onKey); };
+  window.addEventListener('pagehide', function () { top.__atlasPresentKeysOff(); });
 })();
 </script>"""
 
