@@ -10,6 +10,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -22,6 +23,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-dev-shm-usage"]
 ARTIFACTS = ROOT / "test-artifacts"
+
+# Tests never touch the developer's own store (var/atlas.sqlite): one throwaway folder per run.
+os.environ.setdefault("ATLAS_VAR_DIR", tempfile.mkdtemp(prefix="atlas-test-var-"))
 
 
 def free_port() -> int:
