@@ -23,6 +23,7 @@ STATUS_ORDER = ("official", "derived", "demo")
 STATUS_COLOURS = {"official": "#1f5fa8", "derived": "#4a9c5d", "demo": "#e08a1e"}
 STATUS_OPACITY = {"official": 1.0, "derived": 0.9, "demo": 0.45}
 _DASH = {"official": [1, 0], "derived": [4, 2], "demo": [6, 4]}
+_SHAPE = {"official": "circle", "derived": "square", "demo": "triangle-up"}
 _CITY_COLOUR = "#222222"
 
 
@@ -48,7 +49,7 @@ def trend_frame(indicators: pd.DataFrame, indicator: str, districts: Sequence[st
     """Return the rows of the trend chart: the city total plus each selected district, by year.
 
     Columns: region_code, series, year, value, unit, status, status_label, line_status, source_url,
-    source_note. ``line_status`` is the least real status of the series (demo if any point is demo).
+    source_note. ``line_status`` is demo when any point of the series is demo, else official.
     """
     codes = [BEIJING_CODE] + [c for c in districts if c in BEIJING_DISTRICTS]
     d = indicators[(indicators["indicator"] == indicator) & indicators["region_code"].isin(codes)]
@@ -68,9 +69,9 @@ def trend_frame(indicators: pd.DataFrame, indicator: str, districts: Sequence[st
     city = t("an.chart.city_total", lang)
     out["series"] = [city if c == BEIJING_CODE else region_name(c, lang) for c in out["region_code"]]
     out["status_label"] = [status_label(s, lang) for s in out["status"]]
-    rank = {s: i for i, s in enumerate(STATUS_ORDER)}
-    worst = out.groupby("region_code")["status"].agg(lambda s: max(s, key=rank.get)) if len(out) else {}
-    out["line_status"] = [worst[c] for c in out["region_code"]] if len(out) else []
+    # a series' line is dashed as demo if any of its points is demo; derived points only mark themselves
+    demo = set(out.loc[out["status"] == "demo", "region_code"])
+    out["line_status"] = ["demo" if c in demo else "official" for c in out["region_code"]]
     out["line_label"] = [status_label(s, lang) for s in out["line_status"]]
     order = {c: i for i, c in enumerate(codes)}
     out["_o"] = out["region_code"].map(order)
@@ -81,7 +82,7 @@ def ranking_frame(indicators: pd.DataFrame, indicator: str, year: int, districts
                   lang: str = "zh") -> pd.DataFrame:
     """Return the rows of the ranking chart: districts with a value in ``year``, highest first.
 
-    ``rank`` is among all 16 districts; with ``districts`` only those are kept. Adds ``label``
+    ``rank`` is among all 16 districts (and prefixes ``name``); with ``districts`` only those are kept. Adds ``label``
     (the value as shown, with ⚠演示 for demo values), ``name`` and ``status_label``.
     """
     d = district_values(indicators, indicator, int(year))
@@ -89,7 +90,7 @@ def ranking_frame(indicators: pd.DataFrame, indicator: str, year: int, districts
     if districts:
         d = d[d["region_code"].isin(list(districts))]
     d = d.sort_values(["rank", "region_code"]).reset_index(drop=True)
-    d["name"] = [region_name(c, lang) for c in d["region_code"]]
+    d["name"] = [f"{r}. {region_name(c, lang)}" for r, c in zip(d["rank"], d["region_code"])]
     d["status_label"] = [status_label(s, lang) for s in d["status"]]
     d["rank"] = d["rank"].astype(int)
     mark = t("an.chart.demo_mark", lang)
@@ -126,6 +127,8 @@ def _status_scale(statuses: Sequence[str], lang: str, channel: str) -> alt.Scale
         return alt.Scale(domain=domain, range=[STATUS_COLOURS[s] for s in present])
     if channel == "opacity":
         return alt.Scale(domain=domain, range=[STATUS_OPACITY[s] for s in present])
+    if channel == "shape":
+        return alt.Scale(domain=domain, range=[_SHAPE[s] for s in present])
     return alt.Scale(domain=domain, range=[_DASH[s] for s in present])
 
 
@@ -158,7 +161,8 @@ def trend_chart(frame: pd.DataFrame, indicator: str, lang: str = "zh") -> alt.La
     points = base.mark_point(filled=True, size=70).encode(
         opacity=alt.Opacity("status_label:N", title=t("an.chart.point_status_legend", lang),
                             scale=_status_scale(frame["status"] if len(frame) else [], lang, "opacity")),
-        shape=alt.Shape("status_label:N", legend=None),
+        shape=alt.Shape("status_label:N", title=t("an.chart.point_status_legend", lang),
+                        scale=_status_scale(frame["status"] if len(frame) else [], lang, "shape")),
         tooltip=[alt.Tooltip("series:N", title=t("an.chart.series", lang)),
                  alt.Tooltip("year:O", title=t("an.chart.year", lang)),
                  alt.Tooltip("value:Q", title=t("an.chart.value", lang), format=",.1f"),
@@ -186,11 +190,13 @@ def ranking_chart(frame: pd.DataFrame, indicator: str, year: int, lang: str = "z
         x=alt.X("value:Q", title=unit or _name(indicator, lang)),
     )
     bars = base.mark_bar(strokeWidth=1.5).encode(
-        color=alt.Color("status_label:N", title=t("an.chart.status_legend", lang),
+        color=alt.Color("status_label:N", title=t("an.chart.status_legend_bar", lang),
                         scale=_status_scale(statuses, lang, "color")),
-        opacity=alt.Opacity("status_label:N", scale=_status_scale(statuses, lang, "opacity"), legend=None),
-        stroke=alt.Stroke("status_label:N", scale=_status_scale(statuses, lang, "color"), legend=None),
-        strokeDash=alt.StrokeDash("status_label:N", scale=_status_scale(statuses, lang, "dash"), legend=None),
+        stroke=alt.value("#7a4a00"),
+        opacity=alt.Opacity("status_label:N", title=t("an.chart.status_legend_bar", lang),
+                            scale=_status_scale(statuses, lang, "opacity")),
+        strokeDash=alt.StrokeDash("status_label:N", title=t("an.chart.status_legend_bar", lang),
+                                  scale=_status_scale(statuses, lang, "dash")),
         tooltip=[alt.Tooltip("name:N", title=t("an.chart.district", lang)),
                  alt.Tooltip("rank:Q", title=t("an.chart.rank", lang)),
                  alt.Tooltip("label:N", title=t("an.chart.value", lang)),
@@ -198,7 +204,6 @@ def ranking_chart(frame: pd.DataFrame, indicator: str, year: int, lang: str = "z
                  alt.Tooltip("source_note:N", title=t("common.source", lang))],
     )
     labels = base.mark_text(align="left", dx=4, fontSize=11).encode(text="label:N")
-    height = max(120, 26 * len(frame))
     return alt.layer(bars, labels).properties(
         title=alt.TitleParams(title, subtitle=[status_line(frame, lang, by_series=False)], anchor="start"),
-        height=height)
+        height=alt.Step(24))

@@ -37,7 +37,7 @@ PROJECTS: tuple[Project, ...] = (
     Project("science_cities", ("sc_zgc", "sc_huairou", "sc_future", "sc_zgc_pre2017", "sc_huairou_2017",
                                "sc_future_phase1"), ()),
     Project("zgc", ("zgc_all",), ("ZGC", "ZGC_CORE"), designation_filter="zone:中关村"),
-    Project("etown", ("etda_yizhuang_newtown", "etda_bda_2010", "etda_bda_2002"), ("BDA",),
+    Project("etda", ("etda_yizhuang_newtown", "etda_bda_2010", "etda_bda_2002"), ("BDA",),
             designation_filter="zone:经济技术开发区"),
     Project("strong", (), (), designation_filter="districts"),
 )
@@ -48,7 +48,7 @@ PROJECT_VIEWS: dict[str, ViewState] = {
     "science_cities": ViewState(year=DEFAULT_YEAR, districts=("110108", "110114", "110116", "110118"),
                                 layers=("districts", "science_cities")),
     "zgc": ViewState(year=DEFAULT_YEAR, districts=(), layers=("districts", "zgc_parks")),
-    "etown": ViewState(year=DEFAULT_YEAR, districts=("110115", "110112"), layers=("districts", "etda")),
+    "etda": ViewState(year=DEFAULT_YEAR, districts=("110115", "110112"), layers=("districts", "etda")),
     "strong": ViewState(year=DEFAULT_YEAR, districts=(), layers=("districts", "strong")),
 }
 

@@ -53,7 +53,8 @@ def dataset_table(lang: str = "zh") -> pd.DataFrame:
             rec.update(title="", producer="", source_url="", licence="", script="", date_built="", status="",
                        nrows=0, sha256="", problem=str(exc))
         rows.append(rec)
-    return pd.DataFrame(rows)
+    df = pd.DataFrame(rows)
+    return df[[c for c in df.columns if c != "problem"] + ["problem"]]
 
 
 def indicator_table(lang: str = "zh") -> pd.DataFrame:

@@ -8,7 +8,7 @@ from geo.names import region_name
 from geo.projects import project_cards
 from geo.state import to_query
 from ui import cache
-from ui.analysis import figures_table, source_links
+from ui.analysis import area_text, figures_table, source_links
 from ui.common import lang
 
 L = lang()
@@ -28,13 +28,12 @@ for card in project_cards(cache.zones(), cache.designations(), cache.indicators(
             st.markdown(f"**{t('an.projects.zones', L)}**")
             st.dataframe(pd.DataFrame({
                 t("an.col.zone", L): card.zones["name"],
-                t("an.col.area", L): card.zones["area_km2"],
+                t("an.col.area", L): [area_text(a, L) for a in card.zones["area_km2"]],
                 t("an.col.year", L): [("" if pd.isna(y) else str(int(y))) for y in card.zones["year"]],
                 t("an.col.quality", L): [t(f"map.quality.{q}", L) for q in card.zones["geometry_quality"]],
                 t("an.col.source_url", L): card.zones["source_url"],
             }), hide_index=True, width="stretch",
-                column_config={t("an.col.source_url", L): st.column_config.LinkColumn(),
-                               t("an.col.area", L): st.column_config.NumberColumn(format="%.2f")})
+                column_config={t("an.col.source_url", L): st.column_config.LinkColumn()})
         st.markdown(f"**{t('an.projects.figures', L)}**")
         if len(card.figures):
             figures_table(card.figures, L)

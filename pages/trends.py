@@ -13,6 +13,8 @@ from ui.analysis import source_links
 
 indicators = cache.indicators()
 params = st.query_params.to_dict()
+if not {"year", "d", "ind"} & set(params):  # opened from the menu: follow the map's last filters
+    params = {**st.session_state.get("m_seeded_from", {}), **params}
 first = from_query(params)
 years = years_with_data(indicators, first.indicator) or [2020]
 url_state = from_query(params, years, best_year(indicators, first.indicator))
@@ -47,7 +49,8 @@ districts = c3.multiselect(t("an.trends.districts", L), list(BEIJING_DISTRICTS),
 
 state = url_state.with_(indicator=indicator, year=int(year), districts=tuple(districts))
 query = to_query(state)
-if any(params.get(k) != v for k, v in query.items()):
+current = st.query_params.to_dict()
+if any(current.get(k) != v for k, v in query.items()):
     st.query_params.update(query)
 st.session_state["tr_seeded_from"] = query
 
@@ -67,5 +70,6 @@ if ranking.empty:
     st.info(t("an.trends.no_rank", L, year=year))
 else:
     st.altair_chart(ranking_chart(ranking, indicator, int(year), L), width="stretch")
-    st.caption(t("an.trends.sources", L) + " " + source_links(list(ranking["source_url"]), L))
+    demo_note = (" " + t("an.trends.demo_source", L)) if (ranking["status"] == "demo").any() else ""
+    st.caption(t("an.trends.sources", L) + " " + source_links(list(ranking["source_url"]), L) + demo_note)
 st.page_link("pages/map.py", label=t("an.trends.to_map", L), icon=":material/map:", query_params=query)

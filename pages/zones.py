@@ -5,7 +5,7 @@ import streamlit as st
 
 from geo.i18n import t
 from geo.zone_summary import summary_table
-from ui.analysis import figures_table, source_links, summaries
+from ui.analysis import area_text, figures_table, source_links, summaries
 from ui.common import lang
 
 L = lang()
@@ -18,16 +18,14 @@ st.dataframe(pd.DataFrame({
     t("an.col.zone", L): table["name"],
     t("an.col.kind", L): [t(f"an.zonekind.{k}", L) for k in table["kind"]],
     t("an.col.districts", L): table["districts"],
-    t("an.col.area", L): table["area_km2"],
-    t("an.col.area_drawn", L): table["area_drawn_km2"],
+    t("an.col.area", L): [area_text(a, L) for a in table["area_km2"]],
+    t("an.col.area_drawn", L): [area_text(a, L) for a in table["area_drawn_km2"]],
     t("an.col.quality", L): [t(f"map.quality.{q}", L) for q in table["geometry_quality"]],
     t("an.col.year", L): [("" if pd.isna(y) else str(int(y))) for y in table["year"]],
     t("an.col.figures", L): table["figures"],
     t("an.col.source_url", L): table["source_url"],
 }), hide_index=True, width="stretch", key="zones_table",
-    column_config={t("an.col.source_url", L): st.column_config.LinkColumn(),
-                   t("an.col.area", L): st.column_config.NumberColumn(format="%.2f"),
-                   t("an.col.area_drawn", L): st.column_config.NumberColumn(format="%.2f")})
+    column_config={t("an.col.source_url", L): st.column_config.LinkColumn()})
 
 by_id = {s.zone_id: s for s in items}
 ids = list(by_id)

@@ -17,7 +17,7 @@ from geo.zone_summary import ZoneSummary, zone_summaries
 from ui import cache
 from ui.common import STATUS_MARK
 
-__all__ = ["summaries", "value_text", "status_text", "figures_table", "source_links"]
+__all__ = ["summaries", "value_text", "status_text", "figures_table", "source_links", "area_text"]
 
 
 @st.cache_data(show_spinner=False)
@@ -45,6 +45,11 @@ def value_text(value: float, unit: str, status: str, lang: str) -> str:
     text = format_value(value, unit, lang)
     mark = STATUS_MARK.get(status, "")
     return f"{text} {mark}".strip() if mark else text
+
+
+def area_text(value: float, lang: str) -> str:
+    """Return an area in km² for tables, or 未公布 where none was published/drawn."""
+    return t("an.unpublished", lang) if pd.isna(value) else f"{float(value):,.2f}"
 
 
 def figures_table(figures: pd.DataFrame, lang: str) -> None:
