@@ -18,6 +18,7 @@ from typing import Iterable, Sequence
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from geo.i18n import t
+from geo.projects import PROJECT_VIEWS
 from geo.state import ViewState, from_query, to_query
 
 __all__ = ["Scene", "SceneError", "project_scenes", "scene_link", "scene_from_link", "scenes_to_json",
@@ -110,48 +111,16 @@ def _clean_title(value: object, where: str) -> str:
 
 # --- the five regional-layout projects --------------------------------------------------------------
 
-#: (title_zh key suffix, layers, districts) of the five regional-layout projects of the 2017 policy.
-_PROJECTS = (
-    ("jjj", ("districts", "jjj"), ()),
-    ("science_cities", ("districts", "science_cities"), ("110108", "110114", "110116")),
-    ("zgc", ("districts", "zgc_parks"), ()),
-    ("etda", ("districts", "etda"), ("110115", "110112")),
-    ("strong", ("districts", "strong"), ()),
-)
+def project_scenes() -> list[Scene]:
+    """Return the five regional-layout projects as scenes: the views of ``geo.projects.PROJECT_VIEWS``.
 
-
-def project_scenes(lang: str = "zh") -> list[Scene]:
-    """Return the five regional-layout projects as scenes (from ``geo.projects.PROJECT_VIEWS`` when present).
+    Titles are the short slide titles ``present.project.<key>`` (the projects page has longer ones).
 
     >>> [s.state.layers[-1] for s in project_scenes()]
     ['jjj', 'science_cities', 'zgc_parks', 'etda', 'strong']
     """
-    shared = _shared_project_views()
-    if shared:
-        return shared
-    return [Scene(t(f"present.project.{key}", "zh"), t(f"present.project.{key}", "en"),
-                  ViewState(layers=layers, districts=districts)) for key, layers, districts in _PROJECTS]
-
-
-def _shared_project_views() -> list[Scene]:
-    """Return the project views of ``geo.projects`` as scenes, or [] when that module is not there."""
-    try:
-        from geo import projects  # built by another part of the app; optional here
-    except ImportError:
-        return []
-    views = getattr(projects, "PROJECT_VIEWS", None)
-    if not views:
-        return []
-    items = views.items() if isinstance(views, dict) else enumerate(views)
-    out = []
-    for key, view in items:
-        state = getattr(view, "state", view)
-        if not isinstance(state, ViewState):
-            return []
-        zh = getattr(view, "title_zh", None) or getattr(view, "name_zh", None) or t(f"present.project.{key}", "zh")
-        en = getattr(view, "title_en", None) or getattr(view, "name_en", None) or t(f"present.project.{key}", "en")
-        out.append(Scene(str(zh), str(en), state))
-    return out if len(out) == 5 else []
+    return [Scene(t(f"present.project.{key}", "zh"), t(f"present.project.{key}", "en"), view)
+            for key, view in PROJECT_VIEWS.items()]
 
 
 # --- save, reload, share ----------------------------------------------------------------------------

@@ -24,6 +24,11 @@ def test_five_project_scenes_cover_the_five_projects():
         assert s.title("zh") and s.title("en") and s.title("zh") != s.title("en")
 
 
+def test_project_scenes_are_the_projects_page_views():
+    from geo.projects import PROJECT_VIEWS
+    assert [s.state for s in project_scenes()] == list(PROJECT_VIEWS.values())
+
+
 def test_scene_link_is_a_map_share_link_that_round_trips():
     for s in project_scenes():
         link = scene_link(s, "en", "http://127.0.0.1:8501")
