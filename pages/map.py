@@ -4,9 +4,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.i18n import t
-from geo.mapbuild import (build_base_map, build_layers, classes_for, demo_banner, district_frame, legend_html,
-                          source_line)
-from ui import export_panel, mapview
+from ui import export_panel, mapcache, mapview
 
 inputs = mapview.map_inputs()
 url_state = mapview.read_view(inputs)
@@ -19,19 +17,19 @@ st.caption(t("map.subtitle", lang))
 if url_state.notes:
     st.warning(t("map.bad_params", lang, params=", ".join(url_state.notes)))
 
-frame = district_frame(inputs, state)
-classes = classes_for(inputs, state)
+parts = mapcache.view_parts(inputs, state)  # cached per view; geometry goes to the browser once
+frame = parts.frame
+base_map, layers = mapcache.page_map(inputs, state, parts)
 col_map, col_legend = st.columns([3, 1])
 with col_map:
     out = st_folium(
-        build_base_map(inputs, state),
-        feature_group_to_add=build_layers(inputs, state, frame, classes),
+        base_map,
+        feature_group_to_add=layers,
         key="atlas_map", height=620, use_container_width=True,
         returned_objects=["last_active_drawing"],
     )
 with col_legend:
-    mapview.legend_block(legend_html(inputs, state, frame, classes), source_line(inputs, state, frame),
-                         demo_banner(frame, state))
+    mapview.legend_block(parts.legend, parts.source, parts.banner)
 
 clicked = ((out or {}).get("last_active_drawing") or {}).get("properties", {}).get("code")
 focus = clicked or (state.districts[0] if len(state.districts) == 1 else None)
