@@ -2,7 +2,8 @@
 
 One :class:`Session` is what one browser tab is to the server: it connects to ``/_stcore/stream``,
 asks for a page, and reruns it with changed widget values, exactly as Streamlit's frontend does
-(it sends only the widgets that changed; the server keeps the others). It measures, per rerun,
+(it sends the state of every widget on the page, with the changed ones changed, and the query
+string the app last set, as the address bar would). It measures, per rerun,
 the time from sending the request to the server's ``script_finished`` message and the bytes
 received, and records every error the page reported (exception elements, failed runs).
 
@@ -42,6 +43,30 @@ class Widget:
     kind: str
     label: str
     options: list[str]
+    value: object  # what the browser would send: list[str] (slider, multiselect), str, or bool
+
+
+def _current_value(kind: str, proto) -> object:
+    """Return the widget's value as Streamlit's frontend holds it after rendering ``proto``.
+
+    The server sends a value only when it set one (``set_value``); otherwise the default applies
+    to a new widget and a known widget keeps the value the browser already holds.
+    """
+    opts = list(getattr(proto, "options", []))
+    if kind == "slider":  # select_slider: indices into the formatted options
+        if proto.set_value and proto.raw_value:
+            return list(proto.raw_value)
+        idx = proto.value if proto.set_value else proto.default
+        return [opts[int(i)] for i in idx]
+    if kind == "multiselect":
+        return list(proto.raw_values) if proto.set_value else [opts[i] for i in proto.default]
+    if kind in ("selectbox", "radio"):
+        if proto.set_value:
+            return proto.raw_value
+        return opts[proto.default] if proto.HasField("default") and opts else ""
+    if kind == "checkbox":
+        return proto.value if proto.set_value else proto.default
+    raise ValueError(kind)
 
 
 class Session:
@@ -53,6 +78,8 @@ class Session:
         self.query = query
         self.widgets: dict[str, Widget] = {}  # by user key (the part after the last '-' of the id)
         self.page_script_hash = ""
+        self.debug = False
+        self._previous: dict[str, Widget] = {}
 
     async def run(self, changes: dict[str, list[str]] | None = None, timeout: float = 60.0) -> RunResult:
         """Rerun the page with ``changes`` ({widget key: string values}); wait for script_finished."""
@@ -62,9 +89,17 @@ class Session:
         cs.page_name = self.page
         cs.page_script_hash = self.page_script_hash
         for key, values in (changes or {}).items():
+            self.widgets[key].value = values
+        for widget in self.widgets.values():  # like the browser: the state of every widget on the page
             w = cs.widget_states.widgets.add()
-            w.id = self.widgets[key].id
-            w.string_array_value.data.extend(values)
+            w.id = widget.id
+            if isinstance(widget.value, bool):
+                w.bool_value = widget.value
+            elif isinstance(widget.value, str):
+                w.string_value = widget.value
+            else:
+                w.string_array_value.data.extend(widget.value)
+        self._previous, self.widgets = self.widgets, {}  # refilled from this run's elements
         started = time.perf_counter()
         await self.ws.send(msg.SerializeToString())
         n_bytes = n_msgs = 0
@@ -83,6 +118,8 @@ class Session:
             kind = fwd.WhichOneof("type")
             if kind == "new_session":
                 self.page_script_hash = fwd.new_session.page_script_hash or self.page_script_hash
+            elif kind == "page_info_changed":  # the app changed the URL (share link): keep it, as a browser does
+                self.query = fwd.page_info_changed.query_string
             elif kind == "delta":
                 self._see_delta(fwd, errors)
             elif kind == "script_finished":
@@ -99,11 +136,17 @@ class Session:
         el = fwd.delta.new_element
         kind = el.WhichOneof("type")
         if kind == "exception":
-            errors.append(f"exception: {el.exception.type}: {el.exception.message[:200]}")
-        elif kind in ("slider", "multiselect", "selectbox", "radio"):
+            errors.append(f"exception: {el.exception.type}: {el.exception.message[:200]}"
+                          + (" @ " + " / ".join(line.strip() for line in el.exception.stack_trace[-4:]) if self.debug else ""))
+        elif kind in ("slider", "multiselect", "selectbox", "radio", "checkbox"):
             proto = getattr(el, kind)
             key = proto.id.rsplit("-", 1)[-1]
-            self.widgets[key] = Widget(proto.id, kind, proto.label, list(getattr(proto, "options", [])))
+            before = self._previous.get(key)
+            if proto.set_value or before is None or before.id != proto.id:
+                value = _current_value(kind, proto)
+            else:  # the server did not set it: the browser keeps what it had
+                value = before.value
+            self.widgets[key] = Widget(proto.id, kind, proto.label, list(getattr(proto, "options", [])), value)
 
     async def close(self) -> None:
         await self.ws.close()
