@@ -49,6 +49,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-dev-shm-usage"]  # as tests/conftest.py
 TARGETS = {"view_kb": 120, "year_change_server_ms": 150, "load_to_drawn_s": 1.2}
 ASSET_PREFIXES = ("/static/", "/app/static/", "/component/", "/favicon")
+VIEW_ASSETS = ("/app/static/atlas/",)  # the atlas's geometry asset is data of the view: counted as view data
 YEARS_CYCLE = ["2016", "2020", "2018", "2022", "2015", "2024"]
 
 
@@ -142,7 +143,7 @@ class NetLog:
         assets = view_http = 0
         for rid, n in self.http.items():
             path = "/" + self.urls.get(rid, "").split("/", 3)[-1]
-            if path.startswith(ASSET_PREFIXES):
+            if path.startswith(ASSET_PREFIXES) and not path.startswith(VIEW_ASSETS):
                 assets += n
             else:
                 view_http += n
