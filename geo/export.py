@@ -30,7 +30,7 @@ from geo.indicators import INDICATORS
 from geo.mapbuild import (LEAFLET_CSS, LEAFLET_JS, ZONE_STYLE, MapInputs, build_map, classes_for, district_frame,
                           source_line, strong_districts, view_bounds, zones_in_view)
 from geo.paths import ROOT
-from geo.state import ViewState, to_query
+from geo.state import ViewState, share_url, to_query
 
 __all__ = ["WATERMARK", "ExportFontError", "LegendItem", "ExportView", "export_view", "legend_items",
            "find_cjk_font", "draw_figure", "render_image", "render_png", "render_pdf", "render_html",
@@ -161,7 +161,7 @@ def export_view(inputs: MapInputs, state: ViewState, today: date | None = None) 
         demo="demo" in statuses,
         statuses=statuses,
         exported=(today or date.today()).isoformat(),
-        link="/map?" + "&".join(f"{k}={v}" for k, v in to_query(state).items()),
+        link=share_url(state),
     )
 
 

@@ -1,7 +1,7 @@
 """Scenes for presentation mode: a titled share link, and lists of them saved, reloaded and shared.
 
 A scene is a :class:`~geo.state.ViewState` with a title; its share link is the map page URL
-``/map?`` + the view's query. A scene list travels as a JSON file (save / reload) or as one URL
+``/?`` (the app root, where the map is) + the view's query. A scene list travels as a JSON file (save / reload) or as one URL
 query parameter (share). Everything coming in is validated: a bad file or parameter raises
 :class:`SceneError` (with a UI string key and details), never anything else, so the caller can
 show a clear message and keep what it had.
@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from geo.i18n import t
 from geo.projects import PROJECT_VIEWS
-from geo.state import ViewState, from_query, to_query
+from geo.state import ViewState, from_query, share_url, to_query
 
 __all__ = ["Scene", "SceneError", "project_scenes", "scene_link", "scene_from_link", "scenes_to_json",
            "scenes_from_json", "encode_scenes", "decode_scenes", "step", "MAX_SCENES", "MAX_FILE_BYTES",
@@ -62,15 +62,15 @@ class Scene:
 
 
 def scene_link(scene: Scene | ViewState, lang: str | None = None, base: str = "") -> str:
-    """Return the share link of a scene: ``{base}/map?`` + the view's query (``lang`` overrides its language).
+    """Return the share link of a scene: ``{base}/?`` + the view's query (``lang`` overrides its language).
 
     >>> scene_link(ViewState(year=2019, layers=("districts",)), "en")
-    '/map?year=2019&d=&layers=districts&ind=invention_patents_per_10k&cls=quantiles&base=none&lang=en&fixed=1'
+    '/?year=2019&d=&layers=districts&ind=invention_patents_per_10k&cls=quantiles&base=none&lang=en&fixed=1'
     """
     state = scene.state if isinstance(scene, Scene) else scene
     if lang is not None:
         state = state.with_(lang=lang)
-    return f"{base.rstrip('/')}/map?{urlencode(to_query(state))}"
+    return share_url(state, base)
 
 
 def _state_from_query(query: dict[str, str], where: str, years: Sequence[int] | None) -> ViewState:

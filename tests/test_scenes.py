@@ -33,7 +33,7 @@ def test_scene_link_is_a_map_share_link_that_round_trips():
     for s in project_scenes():
         link = scene_link(s, "en", "http://127.0.0.1:8501")
         parts = urlsplit(link)
-        assert parts.path == "/map"
+        assert parts.path == "/"  # the map is the app root
         back = from_query({k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()})
         assert back == s.state.with_(lang="en") and not back.notes
 
@@ -74,7 +74,7 @@ def test_json_round_trip_keeps_titles_and_views():
     text = scenes_to_json(custom)
     doc = json.loads(text)
     assert doc["format"] == "beijing-ip-atlas/scenes" and doc["version"] == 1
-    assert all(item["link"].startswith("/map?") for item in doc["scenes"])
+    assert all(item["link"].startswith("/?") for item in doc["scenes"])
     assert scenes_from_json(text) == custom
     assert scenes_from_json(text.encode("utf-8-sig")) == custom  # BOM from a Windows editor is fine
 
