@@ -71,6 +71,8 @@ def draw_controls(inputs: MapInputs, url_state: ViewState) -> ViewState:
         indicator = st.selectbox(t("ctl.indicator", lang), MAP_INDICATORS, key="m_indicator",
                                  format_func=lambda i: INDICATORS[i].name_en if lang == "en" else INDICATORS[i].name_zh)
         years = years_for(inputs, indicator)
+        if st.session_state.pop("m_advance", False) and st.session_state.get("m_playing"):
+            _advance_year(years)
         if st.session_state["m_year"] not in years:
             st.session_state["m_year"] = best_year(inputs.indicators, indicator) or max(years)
         if len(years) > 1:
@@ -101,8 +103,9 @@ def draw_controls(inputs: MapInputs, url_state: ViewState) -> ViewState:
 def _play(years: list[int]) -> None:
     @st.fragment(run_every=1.6)
     def ticker() -> None:
+        # A fragment run may not touch a widget's state: ask the next full run to advance the year.
         if st.session_state.get("m_tick_seen"):
-            _advance_year(years)
+            st.session_state["m_advance"] = True
             st.rerun()
         st.session_state["m_tick_seen"] = True
 
