@@ -151,8 +151,8 @@ CASES = [
     ("map", None, {}),
     ("map-profile", None, {"d": "110108", "layers": "districts,strong,science_cities,zgc_parks,etda,jjj"}),
     ("map-official", None, {"ind": "resident_population_10k", "year": "2020"}),
-    ("present", "pages/present.py", {}),
-    ("present-scene-4", "pages/present.py", {"scene": "4"}),
+    ("present", "views/present.py", {}),
+    ("present-scene-4", "views/present.py", {"scene": "4"}),
 ]
 
 
@@ -171,8 +171,8 @@ def test_map_table_header_unit_is_translated():
 
 
 def test_switching_language_changes_the_labels():
-    zh = set(page_strings(open_page("pages/present.py", "zh")))
-    en = set(page_strings(open_page("pages/present.py", "en")))
+    zh = set(page_strings(open_page("views/present.py", "zh")))
+    en = set(page_strings(open_page("views/present.py", "en")))
     assert "下一幕 ▶" in zh and "Next ▶" in en
     shared = {s for s in zh & en if re.search(r"[A-Za-z\u4e00-\u9fff]", s)}
     assert shared == set(), shared  # only numbers and symbols (class ranges) may be the same

@@ -22,7 +22,7 @@ def var(tmp_path, monkeypatch):
 
 def open_import() -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    at.switch_page("pages/import_data.py")
+    at.switch_page("views/import_data.py")
     return at.run()
 
 

@@ -32,7 +32,7 @@ def charts(at: AppTest) -> list[dict]:
 
 
 def test_projects_page_cards_and_buttons():
-    at = open_page("pages/projects.py")
+    at = open_page("views/projects.py")
     assert at.title[0].value == "五大区域布局工程"
     heads = [s.value for s in at.subheader]
     assert heads[:2] == ["京津冀“一局三地”与知识产权协同发展示范区", "三大科学城"] and len(heads) == 5
@@ -43,7 +43,7 @@ def test_projects_page_cards_and_buttons():
 
 @pytest.mark.parametrize("key", list(PROJECT_VIEWS))
 def test_project_button_opens_the_map_on_its_view(key):
-    at = open_page("pages/projects.py")
+    at = open_page("views/projects.py")
     at.button(key=f"open_map_{key}").click().run()
     assert not at.exception
     assert at.title[0].value == "北京知识产权区域布局图"  # the map page
@@ -53,7 +53,7 @@ def test_project_button_opens_the_map_on_its_view(key):
 
 
 def test_trends_page_follows_url_filters_and_flags_demo():
-    at = open_page("pages/trends.py", year="2019", d="110108,110105")
+    at = open_page("views/trends.py", year="2019", d="110108,110105")
     assert at.title[0].value == "趋势与排名"
     assert at.multiselect(key="tr_districts").value == ["110108", "110105"]
     assert at.select_slider(key="tr_year").value == 2019
@@ -66,7 +66,7 @@ def test_trends_page_follows_url_filters_and_flags_demo():
 
 
 def test_trends_page_writes_filters_back():
-    at = open_page("pages/trends.py", year="2019")
+    at = open_page("views/trends.py", year="2019")
     at.multiselect(key="tr_districts").set_value(["110114"]).run()
     assert not at.exception
     assert qp(at, "d") == "110114" and qp(at, "year") == "2019"
@@ -77,20 +77,20 @@ def test_trends_page_writes_filters_back():
 
 
 def test_trends_page_official_indicator_has_no_demo_mark():
-    at = open_page("pages/trends.py", ind="resident_population_10k", year="2020")
+    at = open_page("views/trends.py", ind="resident_population_10k", year="2020")
     specs = charts(at)
     assert specs and all("演示" not in json.dumps(s["title"], ensure_ascii=False) for s in specs)
     assert not any("演示数据" in e.value for e in at.error)
 
 
 def test_trends_bad_parameters_fall_back_with_a_note():
-    at = open_page("pages/trends.py", year="1900", d="999999")
+    at = open_page("views/trends.py", year="1900", d="999999")
     assert any("1900" in w.value for w in at.warning)
     assert at.multiselect(key="tr_districts").value == []
 
 
 def test_zones_page_summary_and_detail():
-    at = open_page("pages/zones.py")
+    at = open_page("views/zones.py")
     assert at.title[0].value == "功能区概况"
     table = at.dataframe[0].value
     assert len(table) == 34 and "怀柔区, 密云区" in table.iloc[:, 2].tolist()
@@ -103,7 +103,7 @@ def test_zones_page_summary_and_detail():
 
 
 def test_sources_page_lists_datasets_definitions_coverage_and_downloads():
-    at = open_page("pages/sources.py")
+    at = open_page("views/sources.py")
     assert at.title[0].value == "数据来源"
     frames = [df.value for df in at.dataframe]
     assert len(frames[0]) == 11  # every dataset
@@ -114,8 +114,8 @@ def test_sources_page_lists_datasets_definitions_coverage_and_downloads():
 
 
 def test_pages_in_english():
-    for path, title in (("pages/projects.py", "The five regional-layout projects"),
-                        ("pages/trends.py", "Trends and ranking"), ("pages/zones.py", "Zone summaries"),
-                        ("pages/sources.py", "Sources")):
+    for path, title in (("views/projects.py", "The five regional-layout projects"),
+                        ("views/trends.py", "Trends and ranking"), ("views/zones.py", "Zone summaries"),
+                        ("views/sources.py", "Sources")):
         at = open_page(path, lang="en")
         assert at.title[0].value == title

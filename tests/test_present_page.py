@@ -13,7 +13,7 @@ def open_present(**params: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     for k, v in params.items():
         at.query_params[k] = v
-    at.switch_page("pages/present.py")
+    at.switch_page("views/present.py")
     at.run()
     assert not at.exception, at.exception
     return at

@@ -35,7 +35,7 @@ def statuses():
 @pytest.fixture(scope="module")
 def page():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    at.switch_page("pages/targets.py").run()
+    at.switch_page("views/targets.py").run()
     assert not at.exception
     return at
 
@@ -133,7 +133,7 @@ def test_page_in_english():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["lang"] = "en"
     at.run()
-    at.switch_page("pages/targets.py").run()
+    at.switch_page("views/targets.py").run()
     assert not at.exception
     assert at.title[0].value == "Progress against the policy targets"
     assert sum("No data" in w.value for w in at.warning) == 2

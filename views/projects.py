@@ -46,4 +46,4 @@ for card in project_cards(cache.zones(), cache.designations(), cache.indicators(
                 st.markdown(f"- {year}{d['label']}: {d['designation']} ({t('stage.' + d['stage'], L)}) — "
                             + source_links([d["source_url"]], L))
         if st.button(t("an.projects.open_map", L), key=f"open_map_{k}", type="primary"):
-            st.switch_page("pages/map.py", query_params=to_query(card.view))
+            st.switch_page("views/map.py", query_params=to_query(card.view))

@@ -72,4 +72,4 @@ else:
     st.altair_chart(ranking_chart(ranking, indicator, int(year), L), width="stretch")
     demo_note = (" " + t("an.trends.demo_source", L)) if (ranking["status"] == "demo").any() else ""
     st.caption(t("an.trends.sources", L) + " " + source_links(list(ranking["source_url"]), L) + demo_note)
-st.page_link("pages/map.py", label=t("an.trends.to_map", L), icon=":material/map:", query_params=query)
+st.page_link("views/map.py", label=t("an.trends.to_map", L), icon=":material/map:", query_params=query)
