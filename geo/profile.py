@@ -7,10 +7,11 @@ from dataclasses import dataclass
 import pandas as pd
 import shapely
 
+from geo.crs import gcj02_to_wgs84
 from geo.indicators import INDICATORS, primary_rows
 from geo.mapbuild import MapInputs
 
-__all__ = ["DistrictProfile", "district_profile"]
+__all__ = ["DistrictProfile", "district_profile", "district_at"]
 
 
 @dataclass(frozen=True)
@@ -49,3 +50,20 @@ def district_profile(inputs: MapInputs, code: str) -> DistrictProfile:
     return DistrictProfile(code, row.name_zh, row.name_en, float(row.area_km2),
                            ind.sort_values(["indicator", "year"]).reset_index(drop=True),
                            des.reset_index(drop=True), pd.DataFrame(touching))
+
+
+def district_at(districts, lat: float, lng: float, basemap: str = "none") -> str | None:
+    """Return the code of the district under a clicked point (map coordinates), or None.
+
+    With the AMap basemap the map is drawn in GCJ-02, so the click is converted back to WGS-84.
+
+    >>> from geo.data import read_districts
+    >>> district_at(read_districts(), 39.907333, 116.391083)  # Tiananmen gate
+    '110101'
+    >>> district_at(read_districts(), 31.23, 121.47) is None  # Shanghai
+    True
+    """
+    if basemap == "amap":
+        lng, lat = gcj02_to_wgs84(lng, lat)
+    hits = districts[districts.contains(shapely.Point(lng, lat))]
+    return None if hits.empty else str(hits.iloc[0]["code"])

@@ -81,3 +81,25 @@ def test_tooltip_shows_value_status_and_source(app_url, page_factory):
     text = tip.inner_text()
     assert "件/万人" in text and "2020" in text and "来源" in text
     assert "演示数据" in text or "官方" in text
+
+
+def test_click_on_a_district_opens_its_profile(app_url, page_factory):
+    page = page_factory()
+    page.goto(app_url + "/?year=2020&layers=districts")
+    frame = wait_for_map(page, 16)
+    page.get_by_text("点击地图上的区查看概况").wait_for()
+    # 延庆 (last in code order) is large: click a point inside it, away from its label
+    box = frame.locator("path.leaflet-interactive").nth(15).bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.55)
+    page.get_by_text("延庆区概况").wait_for(timeout=20_000)
+    page.get_by_text("国家知识产权试点城市").first.wait_for()
+
+
+def test_play_steps_through_the_years(app_url, page_factory):
+    page = page_factory()
+    page.goto(app_url + "/?year=2015&layers=districts")
+    wait_for_map(page, 16)
+    page.get_by_text("逐年播放").click()
+    page.wait_for_function("() => location.search.includes('year=2016')", timeout=20_000)
+    page.wait_for_function("() => location.search.includes('year=2017')", timeout=20_000)
+    page.get_by_text("逐年播放").click()  # stop

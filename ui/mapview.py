@@ -5,6 +5,7 @@ Streamlit glue only: everything it draws is computed by ``geo.mapbuild`` / ``geo
 
 from __future__ import annotations
 
+import time
 from html import escape
 
 import pandas as pd
@@ -100,14 +101,18 @@ def draw_controls(inputs: MapInputs, url_state: ViewState) -> ViewState:
                      fixed_breaks=bool(st.session_state["m_fixed"]))
 
 
-def _play(years: list[int]) -> None:
-    @st.fragment(run_every=1.6)
+def _play(years: list[int], interval: float = 1.6) -> None:
+    @st.fragment(run_every=interval)
     def ticker() -> None:
-        # A fragment run may not touch a widget's state: ask the next full run to advance the year.
-        if st.session_state.get("m_tick_seen"):
+        # Called in every full run and by the timer. Only the timer, once the current year has been
+        # shown for ``interval``, advances; a fragment may not set widget state, so the next full
+        # run does (see draw_controls).
+        now = time.monotonic()
+        last = st.session_state.setdefault("m_tick_at", now)
+        if now - last >= interval * 0.9:
+            st.session_state["m_tick_at"] = now
             st.session_state["m_advance"] = True
             st.rerun()
-        st.session_state["m_tick_seen"] = True
 
     ticker()
 

@@ -4,6 +4,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.i18n import t
+from geo.profile import district_at
 from ui import export_panel, mapcache, mapview
 
 inputs = mapview.map_inputs()
@@ -26,12 +27,13 @@ with col_map:
         base_map,
         feature_group_to_add=layers,
         key="atlas_map", height=620, use_container_width=True,
-        returned_objects=["last_active_drawing"],
+        returned_objects=["last_object_clicked"],  # a click on a district opens its profile
     )
 with col_legend:
     mapview.legend_block(parts.legend, parts.source, parts.banner)
 
-clicked = ((out or {}).get("last_active_drawing") or {}).get("properties", {}).get("code")
+click = (out or {}).get("last_object_clicked")
+clicked = district_at(inputs.districts, click["lat"], click["lng"], state.basemap) if click else None
 focus = clicked or (state.districts[0] if len(state.districts) == 1 else None)
 col_table, col_profile = st.columns([3, 2])
 with col_table:
