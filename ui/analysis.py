@@ -15,7 +15,7 @@ from geo.names import region_name
 from geo.safe import safe_url
 from geo.zone_summary import ZoneSummary, zone_summaries
 from ui import cache
-from ui.common import STATUS_MARK
+from ui.common import status_mark
 
 __all__ = ["summaries", "value_text", "status_text", "figures_table", "source_links", "area_text"]
 
@@ -35,7 +35,7 @@ def status_text(status: str, lang: str) -> str:
     """Return the status as shown in tables: 官方 / 推算ᵈ / ⚠演示数据(非官方) / 无数据."""
     if not status:
         return t("status.none", lang)
-    mark = STATUS_MARK.get(status, "")
+    mark = status_mark(status, lang)
     label = t(f"status.{status}", lang)
     return f"⚠{label}" if status == "demo" else (f"{label}{mark}" if mark else label)
 
@@ -43,7 +43,7 @@ def status_text(status: str, lang: str) -> str:
 def value_text(value: float, unit: str, status: str, lang: str) -> str:
     """Return a value with its unit and status mark (demo values always carry ⚠演示)."""
     text = format_value(value, unit, lang)
-    mark = STATUS_MARK.get(status, "")
+    mark = status_mark(status, lang)
     return f"{text} {mark}".strip() if mark else text
 
 

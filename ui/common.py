@@ -6,10 +6,11 @@ import streamlit as st
 
 from geo.i18n import DEFAULT_LANG, LANGS, t
 
-__all__ = ["lang", "draw_shared_sidebar", "STATUS_MARK"]
+__all__ = ["lang", "draw_shared_sidebar", "status_mark"]
 
-#: How each data status is marked wherever a value is shown (map, tables, charts, exports).
-STATUS_MARK = {"official": "", "derived": "ᵈ", "demo": "⚠演示"}
+def status_mark(status: str, lang: str) -> str:
+    """Return the mark a value of ``status`` carries wherever it is shown: '' / 'ᵈ' / '⚠演示' ('⚠demo')."""
+    return {"derived": "ᵈ", "demo": t("mark.demo", lang)}.get(status, "")
 
 
 def lang() -> str:

@@ -11,14 +11,14 @@ from html import escape
 import pandas as pd
 import streamlit as st
 
-from geo.i18n import format_value, t
+from geo.i18n import format_value, t, unit_label
 from geo.indicators import INDICATORS, MAP_INDICATORS, best_year, years_with_data
 from geo.mapbuild import MapInputs
 from geo.names import BEIJING_DISTRICTS
 from geo.profile import district_profile
 from geo.state import BASEMAPS, CLASSIFICATIONS, LAYERS, ViewState, from_query, to_query
 from ui import cache
-from ui.common import STATUS_MARK
+from ui.common import status_mark
 
 __all__ = ["map_inputs", "read_view", "draw_controls", "draw_table", "draw_profile", "write_view",
            "years_for", "legend_block"]
@@ -133,7 +133,7 @@ def draw_table(frame: pd.DataFrame, state: ViewState) -> None:
     rows = frame if not state.districts else frame[frame.code.isin(state.districts)]
     table = pd.DataFrame({
         t("tbl.district", lang): rows["name_en"] if lang == "en" else rows["name_zh"],
-        t("tbl.value", lang, unit=ind.unit): [format_value(v, "", lang) + (f" {STATUS_MARK[s]}" if s else "")
+        t("tbl.value", lang, unit=unit_label(ind.unit, lang)): [format_value(v, "", lang) + (f" {status_mark(s, lang)}" if s else "")
                                               for v, s in zip(rows["value"], rows["status"])],
         t("tbl.rank", lang): rows["rank"],
         t("tbl.status", lang): [t(f"status.{s}", lang) if s else t("status.none", lang) for s in rows["status"]],
@@ -152,7 +152,7 @@ def draw_profile(inputs: MapInputs, code: str, lang: str) -> None:
     if len(p.indicators):
         ind = p.indicators.copy()
         ind["indicator"] = [INDICATORS[i].name_en if lang == "en" else INDICATORS[i].name_zh for i in ind.indicator]
-        ind["value"] = [format_value(v, u, lang) + (f" {STATUS_MARK[s]}" if s else "")
+        ind["value"] = [format_value(v, u, lang) + (f" {status_mark(s, lang)}" if s else "")
                         for v, u, s in zip(ind.value, ind.unit, ind.status)]
         ind["status"] = [t(f"status.{s}", lang) for s in ind.status]
         st.dataframe(ind[["indicator", "year", "value", "status", "source_note", "source_url"]].rename(
