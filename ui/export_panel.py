@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 from geo import export
@@ -32,12 +33,13 @@ def _deferred(render, inputs: MapInputs, state: ViewState):
     return make
 
 
-def draw_export_panel(inputs: MapInputs, state: ViewState) -> None:
-    """Draw the export buttons for ``state`` (the map's current view)."""
+def draw_export_panel(inputs: MapInputs, state: ViewState, frame: pd.DataFrame | None = None) -> None:
+    """Draw the export buttons for ``state`` (the map's current view; ``frame`` if the page has it)."""
     lang = state.lang
     has_font = export.find_cjk_font() is not None
     st.subheader(t("export.heading", lang))
-    view_demo = "districts" in state.layers and (district_frame(inputs, state).status == "demo").any()
+    frame = district_frame(inputs, state) if frame is None else frame
+    view_demo = "districts" in state.layers and (frame.status == "demo").any()
     st.caption(t("export.note", lang))
     if view_demo:
         st.caption("⚠ " + t("export.demo_note", lang))

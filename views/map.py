@@ -45,4 +45,4 @@ with col_profile:
     else:
         st.info(t("profile.hint", lang))
 
-export_panel.draw_export_panel(inputs, state)
+export_panel.draw_export_panel(inputs, state, frame)
