@@ -59,6 +59,12 @@ INDICATORS: dict[str, Indicator] = {i.id: i for i in [
     Indicator("resident_population_10k", "常住人口", "Resident population", "万人", "stock",
               "常住人口(万人); 各区数据来自第七次人口普查(2020-11-01)。",
               "Resident population (10k); district figures from the 7th census (2020-11-01)."),
+    Indicator("ip_pledge_financing_100m_yuan", "知识产权质押融资年度金额", "IP pledge financing (annual amount)",
+              "亿元", "flow", "当年以专利、商标等知识产权质押获得的融资金额。北京市逐年数据未找到。",
+              "Financing secured during the year by pledging patents, trademarks or other IP. No Beijing series was found."),
+    Indicator("ip_service_brand_institutions", "知识产权服务品牌机构", "IP service brand institutions", "家", "stock",
+              "经认定的知识产权服务品牌机构数量(不同于专利代理机构数量)。北京市数据未找到。",
+              "Recognised IP service brand institutions (not the number of patent agencies). No Beijing figure was found."),
     Indicator("population_density", "人口密度", "Population density", "人/km²", "ratio",
               "2020年普查常住人口 ÷ 区面积(由边界计算)。", "2020 census population ÷ district area (from the boundary)."),
 ]}

@@ -37,6 +37,7 @@ def test_targets_page(app_url, page_factory, artifacts):
     open_from_menu(page, app_url, "政策目标")
     page.get_by_role("heading", name="政策目标进展").wait_for()
     page.get_by_text("301.1 件/万人").first.wait_for()
+    page.get_by_role("button", name="下载补充数据的CSV模板").nth(1).wait_for()  # the page has rendered to its end
     assert page.get_by_text(re.compile("^无数据")).count() == 2
     assert page.get_by_role("button", name="下载补充数据的CSV模板").count() == 2
     page.get_by_text(re.compile("预测方法")).first.wait_for()
@@ -68,7 +69,7 @@ def test_zones_and_sources_pages(app_url, page_factory):
     page.get_by_role("link", name="数据来源", exact=True).click()
     page.get_by_role("heading", name="数据覆盖(指标 × 年份 × 地区)").wait_for()
     page.get_by_text(re.compile("2021年统计口径变化")).wait_for()
-    assert page.get_by_role("button", name=re.compile("indicators.csv")).count() >= 1
+    page.get_by_role("button", name=re.compile("indicators.csv")).first.wait_for()  # wait: rendered below the fold
     assert log.external() == [], log.external()
 
 
