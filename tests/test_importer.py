@@ -19,8 +19,16 @@ from shapely.geometry import Point, Polygon, box, mapping
 
 from geo.crs import geometry_wgs84_to_gcj02
 from geo.data import read_districts
-from geo.importer import (MAX_BYTES, Issue, Source, derive_per_10k, indicator_of, parse_upload, region_of,
-                          validate_boundary)
+from geo.importer import (
+    MAX_BYTES,
+    Issue,
+    Source,
+    derive_per_10k,
+    indicator_of,
+    parse_upload,
+    region_of,
+    validate_boundary,
+)
 from geo.names import BEIJING_DISTRICTS
 from geo.store import Store
 

@@ -9,8 +9,16 @@ import pytest
 
 from geo.classify import NO_DATA_COLOR
 from geo.data import read_designations, read_districts, read_indicators, read_regions, read_zones
-from geo.mapbuild import (MapInputs, build_layers, build_map, classes_for, district_frame, legend_html,
-                          strong_districts, zones_in_view)
+from geo.mapbuild import (
+    MapInputs,
+    build_layers,
+    build_map,
+    classes_for,
+    district_frame,
+    legend_html,
+    strong_districts,
+    zones_in_view,
+)
 from geo.state import LAYERS, ViewState
 
 

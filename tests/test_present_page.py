@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
 from geo.scenes import Scene, encode_scenes, project_scenes
 from geo.state import ViewState
 

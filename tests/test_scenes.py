@@ -8,8 +8,19 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from geo.i18n import STRINGS, t
-from geo.scenes import (MAX_SCENES, Scene, SceneError, decode_scenes, encode_scenes, project_scenes, scene_from_link,
-                        scene_link, scenes_from_json, scenes_to_json, step)
+from geo.scenes import (
+    MAX_SCENES,
+    Scene,
+    SceneError,
+    decode_scenes,
+    encode_scenes,
+    project_scenes,
+    scene_from_link,
+    scene_link,
+    scenes_from_json,
+    scenes_to_json,
+    step,
+)
 from geo.state import ViewState, from_query
 
 

@@ -6,9 +6,9 @@ import csv
 
 import pandas as pd
 import pytest
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
 from geo import data
 from geo.i18n import format_value
 from geo.targets import TARGETS, all_statuses, first_met, project, supply_template, target_rows

@@ -23,8 +23,20 @@ import pandas as pd
 import streamlit as st
 
 from geo.classify import Classes
-from geo.mapbuild import (MapInputs, build_base_map, build_layers, classes_for, demo_banner, district_frame,
-                          geometry_asset, layer_specs, legend_html, source_line, spec_layers, use_geometry_asset)
+from geo.mapbuild import (
+    MapInputs,
+    build_base_map,
+    build_layers,
+    classes_for,
+    demo_banner,
+    district_frame,
+    geometry_asset,
+    layer_specs,
+    legend_html,
+    source_line,
+    spec_layers,
+    use_geometry_asset,
+)
 from geo.paths import STATIC_DIR
 from geo.state import ViewState
 from ui import cache

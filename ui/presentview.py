@@ -13,8 +13,18 @@ import streamlit as st
 from geo.i18n import LANGS, t
 from geo.indicators import best_year
 from geo.mapbuild import MapInputs, build_map
-from geo.scenes import (Scene, SceneError, decode_scenes, encode_scenes, project_scenes, scene_from_link, scene_link,
-                        scenes_from_json, scenes_to_json, step)
+from geo.scenes import (
+    Scene,
+    SceneError,
+    decode_scenes,
+    encode_scenes,
+    project_scenes,
+    scene_from_link,
+    scene_link,
+    scenes_from_json,
+    scenes_to_json,
+    step,
+)
 from geo.state import ViewState, from_query
 from ui import mapview
 
