@@ -33,7 +33,7 @@ from geo.state import ViewState
 
 __all__ = ["MapInputs", "LEAFLET_JS", "LEAFLET_CSS", "BASEMAP_TILES", "district_frame", "classes_for",
            "build_base_map", "build_layers", "legend_html", "source_line", "build_map", "zones_in_view",
-           "strong_districts", "BEIJING_BOUNDS", "view_bounds", "demo_banner", "attach_overlays", "LABEL_CSS",
+           "strong_districts", "select_districts", "BEIJING_BOUNDS", "view_bounds", "demo_banner", "attach_overlays", "LABEL_CSS",
            "geometry_asset", "layer_specs", "spec_layers", "use_geometry_asset", "ASSET_ZONE_KINDS"]
 
 LEAFLET_JS = "/app/static/leaflet/leaflet.js"
@@ -646,6 +646,30 @@ def layer_specs(inputs: MapInputs, state: ViewState, frame: pd.DataFrame | None 
             spec["circles"].append({"ll": list(marker.location), "o": marker.options, "tip": _zone_tip(z, lang)})
         specs.append(spec)
     return specs
+
+
+def select_districts(specs: list[dict], districts: tuple[str, ...]) -> list[dict]:
+    """Return ``specs`` (built with no district selected) with ``districts`` highlighted and the rest dimmed.
+
+    Selection changes only the district layer's styles, so the rest of a cached view is reused.
+    """
+    if not districts:
+        return specs
+    chosen = set(districts)
+    out = []
+    for spec in specs:
+        if spec.get("name") != "districts":
+            out.append(spec)
+            continue
+        layers = []
+        for g in spec["geojson"]:
+            feats = []
+            for f in g["features"]:
+                p = {**f["p"], "sel": f["p"]["code"] in chosen, "dim": f["p"]["code"] not in chosen}
+                feats.append({**f, "p": p, "s": _district_style({"properties": p})})
+            layers.append({**g, "features": feats})
+        out.append({**spec, "geojson": layers})
+    return out
 
 
 def _pack_tips(spec: dict) -> dict:

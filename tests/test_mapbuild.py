@@ -15,10 +15,13 @@ from geo.mapbuild import (
     build_map,
     classes_for,
     district_frame,
+    layer_specs,
     legend_html,
+    select_districts,
     strong_districts,
     zones_in_view,
 )
+from geo.names import BEIJING_DISTRICTS
 from geo.state import LAYERS, ViewState
 
 
@@ -164,3 +167,19 @@ def test_no_data_districts_are_grey(inputs):
     row = frame[frame.code == "110119"].iloc[0]
     assert pd.isna(row.value) and row.status == ""
     assert classes_for(data, state).color(row.value) == NO_DATA_COLOR
+
+
+@pytest.mark.parametrize("districts", [("110108",), ("110108", "110105"), tuple(BEIJING_DISTRICTS)])
+def test_selection_restyles_a_cached_view_exactly(inputs, districts):
+    state = ViewState(districts=districts, layers=("districts", "strong", "etda"))
+    direct = layer_specs(inputs, state)
+    reused = select_districts(layer_specs(inputs, state.with_(districts=())), districts)
+    assert reused == direct
+
+
+def test_light_layers_carry_the_same_tooltips_as_the_folium_layers(inputs):
+    state = ViewState(year=2020, layers=LAYERS)
+    html = render(inputs, state)
+    specs = layer_specs(inputs, state)
+    tips = [f["p"]["tip"] for spec in specs for g in spec.get("geojson", []) for f in g["features"]]
+    assert tips and all(tip in html for tip in tips)

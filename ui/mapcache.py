@@ -16,7 +16,7 @@ folium's self-contained layers (``geo.mapbuild.build_layers``): slower, same map
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import folium
 import pandas as pd
@@ -33,6 +33,7 @@ from geo.mapbuild import (
     geometry_asset,
     layer_specs,
     legend_html,
+    select_districts,
     source_line,
     spec_layers,
     use_geometry_asset,
@@ -77,8 +78,15 @@ def _view_parts(revision: str, state: ViewState, _inputs: MapInputs) -> ViewPart
 
 
 def view_parts(inputs: MapInputs, state: ViewState) -> ViewParts:
-    """Return the cached parts of ``state`` (ViewState is a frozen dataclass: a small, hashable key)."""
-    return _view_parts(data_revision(), state.with_(notes=()), inputs)
+    """Return the cached parts of ``state`` (ViewState is a frozen dataclass: a small, hashable key).
+
+    The cache key leaves out the selected districts: selecting only restyles the district layer
+    (``select_districts``), so a district change reuses the year's cached view.
+    """
+    base = _view_parts(data_revision(), state.with_(notes=(), districts=()), inputs)
+    if not state.districts:
+        return base
+    return replace(base, specs=select_districts(base.specs, state.districts))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
