@@ -286,7 +286,7 @@ def build_layers(inputs: MapInputs, state: ViewState, frame: pd.DataFrame | None
             p = geom.representative_point()
             folium.Marker([p.y, p.x], icon=folium.DivIcon(
                 html=_label_html(r, lang), icon_size=(60, 14), icon_anchor=(30, 7),
-                class_name="atlas-label-icon")).add_to(g)
+                class_name="atlas-label-icon"), interactive=False).add_to(g)  # hover and clicks pass through
         groups.append(g)
 
     if "strong" in state.layers:
@@ -520,7 +520,7 @@ window.atlasAddLayer = function (group, spec) {
   });
   (spec.markers || []).forEach(function (m) {
     var ll = m.ll || [G.lp[m.at][0] + (m.dy || 0), G.lp[m.at][1]];
-    var marker = L.marker(ll, {}).addTo(group);
+    var marker = L.marker(ll, {interactive: !!m.tip}).addTo(group);  // labels let hover and clicks through
     if (m.tip) marker.bindTooltip('<div>' + m.tip + '</div>', {sticky: true});
     marker.setIcon(L.divIcon(m.icon));
   });

@@ -103,3 +103,15 @@ def test_play_steps_through_the_years(app_url, page_factory):
     page.wait_for_function("() => location.search.includes('year=2016')", timeout=20_000)
     page.wait_for_function("() => location.search.includes('year=2017')", timeout=20_000)
     page.get_by_text("逐年播放").click()  # stop
+
+
+def test_district_labels_let_the_tooltip_through(app_url, page_factory):
+    page = page_factory()
+    page.goto(app_url + "/?year=2020&layers=districts")
+    frame = wait_for_map(page, 16)
+    label = frame.locator(".atlas-label", has_text="延庆")
+    box = label.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # right on the label
+    tip = frame.locator(".leaflet-tooltip").first
+    tip.wait_for()
+    assert "延庆区" in tip.inner_text()
