@@ -15,6 +15,7 @@ import pandas as pd
 from geo.i18n import format_number, t, unit_label
 from geo.indicators import INDICATORS, district_values, primary_rows
 from geo.names import BEIJING_CODE, BEIJING_DISTRICTS, region_name
+from geo.sources import figure_rows
 
 __all__ = ["STATUS_COLOURS", "STATUS_OPACITY", "status_label", "trend_frame", "ranking_frame", "status_line",
            "trend_chart", "ranking_chart"]
@@ -57,15 +58,7 @@ def trend_frame(indicators: pd.DataFrame, indicator: str, districts: Sequence[st
     d = d[pd.to_numeric(d["value"], errors="coerce").notna() & d["year"].notna()]
     if years is not None:
         d = d[d["year"].isin(list(years))]
-    out = pd.DataFrame({
-        "region_code": d["region_code"].astype(str).to_numpy(),
-        "year": d["year"].astype(int).to_numpy(),
-        "value": pd.to_numeric(d["value"]).astype(float).to_numpy(),
-        "unit": d["unit"].fillna("").to_numpy(),
-        "status": d["status"].to_numpy(),
-        "source_url": d["source_url"].fillna("").to_numpy(),
-        "source_note": d["source_note"].fillna("").to_numpy(),
-    })
+    out = figure_rows(d).drop(columns="indicator")
     city = t("an.chart.city_total", lang)
     out["series"] = [city if c == BEIJING_CODE else region_name(c, lang) for c in out["region_code"]]
     out["status_label"] = [status_label(s, lang) for s in out["status"]]

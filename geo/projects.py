@@ -14,7 +14,7 @@ import pandas as pd
 
 from geo.indicators import primary_rows
 from geo.names import BEIJING_DISTRICTS, region_name
-from geo.sources import indicator_label
+from geo.sources import figure_rows
 from geo.state import DEFAULT_YEAR, ViewState
 
 __all__ = ["PROJECTS", "PROJECT_VIEWS", "Project", "ProjectCard", "project_card", "project_cards"]
@@ -94,17 +94,7 @@ def _figure_rows(indicators: pd.DataFrame, project: Project, lang: str) -> pd.Da
         d = primary_rows(d)
     order = {c: i for i, c in enumerate(project.figure_regions)}
     d = d.assign(_o=d["region_code"].map(order)).sort_values(["_o", "indicator", "year"])
-    return pd.DataFrame({
-        "region_code": d["region_code"].astype(str).to_numpy(),
-        "indicator": d["indicator"].to_numpy(),
-        "name": [indicator_label(i, lang) for i in d["indicator"]],
-        "year": d["year"].astype(int).to_numpy(),
-        "value": pd.to_numeric(d["value"]).astype(float).to_numpy(),
-        "unit": d["unit"].fillna("").to_numpy(),
-        "status": d["status"].to_numpy(),
-        "source_url": d["source_url"].fillna("").to_numpy(),
-        "source_note": d["source_note"].fillna("").to_numpy(),
-    }, columns=cols)
+    return figure_rows(d, lang)[cols]
 
 
 def _designation_rows(designations: pd.DataFrame, project: Project, lang: str) -> pd.DataFrame:

@@ -14,7 +14,7 @@ from geo.names import BEIJING_CODE, BEIJING_DISTRICTS, region_name
 from geo.paths import ROOT
 from geo.provenance import ProvenanceError
 
-__all__ = ["indicator_label", "dataset_table", "indicator_table", "coverage_table", "coverage_cell",
+__all__ = ["indicator_label", "figure_rows", "dataset_table", "indicator_table", "coverage_table", "coverage_cell",
            "REGION_GROUPS"]
 
 #: Short codes of the coverage table, as in the research notes: nD = n of the 16 districts.
@@ -107,3 +107,24 @@ def region_list(codes: list[str], lang: str = "zh") -> str:
     'Haidian, BDA'
     """
     return ", ".join(region_name(c, lang) for c in codes)
+
+
+def figure_rows(rows: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """Return indicator rows as the tables and charts show them, sources kept on every row.
+
+    Columns: region_code, indicator, [name — only with ``lang``], year, value, unit, status,
+    source_url, source_note.
+    """
+    out = {"region_code": rows["region_code"].astype(str).to_numpy(), "indicator": rows["indicator"].to_numpy()}
+    if lang is not None:
+        out["name"] = [indicator_label(i, lang) for i in rows["indicator"]]
+    out.update({
+        "year": rows["year"].astype(int).to_numpy(),
+        "value": pd.to_numeric(rows["value"]).astype(float).to_numpy(),
+        "unit": rows["unit"].fillna("").to_numpy(),
+        "status": rows["status"].to_numpy(),
+        "source_url": rows["source_url"].fillna("").to_numpy(),
+        "source_note": rows["source_note"].fillna("").to_numpy(),
+    })
+    return pd.DataFrame(out)
+

@@ -16,7 +16,7 @@ import shapely
 
 from geo.indicators import primary_rows
 from geo.names import BEIJING_DISTRICTS
-from geo.sources import indicator_label
+from geo.sources import figure_rows
 
 __all__ = ["ZONE_FIGURE_REGIONS", "MIN_SHARE", "ZoneSummary", "zone_districts", "zone_summaries",
            "summary_table", "zone_figures", "zone_designations"]
@@ -91,17 +91,7 @@ def zone_figures(indicators: pd.DataFrame, zone_id: str, lang: str = "zh") -> pd
     if d.empty:
         return pd.DataFrame(columns=cols)
     d = primary_rows(d).sort_values(["region_code", "indicator", "year"])
-    return pd.DataFrame({
-        "region_code": d["region_code"].astype(str).to_numpy(),
-        "indicator": d["indicator"].to_numpy(),
-        "name": [indicator_label(i, lang) for i in d["indicator"]],
-        "year": d["year"].astype(int).to_numpy(),
-        "value": pd.to_numeric(d["value"]).astype(float).to_numpy(),
-        "unit": d["unit"].fillna("").to_numpy(),
-        "status": d["status"].to_numpy(),
-        "source_url": d["source_url"].fillna("").to_numpy(),
-        "source_note": d["source_note"].fillna("").to_numpy(),
-    }, columns=cols)
+    return figure_rows(d, lang)[cols]
 
 
 def zone_designations(designations: pd.DataFrame, zone_id: str, lang: str = "zh") -> pd.DataFrame:
