@@ -17,6 +17,7 @@ import pytest
 from common_import import POP, SOURCE, counts, csv_bytes, long_rows, xlsx, yearbook_rows
 from shapely.geometry import Point, Polygon, box, mapping
 
+from geo.boundary_check import validate_boundary
 from geo.crs import geometry_wgs84_to_gcj02
 from geo.data import read_districts
 from geo.importer import (
@@ -27,7 +28,6 @@ from geo.importer import (
     indicator_of,
     parse_upload,
     region_of,
-    validate_boundary,
 )
 from geo.names import BEIJING_DISTRICTS
 from geo.store import Store

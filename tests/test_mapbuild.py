@@ -15,12 +15,11 @@ from geo.mapbuild import (
     build_map,
     classes_for,
     district_frame,
-    layer_specs,
     legend_html,
-    select_districts,
     strong_districts,
     zones_in_view,
 )
+from geo.maplight import layer_specs, select_districts
 from geo.names import BEIJING_DISTRICTS
 from geo.state import LAYERS, ViewState
 

@@ -30,14 +30,10 @@ from geo.mapbuild import (
     classes_for,
     demo_banner,
     district_frame,
-    geometry_asset,
-    layer_specs,
     legend_html,
-    select_districts,
     source_line,
-    spec_layers,
-    use_geometry_asset,
 )
+from geo.maplight import geometry_asset, layer_specs, select_districts, spec_layers, use_geometry_asset
 from geo.paths import STATIC_DIR
 from geo.state import ViewState
 from ui import cache

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from geo.boundary_check import validate_boundary
 from geo.i18n import t
 from geo.import_report import preview_counts, preview_table, revisions_html
-from geo.importer import Source, parse_upload, validate_boundary
+from geo.importer import Source, parse_upload
 from geo.indicators import INDICATORS
 from geo.safe import escape_text
 from geo.store import preview_changes
