@@ -140,3 +140,11 @@ def wait_for_map(page, count: int = 16, timeout: float = 30_000):
                 return frame
         page.wait_for_timeout(100)
     raise AssertionError(f"map never drew {count} paths")
+
+
+def wait_idle(page, timeout: float = 20_000) -> None:
+    """Wait until Streamlit has no run in progress (its status widget is gone).
+
+    Clicking while a page is still rendering can land on another element after a layout shift.
+    """
+    page.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=timeout)

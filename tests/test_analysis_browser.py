@@ -7,7 +7,7 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from conftest import RequestLog, wait_for_map
+from conftest import RequestLog, wait_for_map, wait_idle
 
 from geo.i18n import t
 from geo.projects import PROJECT_VIEWS
@@ -81,6 +81,8 @@ def test_each_project_button_lands_on_its_map_view(app_url, page_factory, artifa
         if i:
             page.get_by_role("link", name="五大区域布局工程", exact=True).click()
         page.get_by_role("heading", name=t(f"an.proj.{key}.title")).wait_for()
+        page.get_by_role("button", name="在地图上查看").nth(len(PROJECT_VIEWS) - 1).wait_for()
+        wait_idle(page)  # the whole page has rendered: no layout shift under the click
         page.get_by_role("button", name="在地图上查看").nth(i).click()
         expected = to_query(view)
         # the map is the default page: its address is the app root (or /map)
