@@ -137,7 +137,9 @@ def view_bounds(inputs: MapInputs, state: ViewState) -> tuple[tuple[float, float
     if state.districts:
         sel = inputs.districts[inputs.districts.code.isin(state.districts)]
         minx, miny, maxx, maxy = sel.total_bounds
-        return (float(miny), float(minx)), (float(maxy), float(maxx))
+        # a margin of a fifth on each side: the selection sits in context, clear of the map's edges
+        dx, dy = (maxx - minx) * 0.2, (maxy - miny) * 0.2
+        return (float(miny - dy), float(minx - dx)), (float(maxy + dy), float(maxx + dx))
     if "jjj" in state.layers:
         return JJJ_BOUNDS
     return BEIJING_BOUNDS
@@ -377,8 +379,9 @@ def legend_html(inputs: MapInputs, state: ViewState, frame: pd.DataFrame, classe
         statuses = sorted(set(frame.status) - {""})
         status_text = " / ".join(_status_label(s, lang) for s in statuses) or t("status.none", lang)
         unit = unit_label(ind.unit, lang)
-        parts.append(f"<div class='lg-title'>{escape(ind.name_en if lang == 'en' else ind.name_zh)}"
-                     f" ({escape(unit)}) · {state.year}</div>")
+        name = ind.name_en if lang == "en" else ind.name_zh
+        unit_part = f" ({escape(unit)})" if unit and unit not in name else ""
+        parts.append(f"<div class='lg-title'>{escape(name)}{unit_part} · {state.year}</div>")
         parts.append(f"<div class='lg-sub'>{escape(t('map.classification', lang))}: "
                      f"{escape(t('cls.' + state.classification, lang))}"
                      f"{escape(t('map.fixed_breaks', lang) if state.fixed_breaks else '')}</div>")
