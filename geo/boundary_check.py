@@ -13,7 +13,7 @@ import warnings
 from dataclasses import dataclass
 
 from geo.i18n import DEFAULT_LANG
-from geo.importer import MAX_BYTES, Issue
+from geo.import_issues import MAX_BYTES, Issue
 
 __all__ = ["BoundaryResult", "validate_boundary"]
 

@@ -18,19 +18,18 @@ the 2020 census population (status ``derived``, formula recorded).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
-import io
 import math
 import re
 import unicodedata
-import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 
-from geo.i18n import DEFAULT_LANG, t
+from geo.i18n import DEFAULT_LANG
+from geo.import_issues import MAX_BYTES, Issue, _fmt, _letter
+from geo.import_read import _Grid, _read_grid
 from geo.indicators import INDICATORS
 from geo.names import BEIJING_CODE, BEIJING_DISTRICTS, district_code, region_name
 
@@ -38,14 +37,12 @@ __all__ = ["MAX_BYTES", "MIN_YEAR", "ROW_COLUMNS", "Issue", "Source", "ImportRes
            "derive_per_10k", "region_of", "indicator_of"]
 
 #: Uploads larger than this are refused before parsing.
-MAX_BYTES = 10 * 1024 * 1024
 #: Earliest plausible year (China's Patent Law took effect on 1985-04-01).
 MIN_YEAR = 1985
 #: Columns of an imported row (the same as the shipped indicator table).
 ROW_COLUMNS = ("region_code", "region_name_zh", "year", "as_of", "indicator", "value", "unit", "status",
                "source_value", "source_unit", "source_url", "source_note", "formula", "primary")
 #: Largest total uncompressed size of an XLSX (a zip): guards against zip bombs.
-_MAX_UNZIPPED = 100 * 1024 * 1024
 #: Values off from the expected magnitude by more than this factor are taken for a 10⁴ unit slip.
 _SCALE_LIMIT = 10 ** 2.5
 _MISSING_MARKS = {"", "-", "--", "—", "——", "–", "…", "...", "..", "x", "na", "n/a", "/", "无"}
@@ -88,49 +85,6 @@ _UNIT_FACTORS = {
 
 
 # --------------------------------------------------------------------------------------------- messages
-
-@dataclass(frozen=True)
-class Issue:
-    """One problem found in an upload: ``level`` is 'error' (blocks saving) or 'warning'.
-
-    ``row`` is the 1-based row as a spreadsheet shows it; ``column`` the column letter; ``header``
-    the column's heading. The message text lives in ``geo/locale/import.json`` under
-    ``import.msg.<code>``.
-    """
-
-    code: str
-    level: str = "error"
-    row: int | None = None
-    column: str | None = None
-    header: str | None = None
-    params: dict = field(default_factory=dict, compare=False)
-
-    def where(self, lang: str = DEFAULT_LANG) -> str:
-        """Return where the problem is, e.g. ``第7行 C列(“2022年”)`` / ``row 7, column C (“2022年”)``."""
-        parts = []
-        if self.row is not None:
-            parts.append(t("import.where.row", lang, row=self.row))
-        if self.column is not None:
-            head = f"(“{self.header}”)" if self.header and lang == "zh" else (
-                f" (“{self.header}”)" if self.header else "")
-            parts.append(t("import.where.column", lang, column=self.column) + head)
-        return (" " if lang == "zh" else ", ").join(parts)
-
-    def text(self, lang: str = DEFAULT_LANG) -> str:
-        """Return the message in ``lang``, prefixed with where it is."""
-        msg = t(f"import.msg.{self.code}", lang, **{k: _fmt(v) for k, v in self.params.items()})
-        where = self.where(lang)
-        return f"{where}: {msg}" if where else msg
-
-    def __str__(self) -> str:  # Chinese first, English after
-        return f"{self.text('zh')} / {self.text('en')}"
-
-
-def _fmt(value: object) -> object:
-    if isinstance(value, float):
-        return f"{value:,.6g}" if abs(value) < 1e6 else f"{value:,.0f}"
-    return value
-
 
 @dataclass(frozen=True)
 class Source:
@@ -185,16 +139,6 @@ class ImportResult:
 
 
 # --------------------------------------------------------------------------------------------- cells
-
-def _letter(col: int) -> str:
-    """Return the spreadsheet letter of a 0-based column index (0 -> A, 26 -> AA)."""
-    s = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        s = chr(65 + rem) + s
-    return s
-
 
 def _text(value: object) -> str:
     if value is None:
@@ -296,125 +240,6 @@ def _year_of_header(value: object) -> int | None:
     s = _text(value)
     m = re.fullmatch(r"(\d{4})(年|年末|年底|年度)?", s)
     return int(m.group(1)) if m else None
-
-
-# --------------------------------------------------------------------------------------------- reading
-
-@dataclass
-class _Grid:
-    rows: list[list[object]]
-    kind: str  # "csv" or "xlsx"
-    sheet: str = ""
-    encoding: str = ""
-    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (row1, col1, row2, col2), 1-based
-
-
-def _decode(content: bytes, issues: list[Issue]) -> tuple[str, str] | None:
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return content.decode("utf-16"), "UTF-16"
-        except UnicodeDecodeError:
-            pass
-    if b"\x00" in content[:4096]:
-        issues.append(Issue("binary_file"))
-        return None
-    try:
-        return content.decode("utf-8-sig"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = content.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        issues.append(Issue("bad_encoding", params={"offset": exc.start}))
-        return None
-    issues.append(Issue("decoded_gbk", level="warning"))
-    return text, "GBK/GB18030"
-
-
-def _read_csv(content: bytes, issues: list[Issue]) -> _Grid | None:
-    decoded = _decode(content, issues)
-    if decoded is None:
-        return None
-    text, encoding = decoded
-    sample = text[:8192]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t，")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
-    rows = [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
-    for r, row in enumerate(rows):
-        for c, cell in enumerate(row):
-            if isinstance(cell, str) and cell.strip().startswith("=") and len(cell.strip()) > 1:
-                issues.append(Issue("csv_formula", row=r + 1, column=_letter(c), params={"formula": cell.strip()[:60]}))
-    return _Grid([[c if c.strip() else None for c in row] for row in rows], "csv", encoding=encoding)
-
-
-def _read_xlsx(content: bytes, issues: list[Issue]) -> _Grid | None:
-    import openpyxl  # imported lazily: only uploads need it
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as zf:
-            unzipped = sum(i.file_size for i in zf.infolist())
-            names = set(zf.namelist())
-    except zipfile.BadZipFile:
-        issues.append(Issue("bad_xlsx"))
-        return None
-    if unzipped > _MAX_UNZIPPED:
-        issues.append(Issue("xlsx_too_big", params={"mb": round(unzipped / 2**20)}))
-        return None
-    if "xl/workbook.xml" not in names:
-        issues.append(Issue("bad_xlsx"))
-        return None
-    try:
-        # data_only=False: formulas stay formulas (never evaluated, and refused below).
-        wb = openpyxl.load_workbook(io.BytesIO(content), read_only=False, data_only=False, keep_vba=False,
-                                    keep_links=False)
-    except Exception as exc:  # openpyxl raises many kinds on broken files
-        issues.append(Issue("bad_xlsx", params={"detail": type(exc).__name__}))
-        return None
-    ws = next((s for s in wb.worksheets if s.max_row > 1 or s.max_column > 1 or s.cell(1, 1).value is not None),
-              wb.worksheets[0])
-    rows: list[list[object]] = []
-    for r, row in enumerate(ws.iter_rows(), start=1):
-        values = []
-        for cell in row:
-            v = cell.value
-            if cell.data_type == "f" or (isinstance(v, str) and v.startswith("=") and len(v) > 1):
-                text = v if isinstance(v, str) else getattr(v, "text", "") or "="
-                issues.append(Issue("xlsx_formula", row=r, column=_letter(cell.column - 1),
-                                    params={"formula": str(text)[:60]}))
-                v = None
-            elif isinstance(v, (dt.datetime, dt.date)):
-                v = v.year if v.month == 12 and v.day == 31 else str(v)
-            values.append(v)
-        rows.append(values)
-    merged = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
-    return _Grid(rows, "xlsx", sheet=ws.title, merged=merged)
-
-
-def _read_grid(content: bytes, filename: str, issues: list[Issue]) -> _Grid | None:
-    name = (filename or "").lower()
-    if len(content) == 0 or not content.strip():
-        issues.append(Issue("empty_file"))
-        return None
-    if len(content) > MAX_BYTES:
-        issues.append(Issue("too_big", params={"mb": round(len(content) / 2**20, 1), "limit": MAX_BYTES // 2**20}))
-        return None
-    if content.startswith(b"\xd0\xcf\x11\xe0"):
-        issues.append(Issue("old_xls"))
-        return None
-    if content.startswith(b"PK\x03\x04"):
-        if not name.endswith((".xlsx", ".xlsm")):
-            issues.append(Issue("xlsx_renamed", level="warning", params={"name": filename}))
-        return _read_xlsx(content, issues)
-    if name.endswith((".xlsx", ".xlsm", ".xls")):
-        issues.append(Issue("bad_xlsx"))
-        return None
-    if not name.endswith((".csv", ".txt", ".tsv")):
-        issues.append(Issue("unsupported_type", params={"name": filename}))
-        return None
-    return _read_csv(content, issues)
 
 
 # --------------------------------------------------------------------------------------------- layouts

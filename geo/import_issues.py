@@ -1,0 +1,65 @@
+"""Problems found in an upload, with the messages a planner reads (Chinese first, English too)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from geo.i18n import DEFAULT_LANG, t
+
+__all__ = ["Issue", "MAX_BYTES"]
+
+#: Largest upload accepted (bytes).
+MAX_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in an upload: ``level`` is 'error' (blocks saving) or 'warning'.
+
+    ``row`` is the 1-based row as a spreadsheet shows it; ``column`` the column letter; ``header``
+    the column's heading. The message text lives in ``geo/locale/import.json`` under
+    ``import.msg.<code>``.
+    """
+
+    code: str
+    level: str = "error"
+    row: int | None = None
+    column: str | None = None
+    header: str | None = None
+    params: dict = field(default_factory=dict, compare=False)
+
+    def where(self, lang: str = DEFAULT_LANG) -> str:
+        """Return where the problem is, e.g. ``第7行 C列(“2022年”)`` / ``row 7, column C (“2022年”)``."""
+        parts = []
+        if self.row is not None:
+            parts.append(t("import.where.row", lang, row=self.row))
+        if self.column is not None:
+            head = f"(“{self.header}”)" if self.header and lang == "zh" else (
+                f" (“{self.header}”)" if self.header else "")
+            parts.append(t("import.where.column", lang, column=self.column) + head)
+        return (" " if lang == "zh" else ", ").join(parts)
+
+    def text(self, lang: str = DEFAULT_LANG) -> str:
+        """Return the message in ``lang``, prefixed with where it is."""
+        msg = t(f"import.msg.{self.code}", lang, **{k: _fmt(v) for k, v in self.params.items()})
+        where = self.where(lang)
+        return f"{where}: {msg}" if where else msg
+
+    def __str__(self) -> str:  # Chinese first, English after
+        return f"{self.text('zh')} / {self.text('en')}"
+
+
+def _fmt(value: object) -> object:
+    if isinstance(value, float):
+        return f"{value:,.6g}" if abs(value) < 1e6 else f"{value:,.0f}"
+    return value
+
+
+def _letter(col: int) -> str:
+    """Return the spreadsheet letter of a 0-based column index (0 -> A, 26 -> AA)."""
+    s = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        s = chr(65 + rem) + s
+    return s
