@@ -10,7 +10,7 @@ import pandas as pd
 from geo.data import DATASETS, dataset_provenance
 from geo.i18n import STRINGS, t
 from geo.indicators import INDICATORS
-from geo.names import BEIJING_CODE, BEIJING_DISTRICTS, region_name
+from geo.names import BEIJING_CODE, BEIJING_DISTRICTS
 from geo.paths import ROOT
 from geo.provenance import ProvenanceError
 
@@ -98,15 +98,6 @@ def coverage_table(indicators: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
             row[str(y)] = coverage_cell(set(g["region_code"].astype(str)), set(g["status"]))
         out.append(row)
     return pd.DataFrame(out, columns=["indicator", "name", *[str(y) for y in years]])
-
-
-def region_list(codes: list[str], lang: str = "zh") -> str:
-    """Return region names joined for display.
-
-    >>> region_list(["110108", "BDA"], "en")
-    'Haidian, BDA'
-    """
-    return ", ".join(region_name(c, lang) for c in codes)
 
 
 def figure_rows(rows: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:

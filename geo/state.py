@@ -10,12 +10,14 @@ from dataclasses import dataclass, field, replace
 from typing import Mapping
 from urllib.parse import urlencode
 
+import pandas as pd
+
 from geo.i18n import LANGS
-from geo.indicators import MAP_INDICATORS
+from geo.indicators import MAP_INDICATORS, best_year, years_with_data
 from geo.names import BEIJING_DISTRICTS
 
 __all__ = ["ViewState", "LAYERS", "DEFAULT_LAYERS", "CLASSIFICATIONS", "BASEMAPS", "from_query", "to_query",
-           "DEFAULT_YEAR", "share_url"]
+           "DEFAULT_YEAR", "share_url", "view_for_data"]
 
 #: Switchable map layers, in drawing order.
 LAYERS = ("districts", "strong", "science_cities", "zgc_parks", "etda", "jjj")
@@ -101,6 +103,16 @@ def from_query(params: Mapping[str, str | list[str]], years: list[int] | None = 
         else:
             notes.append(f"fixed={raw!r}")
     return replace(default, notes=tuple(notes), **changes)
+
+
+def view_for_data(params: Mapping[str, str | list[str]], indicators: pd.DataFrame) -> ViewState:
+    """Return the view ``params`` describe, its year checked against the years that have data.
+
+    A missing or invalid year becomes the latest year in which the most districts have a value.
+    """
+    indicator = from_query(params).indicator
+    years = years_with_data(indicators, indicator) or [DEFAULT_YEAR]
+    return from_query(params, years, best_year(indicators, indicator))
 
 
 def share_url(state: ViewState, base: str = "") -> str:

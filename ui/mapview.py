@@ -16,12 +16,12 @@ from geo.indicators import INDICATORS, MAP_INDICATORS, best_year, years_with_dat
 from geo.mapbuild import MapInputs
 from geo.names import BEIJING_DISTRICTS
 from geo.profile import district_profile
-from geo.state import BASEMAPS, CLASSIFICATIONS, LAYERS, ViewState, from_query, to_query
+from geo.state import BASEMAPS, CLASSIFICATIONS, DEFAULT_YEAR, LAYERS, ViewState, to_query, view_for_data
 from ui import cache
 from ui.common import status_mark
 
 __all__ = ["map_inputs", "read_view", "draw_controls", "draw_table", "draw_profile", "write_view",
-           "years_for", "legend_block"]
+           "years_for", "legend_block", "last_map_query"]
 
 
 def map_inputs() -> MapInputs:
@@ -30,16 +30,17 @@ def map_inputs() -> MapInputs:
 
 
 def years_for(inputs: MapInputs, indicator: str) -> list[int]:
-    years = years_with_data(inputs.indicators, indicator)
-    return years or [2020]
+    return years_with_data(inputs.indicators, indicator) or [DEFAULT_YEAR]
 
 
 def read_view(inputs: MapInputs) -> ViewState:
     """Return the view in the URL (validated); notes list what was ignored."""
-    params = st.query_params.to_dict()
-    state = from_query(params)
-    years = years_for(inputs, state.indicator)
-    return from_query(params, years, best_year(inputs.indicators, state.indicator))
+    return view_for_data(st.query_params.to_dict(), inputs.indicators)
+
+
+def last_map_query() -> dict[str, str]:
+    """Return the query of the view the map page showed last in this session ({} if none)."""
+    return dict(st.session_state.get("m_seeded_from") or {})
 
 
 _KEYS = {"year": "m_year", "districts": "m_districts", "layers": "m_layers", "indicator": "m_indicator",

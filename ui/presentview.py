@@ -261,7 +261,7 @@ def _on_add_link() -> None:
 
 def _on_add_current() -> None:
     lang = _lang()
-    query = st.session_state.get("m_seeded_from")
+    query = mapview.last_map_query()
     if not query:
         st.session_state["present_msg"] = ("error", t("present.no_current", lang))
         return

@@ -7,17 +7,16 @@ from geo.charts import ranking_chart, ranking_frame, trend_chart, trend_frame
 from geo.i18n import t
 from geo.indicators import INDICATORS, MAP_INDICATORS, best_year, years_with_data
 from geo.names import BEIJING_DISTRICTS
-from geo.state import from_query, to_query
+from geo.state import to_query, view_for_data
 from ui import cache
 from ui.analysis import source_links
+from ui.mapview import last_map_query
 
 indicators = cache.indicators()
 params = st.query_params.to_dict()
 if not {"year", "d", "ind"} & set(params):  # opened from the menu: follow the map's last filters
-    params = {**st.session_state.get("m_seeded_from", {}), **params}
-first = from_query(params)
-years = years_with_data(indicators, first.indicator) or [2020]
-url_state = from_query(params, years, best_year(indicators, first.indicator))
+    params = {**last_map_query(), **params}
+url_state = view_for_data(params, indicators)
 L = url_state.lang
 
 # put the URL's filters into the widgets when the page opens or the URL changed under it
