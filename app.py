@@ -26,5 +26,8 @@ PAGES = [
     st.Page("views/present.py", title=t("page.present", L), icon=":material/slideshow:", url_path="present"),
 ]
 page = st.navigation(PAGES)
+# which page ran before this one: the map shows the session's year again on a new visit
+st.session_state["ui_prev_page"] = st.session_state.get("ui_page")
+st.session_state["ui_page"] = "map" if page is PAGES[0] else page.url_path
 draw_shared_sidebar()
 page.run()

@@ -14,7 +14,7 @@ import pandas as pd
 from geo.paths import BOUNDARIES_DIR, INDICATORS_DIR, ZONES_DIR
 from geo.provenance import Provenance, ProvenanceError, check_rows_sourced, read_meta
 
-__all__ = ["Dataset", "DATASETS", "OFFICIAL_ZONES_DIR", "read_districts", "read_regions", "read_zones",
+__all__ = ["Dataset", "DATASETS", "OFFICIAL_ZONES_DIR", "MapInputs", "read_inputs", "read_districts", "read_regions", "read_zones",
            "read_designations", "read_indicators", "dataset_provenance"]
 
 OFFICIAL_ZONES_DIR = ZONES_DIR / "official"
@@ -39,7 +39,7 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in [
     Dataset("jingjinji_regions", BOUNDARIES_DIR / "jingjinji_regions.geojson", "geojson",
             ("code", "name_zh", "name_en", "level", "parent", "area_km2"), ("Polygon", "MultiPolygon"), 30),
     Dataset("zones", ZONES_DIR / "zones.geojson", "geojson",
-            ("zone_id", "name_zh", "name_en", "kind", "host_districts", "area_km2", "year", "geometry_quality",
+            ("zone_id", "name_zh", "name_en", "kind", "host_districts", "area_km2", "year", "valid_from", "valid_to", "on_map", "geometry_quality",
              "source_url", "source_note"), ("Polygon", "MultiPolygon", "Point"), 30, True),
     Dataset("designations", ZONES_DIR / "designations.csv", "csv",
             ("district_code", "designation_zh", "designation_en", "level", "year", "stage", "subject", "source_url"),
@@ -114,6 +114,9 @@ def read_zones(official_dir: Path | None = None) -> gpd.GeoDataFrame:
     """
     zones = _read("zones")
     zones["year"] = pd.to_numeric(zones["year"], errors="coerce").astype("Int64")
+    for col in ("valid_from", "valid_to"):
+        zones[col] = pd.to_numeric(zones[col], errors="coerce").astype("Int64")
+    zones["on_map"] = zones["on_map"].astype(bool)
     folder = OFFICIAL_ZONES_DIR if official_dir is None else official_dir
     if folder.exists():
         for path in sorted(folder.glob("*.geojson")):
@@ -148,3 +151,19 @@ def read_indicators(include_demo: bool = True) -> pd.DataFrame:
     df["year"] = pd.to_numeric(df["year"], errors="coerce").astype("Int64")
     df["primary"] = df["primary"].astype(str).str.lower().isin(["true", "1"])
     return df
+
+
+@dataclass(frozen=True)
+class MapInputs:
+    """The data every map, table and export is drawn from (all WGS-84), loaded once per process."""
+
+    districts: gpd.GeoDataFrame
+    zones: gpd.GeoDataFrame
+    regions: gpd.GeoDataFrame
+    designations: pd.DataFrame
+    indicators: pd.DataFrame
+
+
+def read_inputs() -> MapInputs:
+    """Return every shipped dataset as one :class:`MapInputs` (no imports applied)."""
+    return MapInputs(read_districts(), read_zones(), read_regions(), read_designations(), read_indicators())

@@ -1,21 +1,24 @@
 """Exports of a map view: PNG, PDF, standalone HTML, CSV and XLSX.
 
-Every export carries the title, year, legend, sources, data status, boundary attribution and the
-export date; when any demo value is shown it carries :data:`WATERMARK` as well. Colours and
-classes are the map's own (:func:`geo.mapbuild.classes_for`, :meth:`geo.classify.Classes.color`).
+Every export carries the title, year, legend, sources, data status, boundary attribution, the
+export date and the view's share link; when any demo value is shown it carries :data:`WATERMARK`
+as well. Everything drawn comes from the map's own layer model (:mod:`geo.carto.model`: classes,
+legend items, labels with priorities) and style table (:mod:`geo.carto.styles`).
 
 PNG and PDF are drawn server-side with matplotlib (Agg) and need a CJK font: Debian's
 ``fonts-noto-cjk`` (found through ``matplotlib.font_manager``). Without one,
 :func:`render_image` raises :class:`ExportFontError` with a message saying what to install,
 rather than drawing Chinese as empty boxes; the HTML, CSV and XLSX exports need no font.
 
-The HTML export is the folium map of :func:`geo.mapbuild.build_map` with Leaflet's JS and CSS
-inlined from ``static/leaflet/``: it opens from disk with no server and no internet.
+The HTML export is a folium page (map, optional basemap, controls) into which the app's own
+renderer (``static/atlasmap/atlas-map.js``), its CSS, Leaflet, the layer model and the geometry
+are inlined: it opens from disk with no server and no internet, and switches years by itself.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import math
 from dataclasses import dataclass
 from datetime import date
@@ -24,23 +27,28 @@ from html import escape
 
 import pandas as pd
 
-from geo.classify import NO_DATA_COLOR, Classes
-from geo.i18n import t, unit_label
-from geo.indicators import INDICATORS
-from geo.mapbuild import (
-    LEAFLET_CSS,
-    LEAFLET_JS,
-    ZONE_STYLE,
-    MapInputs,
-    build_map,
+from geo.carto import styles
+from geo.carto.model import (
+    LegendItem,
     classes_for,
     district_frame,
+    district_labels,
+    fmt_break,
+    geometry_asset,
+    layer_model,
+    legend_items,
+    map_title,
+    region_labels,
     source_line,
-    strong_districts,
     view_bounds,
+    zone_labels,
     zones_in_view,
 )
-from geo.paths import ROOT
+from geo.classify import Classes
+from geo.data import MapInputs
+from geo.i18n import t, unit_label
+from geo.indicators import INDICATORS
+from geo.paths import STATIC_DIR
 from geo.state import ViewState, share_url
 
 __all__ = ["WATERMARK", "ExportFontError", "LegendItem", "ExportView", "export_view", "legend_items",
@@ -58,25 +66,10 @@ FORMATS = {
     "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
 }
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Noto Serif CJK SC", "WenQuanYi Zen Hei")
-STATIC_LEAFLET = ROOT / "static" / "leaflet"
 
 
 class ExportFontError(RuntimeError):
     """No CJK font is installed, so a PNG/PDF would show Chinese as empty boxes."""
-
-
-@dataclass(frozen=True)
-class LegendItem:
-    """One legend line: a swatch (fill and/or outline) and a label, or a heading without swatch."""
-
-    label: str
-    face: str | None = None
-    edge: str | None = None
-    dashed: bool = False
-    width: float = 1.0
-    alpha: float = 1.0
-    warn: bool = False
-    heading: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,67 +95,25 @@ class ExportView:
         return WATERMARK if self.demo else None
 
 
-def _fmt_break(v: float) -> str:  # the map legend's format
-    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:g}"
-
-
 def _status_text(statuses: tuple[str, ...], lang: str) -> str:
     return " / ".join(t(f"status.{s}", lang) for s in statuses) or t("status.none", lang)
 
 
-def legend_items(inputs: MapInputs, state: ViewState, frame: pd.DataFrame, classes: Classes) -> list[LegendItem]:
-    """Return the legend of the view as items: the same entries, colours and texts as the map's legend."""
-    lang = state.lang
-    items: list[LegendItem] = []
-    if "districts" in state.layers:
-        ind = INDICATORS[state.indicator]
-        statuses = tuple(sorted(set(frame.status) - {""}))
-        name = ind.name_en if lang == "en" else ind.name_zh
-        items.append(LegendItem(f"{name} ({unit_label(ind.unit, lang)}) · {state.year}", heading=True))
-        items.append(LegendItem(f"{t('map.classification', lang)}: {t('cls.' + state.classification, lang)}"
-                                f"{t('map.fixed_breaks', lang) if state.fixed_breaks else ''}", heading=True))
-        items.append(LegendItem(f"{t('map.status', lang)}: {_status_text(statuses, lang)}", heading=True,
-                                warn="demo" in statuses))
-        for colour, label in zip(classes.colors, classes.labels(_fmt_break)):
-            items.append(LegendItem(label, face=colour, edge="#999999"))
-        items.append(LegendItem(t("status.none", lang), face=NO_DATA_COLOR, edge="#999999"))
-        if "demo" in statuses:
-            items.append(LegendItem(t("legend.demo_outline", lang), face="#ffffff", edge="#7a0000", dashed=True,
-                                    width=1.6, warn=True))
-    if "strong" in state.layers:
-        items.append(LegendItem("★ " + t("legend.strong", lang), face="#ffffff", edge="#111111", width=2.5))
-    shown = zones_in_view(inputs.zones, state)
-    seen: list[str] = []
-    for kind in shown.kind.unique():
-        colour, key = ZONE_STYLE.get(kind, ("#555555", "legend.jjj"))
-        if key in seen:
-            continue
-        seen.append(key)
-        items.append(LegendItem(t(key, lang), face=colour, edge=colour, dashed=True, width=1.6, alpha=0.15))
-    if len(shown) and (shown.geometry_quality == "schematic").any():
-        items.append(LegendItem(t("legend.schematic", lang), heading=True))
-    if "jjj" in state.layers:
-        items.append(LegendItem(t("legend.jjj_regions", lang), face="#2ca02c", edge="#2ca02c", width=1.2,
-                                alpha=0.05))
-    return items
+def export_view(inputs: MapInputs, state: ViewState, today: date | None = None, base_url: str = "") -> ExportView:
+    """Return the texts, classes and legend of ``state`` as every export shows them.
 
-
-def export_view(inputs: MapInputs, state: ViewState, today: date | None = None) -> ExportView:
-    """Return the texts, classes and legend of ``state`` as every export shows them."""
+    ``base_url`` is the address the user opened the app at (e.g. ``http://atlas.intra:8501``):
+    the export's link back is then absolute, so it opens the same view from the file.
+    """
     lang = state.lang
     frame = district_frame(inputs, state)
     classes = classes_for(inputs, state)
-    ind = INDICATORS[state.indicator]
     shows_values = "districts" in state.layers
     statuses = tuple(sorted(set(frame.status) - {""})) if shows_values else ()
-    if shows_values:
-        subject = t("export.title", lang, indicator=ind.name_en if lang == "en" else ind.name_zh, year=state.year)
-    else:
-        subject = t("export.layers_only", lang, year=state.year)
     subtitle = t("export.status_line", lang, status=_status_text(statuses, lang)) if shows_values else ""
     return ExportView(
         state=state,
-        title=f"{t('app.title', lang)} · {subject}",
+        title=f"{t('app.title', lang)} · {map_title(state, frame)}",
         subtitle=subtitle,
         frame=frame,
         classes=classes,
@@ -172,7 +123,7 @@ def export_view(inputs: MapInputs, state: ViewState, today: date | None = None) 
         demo="demo" in statuses,
         statuses=statuses,
         exported=(today or date.today()).isoformat(),
-        link=share_url(state),
+        link=share_url(state, base_url),
     )
 
 
@@ -231,100 +182,122 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(lines)
 
 
-def draw_figure(inputs: MapInputs, state: ViewState, today: date | None = None):
-    """Return the export as a matplotlib Figure (map, title, legend, sources, status, date, watermark).
-
-    Raises :class:`ExportFontError` when no CJK font is installed.
-    """
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    from matplotlib import patheffects
-    from matplotlib.figure import Figure
-    from matplotlib.patches import Rectangle
-
-    view = export_view(inputs, state, today)
-    lang = state.lang
-    _font(10)  # fail early, with the clear message, when no CJK font is there
-    fig = Figure(figsize=(13.0, 9.0), dpi=150, facecolor="white")
-    ax = fig.add_axes((0.02, 0.14, 0.66, 0.74))
-    ax.set_axis_off()
-
-    # title and status
-    fig.text(0.02, 0.965, view.title, va="top", **_font(17, "bold"))
-    if view.subtitle:
-        fig.text(0.02, 0.925, view.subtitle, va="top",
-                 **_font(11, "bold" if view.demo else "normal", "#b30000" if view.demo else "#333333"))
-
-    # map
+def _map_axes_limits(inputs: MapInputs, state: ViewState) -> tuple[float, float, float, float]:
     (s, w), (n, e) = view_bounds(inputs, state)
     pad_x, pad_y = (e - w) * 0.03, (n - s) * 0.03
-    ax.set_xlim(w - pad_x, e + pad_x)
-    ax.set_ylim(s - pad_y, n + pad_y)
-    ax.set_aspect(1 / math.cos(math.radians((s + n) / 2)))
-    halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+    return w - pad_x, e + pad_x, s - pad_y, n + pad_y
+
+
+def _draw_layers(ax, inputs: MapInputs, state: ViewState, view: ExportView) -> None:
+    """Draw regions, districts, outlines and zones with the map's style table, bottom to top."""
     districts = inputs.districts.merge(view.frame[["code", "value", "status"]], on="code", how="left")
     selected = set(state.districts)
     if "jjj" in state.layers:
         reg = inputs.regions[inputs.regions.level.isin(["province", "city"])]
-        reg.plot(ax=ax, facecolor="#2ca02c", alpha=0.05, edgecolor="none")
-        reg.boundary.plot(ax=ax, color="#2ca02c", linewidth=0.8)
+        reg.plot(ax=ax, facecolor=styles.REGION["fillColor"], alpha=styles.REGION["fillOpacity"], edgecolor="none")
+        reg.boundary.plot(ax=ax, color=styles.REGION["color"], linewidth=styles.REGION["weight"] * 0.7)
     if "districts" in state.layers:
-        faces = [_blend(view.classes.color(v), 0.35 if selected and c not in selected else 0.9)
-                 for v, c in zip(districts.value, districts.code)]
+        faces = [_blend(view.classes.color(v), styles.DISTRICT_DIMMED_OPACITY if selected and c not in selected
+                        else styles.DISTRICT["fillOpacity"]) for v, c in zip(districts.value, districts.code)]
         districts.plot(ax=ax, color=faces, edgecolor="none")
-        real = districts[districts.status != "demo"]
-        demo = districts[districts.status == "demo"]
-        if len(real):
-            real.boundary.plot(ax=ax, color="white", linewidth=0.9)
-        if len(demo):
-            demo.boundary.plot(ax=ax, color="#7a0000", linewidth=0.9, linestyle=(0, (2, 3)))
-        if selected:
-            districts[districts.code.isin(selected)].boundary.plot(ax=ax, color="black", linewidth=2.2)
-        for row in districts.itertuples() if e - w < 3 else ():  # no labels at Jing-Jin-Ji scale
-            p = row.geometry.representative_point()
-            label = row.name_en if lang == "en" else row.name_zh.removesuffix("区")
-            ax.text(p.x, p.y, label, ha="center", va="center", path_effects=halo, zorder=6, **_font(8, "bold"))
+        districts.boundary.plot(ax=ax, color=styles.DISTRICT["color"], linewidth=styles.DISTRICT["weight"] * 0.75)
     else:
         districts.boundary.plot(ax=ax, color="#888888", linewidth=0.6)
-    if "strong" in state.layers:
-        strong = districts[districts.code.isin(list(strong_districts(inputs.designations, state.year)))]
-        if len(strong):
-            strong.boundary.plot(ax=ax, color="#111111", linewidth=2.6, zorder=4)
-            for geom in strong.geometry:
-                p = geom.representative_point()
-                ax.text(p.x, p.y - 0.035, "★", ha="center", va="center", path_effects=halo, zorder=6,
-                        **_font(12, "normal", "#111111"))
     zones = zones_in_view(inputs.zones, state)
     for z in zones.itertuples():
-        colour = ZONE_STYLE.get(z.kind, ("#555555", ""))[0]
-        style = (0, (5, 4)) if z.geometry_quality == "schematic" else "solid"
+        style = styles.zone_style(z.kind, z.geometry_quality)
         part = zones.loc[[z.Index]]
         if z.geometry.geom_type in ("Polygon", "MultiPolygon"):
-            part.plot(ax=ax, facecolor=colour, alpha=0.06 if z.kind in ("jjj_zone", "other") else 0.12,
-                      edgecolor="none", zorder=3)
-            part.boundary.plot(ax=ax, color=colour, linewidth=1.6, linestyle=style, zorder=5)
+            part.plot(ax=ax, facecolor=style["fillColor"], alpha=style["fillOpacity"], edgecolor="none", zorder=3)
+            part.boundary.plot(ax=ax, color=style["color"], linewidth=style["weight"] * 0.72,
+                               linestyle=styles.mpl_dashes(style.get("dashArray")), zorder=5)
         elif z.geometry.geom_type == "Point":
-            ax.plot([z.geometry.x], [z.geometry.y], marker="o", markersize=7, markerfacecolor=colour + "55",
-                    markeredgecolor=colour, linestyle="none", zorder=5)
+            ax.plot([z.geometry.x], [z.geometry.y], marker="o", markersize=styles.POINT_ZONE["radius"] + 1,
+                    markerfacecolor=style["color"] + "55", markeredgecolor=style["color"], linestyle="none", zorder=5)
+    if selected and "districts" in state.layers:
+        districts[districts.code.isin(selected)].boundary.plot(ax=ax, color=styles.SELECTED["color"],
+                                                                linewidth=styles.SELECTED["weight"] * 0.6, zorder=6)
+    if "strong" in state.layers:
+        strong = districts[districts.code.isin([c for c, s in zip(view.frame.code, view.frame.strong) if s])]
+        if len(strong):
+            strong.boundary.plot(ax=ax, color=styles.STRONG["color"], linewidth=styles.STRONG["weight"] * 0.8, zorder=7)
+    if "districts" in state.layers:
+        demo = districts[districts.status == "demo"]
+        if len(demo):
+            demo.boundary.plot(ax=ax, color=styles.DEMO_OUTLINE["color"], linewidth=styles.DEMO_OUTLINE["weight"] * 0.6,
+                               linestyle=styles.mpl_dashes(styles.DEMO_OUTLINE["dashArray"]), zorder=8)
 
-    # watermark over the map
-    if view.demo:
-        ax.text(0.5, 0.5, WATERMARK.replace(" / ", "\n"), transform=ax.transAxes, ha="center", va="center",
-                rotation=28, alpha=0.28, zorder=10, gid="watermark", **_font(30, "bold", "#b30000"))
-        fig.text(0.98, 0.925, "⚠ " + WATERMARK, ha="right", va="top", gid="watermark-banner",
-                 bbox={"facecolor": "#fff3f3", "edgecolor": "#b30000", "boxstyle": "round,pad=0.3"},
-                 **_font(10, "bold", "#b30000"))
 
-    # legend
-    y = 0.88
-    x = 0.70
+def _labels_for(inputs: MapInputs, state: ViewState, view: ExportView, zoom: float) -> list[dict]:
+    """Return the labels the map would show at ``zoom``, highest priority first, strong ones starred."""
+    labels: list[dict] = []
+    strong = {c for c, s in zip(view.frame.code, view.frame.strong) if s} if "strong" in state.layers else set()
+    if "districts" in state.layers or "strong" in state.layers:
+        for lb in district_labels(inputs, state.lang):
+            if lb["id"] in strong:
+                lb = {**lb, "text": f"{lb['text']} {styles.STRONG_MARK}"}
+            labels.append(lb)
+    labels += zone_labels(zones_in_view(inputs.zones, state), state.lang)
+    if "jjj" in state.layers:
+        labels += region_labels(inputs.regions, state.lang)
+    labels = [lb for lb in labels if lb.get("minZoom", 0) <= zoom <= lb.get("maxZoom", 99)]
+    return sorted(labels, key=lambda lb: -lb["prio"])
+
+
+def _draw_labels(fig, ax, labels: list[dict], present: float = 1.0) -> int:
+    """Draw labels with a halo inside the map frame; a label that would overlap a kept one is dropped.
+
+    Returns the number drawn. Labels are clipped to the axes: nothing lands in the legend or footer.
+    """
+    from matplotlib import patheffects
+
+    renderer = fig.canvas.get_renderer()
+    frame_box = ax.get_window_extent(renderer)
+    halo = [patheffects.withStroke(linewidth=styles.LABEL["halo_px"], foreground=styles.HALO)]
+    kept: list = []
+    for lb in labels:
+        lat, lng = lb["at"]
+        size = styles.LABEL[lb["kind"]]["size"] * 0.72 * present
+        colour = styles.INK if lb["kind"] != "zone" else lb.get("color", styles.INK)
+        text = ax.text(lng, lat, lb["text"], ha="center", va="center", path_effects=halo, zorder=9, clip_on=True,
+                       gid=f"label-{lb['kind']}", **_font(size, "bold", colour))
+        box = text.get_window_extent(renderer)
+        inside = (box.x0 >= frame_box.x0 and box.x1 <= frame_box.x1 and box.y0 >= frame_box.y0
+                  and box.y1 <= frame_box.y1)
+        if not inside or any(box.overlaps(k) for k in kept):
+            text.remove()
+            continue
+        kept.append(box.expanded(1.04, 1.08))
+    return len(kept)
+
+
+def _scale_bar(ax, lat: float) -> None:
+    """Draw a metric scale bar in the map's lower right corner (a round length near a fifth of the width)."""
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    km_per_deg = 111.32 * math.cos(math.radians(lat))
+    target = (x1 - x0) * km_per_deg / 5
+    length = next(v for v in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000) if v >= target * 0.6)
+    deg = length / km_per_deg
+    x_end = x1 - (x1 - x0) * 0.04
+    y = y0 + (y1 - y0) * 0.04
+    ax.plot([x_end - deg, x_end], [y, y], color=styles.INK, linewidth=2.2, solid_capstyle="butt", zorder=10,
+            gid="scale-bar")
+    for x in (x_end - deg, x_end):
+        ax.plot([x, x], [y, y + (y1 - y0) * 0.012], color=styles.INK, linewidth=1.4, zorder=10)
+    ax.text(x_end - deg / 2, y + (y1 - y0) * 0.016, f"{length} km", ha="center", va="bottom", zorder=10,
+            gid="scale-label", **_font(8.5, "bold"))
+
+
+def _draw_legend(fig, view: ExportView) -> None:
+    from matplotlib.patches import Rectangle
+
+    y, x = 0.88, 0.70
     for item in view.legend:
-        colour = "#b30000" if item.warn else ("#222222" if item.heading else "#333333")
+        colour = styles.WARN if item.warn else (styles.INK if item.heading else "#333333")
         text = _wrap(item.label, 46 if item.heading else 40)
         if item.heading:
-            fig.text(x, y, text, va="top", gid="legend", **_font(10, "bold" if item is view.legend[0] else "normal",
-                                                                   colour))
+            fig.text(x, y, text, va="top", gid="legend", **_font(10, "bold" if item.title else "normal", colour))
         else:
             face = _blend(item.face, item.alpha) if item.face and item.alpha < 1 else item.face
             fig.add_artist(Rectangle((x, y - 0.018), 0.028, 0.016, transform=fig.transFigure, gid="legend-swatch",
@@ -334,7 +307,45 @@ def draw_figure(inputs: MapInputs, state: ViewState, today: date | None = None):
                      **_font(9.5, "bold" if item.warn else "normal", colour))
         y -= 0.034 + 0.019 * text.count("\n")
 
-    # sources, boundaries, status, date
+
+def draw_figure(inputs: MapInputs, state: ViewState, today: date | None = None, base_url: str = ""):
+    """Return the export as a matplotlib Figure (map, title, legend, sources, status, date, link, watermark).
+
+    Raises :class:`ExportFontError` when no CJK font is installed.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    from matplotlib.figure import Figure
+
+    view = export_view(inputs, state, today, base_url)
+    lang = state.lang
+    _font(10)  # fail early, with the clear message, when no CJK font is there
+    fig = Figure(figsize=(13.0, 9.0), dpi=150, facecolor="white")
+    ax = fig.add_axes((0.02, 0.14, 0.66, 0.74))
+    ax.set_axis_off()
+    fig.text(0.02, 0.965, view.title, va="top", **_font(17, "bold"))
+    if view.subtitle:
+        fig.text(0.02, 0.925, view.subtitle, va="top",
+                 **_font(11, "bold" if view.demo else "normal", styles.WARN if view.demo else "#333333"))
+    x0, x1, y0, y1 = _map_axes_limits(inputs, state)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect(1 / math.cos(math.radians((y0 + y1) / 2)))
+    _draw_layers(ax, inputs, state, view)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    # the zoom a 900 px wide browser map would use for these bounds: the same labels show
+    zoom = math.log2(900 * 360 / (256 * max(x1 - x0, 1e-6)))
+    _draw_labels(fig, ax, _labels_for(inputs, state, view, zoom))
+    _scale_bar(ax, (y0 + y1) / 2)
+    if view.demo:
+        ax.text(0.5, 0.5, WATERMARK.replace(" / ", "\n"), transform=ax.transAxes, ha="center", va="center",
+                rotation=28, alpha=0.28, zorder=10, gid="watermark", **_font(30, "bold", styles.WARN))
+        fig.text(0.98, 0.925, "⚠ " + WATERMARK, ha="right", va="top", gid="watermark-banner",
+                 bbox={"facecolor": "#fff3f3", "edgecolor": styles.WARN, "boxstyle": "round,pad=0.3"},
+                 **_font(10, "bold", styles.WARN))
+    _draw_legend(fig, view)
     footer = [view.source, f"{t('export.exported', lang, date=view.exported)} · "
                            f"{t('export.link', lang, link=view.link)}"]
     ind = INDICATORS[state.indicator]
@@ -352,69 +363,88 @@ def _blend(colour: str, alpha: float) -> str:
     return "#" + "".join(f"{c:02x}" for c in mix)
 
 
-def render_image(inputs: MapInputs, state: ViewState, fmt: str = "png", today: date | None = None) -> bytes:
+def render_image(inputs: MapInputs, state: ViewState, fmt: str = "png", today: date | None = None,
+                 base_url: str = "") -> bytes:
     """Return the view as PNG or PDF bytes (raises ExportFontError when no CJK font is installed)."""
     if fmt not in ("png", "pdf"):
         raise ValueError(f"unknown image format {fmt!r}")
-    fig = draw_figure(inputs, state, today)
+    fig = draw_figure(inputs, state, today, base_url)
     out = io.BytesIO()
-    metadata = {"Title": export_view(inputs, state, today).title} if fmt == "pdf" else {"Software": "Beijing IP Atlas"}
+    view = export_view(inputs, state, today, base_url)
+    metadata = {"Title": view.title} if fmt == "pdf" else {"Software": "Beijing IP Atlas", "Source": view.link}
     fig.savefig(out, format=fmt, dpi=150, metadata=metadata)
     return out.getvalue()
 
 
-def render_png(inputs: MapInputs, state: ViewState, today: date | None = None) -> bytes:
+def render_png(inputs: MapInputs, state: ViewState, today: date | None = None, base_url: str = "") -> bytes:
     """Return the view as a PNG (1950 × 1350 px)."""
-    return render_image(inputs, state, "png", today)
+    return render_image(inputs, state, "png", today, base_url)
 
 
-def render_pdf(inputs: MapInputs, state: ViewState, today: date | None = None) -> bytes:
+def render_pdf(inputs: MapInputs, state: ViewState, today: date | None = None, base_url: str = "") -> bytes:
     """Return the view as a one-page PDF (fonts embedded)."""
-    return render_image(inputs, state, "pdf", today)
+    return render_image(inputs, state, "pdf", today, base_url)
 
 
 # --- standalone HTML ------------------------------------------------------------------------------
 
 @lru_cache(maxsize=1)
-def _leaflet_assets() -> tuple[str, str]:
-    return ((STATIC_LEAFLET / "leaflet.js").read_text(encoding="utf-8"),
-            (STATIC_LEAFLET / "leaflet.css").read_text(encoding="utf-8"))
+def _inline_assets() -> dict[str, str]:
+    read = lambda p: (STATIC_DIR / p).read_text(encoding="utf-8")  # noqa: E731
+    return {"leaflet_js": read("leaflet/leaflet.js"), "leaflet_css": read("leaflet/leaflet.css"),
+            "renderer_js": read("atlasmap/atlas-map.js"), "renderer_css": read("atlasmap/atlas-map.css")}
 
 
-def render_html(inputs: MapInputs, state: ViewState, today: date | None = None) -> bytes:
-    """Return the view as one self-contained HTML file: Leaflet inlined, no tiles, nothing external."""
+def _script(text: str) -> str:
+    return "<script>" + text.replace("</script", "<\\/script") + "</script>"
+
+
+def _json_for_script(obj: object) -> str:
+    """Return ``obj`` as JSON safe inside a <script> element (no ``</``, no HTML comment openers)."""
+    return (json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def render_html(inputs: MapInputs, state: ViewState, today: date | None = None, base_url: str = "") -> bytes:
+    """Return the view as one self-contained HTML file: folium's page with the app's renderer inlined.
+
+    Leaflet, the renderer, the layer model (every year) and the geometry are in the file: it opens
+    from disk with no server and no internet, with the same legend, labels and year slider.
+    """
+    import folium
+
     offline = state.with_(basemap="none")
-    view = export_view(inputs, offline, today)
+    view = export_view(inputs, offline, today, base_url)
     lang = state.lang
-    html = build_map(inputs, offline).get_root().render()
-    js, css = _leaflet_assets()
-    script_tag = f'<script src="{LEAFLET_JS}"></script>'
-    link_tag = f'<link rel="stylesheet" href="{LEAFLET_CSS}"/>'
-    if script_tag not in html or link_tag not in html:
-        raise RuntimeError("folium's Leaflet tags changed: cannot inline Leaflet for the offline HTML")
-    html = html.replace(script_tag, "<script>" + js.replace("</script", "<\\/script") + "</script>", 1)
-    html = html.replace(link_tag, "<style>" + css.replace("</style", "<\\/style") + "</style>", 1)
-    title_box = (
-        "<div class='atlas-export-title' style='position:absolute;top:10px;right:10px;z-index:1000;max-width:420px;"
-        "background:#ffffffee;border:1px solid #bbb;border-radius:4px;padding:6px 10px;"
-        "font:13px/1.45 \"Noto Sans CJK SC\",sans-serif;color:#222'>"
-        f"<div style='font-weight:700;font-size:15px'>{escape(view.title)}</div>"
-        + (f"<div style='color:{'#b30000' if view.demo else '#333'}'>{escape(view.subtitle)}</div>" if view.subtitle
-           else "")
-        + f"<div style='color:#555;font-size:12px'>{escape(t('export.exported', lang, date=view.exported))} · "
-          f"{escape(t('export.html_note', lang))}</div></div>")
-    if view.demo:
-        title_box += ("<div class='atlas-watermark' style='position:absolute;top:50%;left:50%;z-index:999;"
-                      "transform:translate(-50%,-50%) rotate(-20deg);pointer-events:none;color:#b3000040;"
-                      "font:700 44px/1.3 \"Noto Sans CJK SC\",sans-serif;text-align:center;white-space:nowrap'>"
-                      f"{escape(WATERMARK).replace(' / ', '<br>')}</div>")
-    head = (f"<title>{escape(view.title)}</title><meta name='generator' content='Beijing IP Atlas'>"
-            "<style>div:has(> .atlas-legend){bottom:56px !important}"
-            ".leaflet-control-scale{margin-bottom:22px !important}</style>")  # clear of the scale bar
-    html = html.replace("<head>", "<head>" + head, 1)
-    marker = "</body>"
-    html = html[::-1].replace(marker[::-1], (title_box + marker)[::-1], 1)[::-1] if marker in html else \
-        html + title_box
+    model = layer_model(inputs, offline, None)
+    model.update({"mode": "export", "year": state.year, "yearToken": 0,
+                  "geometryData": json.loads(geometry_asset(inputs, "none")[1])})
+    (s, w), (n, e) = view_bounds(inputs, offline)
+    m = folium.Map(location=[(s + n) / 2, (w + e) / 2], zoom_start=9, tiles=None, control_scale=True, zoom_snap=0.25)
+    m.default_js = []
+    m.default_css = []
+    assets = _inline_assets()
+    root = m.get_root()
+    root.header.add_child(folium.Element(
+        f"<title>{escape(view.title)}</title><meta name='generator' content='Beijing IP Atlas'>"
+        f"<style>{assets['leaflet_css']}</style><style>{assets['renderer_css']}</style>"
+        + _script(assets["leaflet_js"]) + _script(assets["renderer_js"])), name="atlas_head")
+    links = (f"<div class='atlas-export-note'>{escape(t('export.exported', lang, date=view.exported))} · "
+             f"{escape(t('export.html_note', lang))} · <a href='{escape(view.link)}'>{escape(t('export.link', lang, link=view.link))}</a></div>")
+    watermark = ("<div class='atlas-watermark' aria-hidden='true'>" + escape(WATERMARK).replace(" / ", "<br>")
+                 + "</div>") if view.demo else ""
+    root.html.add_child(folium.Element(f"<div id='atlas-export-root' class='atlas-root'>{links}{watermark}</div>"))
+    root.script.add_child(folium.Element(
+        f"AtlasMap.mount(document.getElementById('atlas-export-root'), {_json_for_script(model)}, "
+        f"{{map: {m.get_name()}}});"))
+    html = root.render()
+    lang_attr = "en" if lang == "en" else "zh-CN"
+    html = html.replace("<html>", f"<html lang='{lang_attr}'>", 1)
+    html = html.replace("</head>", "<style>.atlas-watermark{position:fixed;top:50%;left:50%;z-index:999;"
+                        "transform:translate(-50%,-50%) rotate(-20deg);pointer-events:none;color:#a50f1540;"
+                        "font:700 44px/1.3 'Noto Sans CJK SC',sans-serif;text-align:center;white-space:nowrap}"
+                        ".atlas-export-note{position:fixed;bottom:2px;left:8px;z-index:1000;font-size:11px;"
+                        "background:#ffffffdd;padding:1px 4px}</style></head>", 1)
     return html.encode("utf-8")
 
 
@@ -475,7 +505,7 @@ def _about_rows(view: ExportView) -> list[tuple[str, str]]:
         rows.append((t("export.about.watermark", lang), WATERMARK))
     rows += [
         (t("export.about.classes", lang), " | ".join(f"{c} {label}" for c, label in
-                                                      zip(view.classes.colors, view.classes.labels(_fmt_break)))),
+                                                      zip(view.classes.colors, view.classes.labels(fmt_break)))),
         (t("export.about.sources", lang), view.source),
         (t("export.about.boundaries", lang), view.boundary),
         (t("export.about.date", lang), view.exported),

@@ -8,8 +8,8 @@ import pandas as pd
 import shapely
 
 from geo.crs import gcj02_to_wgs84
+from geo.data import MapInputs
 from geo.indicators import INDICATORS, primary_rows
-from geo.mapbuild import MapInputs
 
 __all__ = ["DistrictProfile", "district_profile", "district_at"]
 

@@ -116,6 +116,27 @@ def snap(geom, zone: dict, hosts):
     return g
 
 
+#: Extents that replace each other over time: (first year, last year) in force; None = open.
+#: Any other zone is drawn from its ``year`` on (Zhongguancun parks: every year, their founding
+#: years are not all published).
+VALIDITY = {
+    "sc_zgc_pre2017": (None, 2016), "sc_zgc": (2017, None),
+    "sc_huairou_2017": (2017, 2017), "sc_huairou": (2018, None),
+    "sc_future_phase1": (None, 2016), "sc_future": (2017, None),
+    "etda_bda_2002": (None, 2009), "etda_bda_2010": (2010, 2018), "etda_yizhuang_newtown": (2019, None),
+}
+#: Zones kept in the data but not drawn, with the reason.
+NOT_ON_MAP = {"jjj_beijing": "Beijing's outline: the 16 districts already draw it"}
+
+
+def validity(zone: dict) -> tuple[object, object]:
+    """Return (valid_from, valid_to) of a zone: its published extent years, else its year on."""
+    if zone["zone_id"] in VALIDITY:
+        return VALIDITY[zone["zone_id"]]
+    year = pd.to_numeric(zone.get("year"), errors="coerce")
+    return (None if zone["kind"] == "zgc_park" or pd.isna(year) else int(year)), None
+
+
 def main() -> None:
     src = pd.read_csv(ZONES_DIR / "zones_source.csv", dtype=str)
     src = pd.concat([src, pd.DataFrame(EXTRA_ZONES).astype(object)], ignore_index=True)
@@ -159,8 +180,13 @@ def main() -> None:
     gdf["geometry"] = [snap(g, z, hosts) for g, z in zip(gdf.geometry, gdf.to_dict("records"))]
     gdf["year"] = pd.to_numeric(gdf["year"], errors="coerce").astype("Int64")
     gdf["area_km2"] = pd.to_numeric(gdf["area_km2"], errors="coerce")
+    spans = [validity(z) for z in gdf.to_dict("records")]
+    gdf["valid_from"] = pd.array([a for a, _ in spans], dtype="Int64")
+    gdf["valid_to"] = pd.array([b for _, b in spans], dtype="Int64")
+    gdf["on_map"] = ~gdf.zone_id.isin(list(NOT_ON_MAP))
     cols = ["zone_id", "name_zh", "name_en", "kind", "host_districts", "area_km2", "area_drawn_km2", "year",
-            "geometry_quality", "geometry_note", "boundary_description", "source_url", "source_note", "geometry"]
+            "valid_from", "valid_to", "on_map", "geometry_quality", "geometry_note", "boundary_description",
+            "source_url", "source_note", "geometry"]
     gdf = gdf[cols]
     text = gdf.to_json(drop_id=True, ensure_ascii=False, separators=(",", ":"))
     (ZONES_DIR / "zones.geojson").write_text(text, encoding="utf-8")

@@ -12,8 +12,9 @@ import pandas as pd
 import streamlit as st
 
 from geo import export
+from geo.carto.model import district_frame
+from geo.data import MapInputs
 from geo.i18n import t
-from geo.mapbuild import MapInputs, district_frame
 from geo.state import ViewState
 
 __all__ = ["draw_export_panel"]

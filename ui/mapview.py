@@ -1,19 +1,21 @@
 """The map page's widgets, kept in sync with the URL (share links), and its panels.
 
-Streamlit glue only: everything it draws is computed by ``geo.mapbuild`` / ``geo.profile``.
+Streamlit glue only: the map is ``ui.atlasmap`` (the layer model of ``geo.carto``), the profile
+``geo.profile``. The year control lives in the map itself (slider, keys, play): the map reports
+the year it shows and this module writes it into the URL, the table and the profile.
 """
 
 from __future__ import annotations
 
-import time
 from html import escape
 
 import pandas as pd
 import streamlit as st
 
+from geo.carto.model import district_frame
+from geo.data import MapInputs
 from geo.i18n import format_value, t, unit_label
 from geo.indicators import INDICATORS, MAP_INDICATORS, best_year, years_with_data
-from geo.mapbuild import MapInputs
 from geo.names import BEIJING_DISTRICTS
 from geo.profile import district_profile
 from geo.state import BASEMAPS, CLASSIFICATIONS, DEFAULT_YEAR, LAYERS, ViewState, to_query, view_for_data
@@ -21,7 +23,7 @@ from ui import cache
 from ui.common import status_mark
 
 __all__ = ["map_inputs", "read_view", "draw_controls", "draw_table", "draw_profile", "write_view",
-           "years_for", "legend_block", "last_map_query"]
+           "years_for", "last_map_query", "year_token", "take_map_year", "KEYS"]
 
 
 def map_inputs() -> MapInputs:
@@ -43,8 +45,21 @@ def last_map_query() -> dict[str, str]:
     return dict(st.session_state.get("m_seeded_from") or {})
 
 
-_KEYS = {"year": "m_year", "districts": "m_districts", "layers": "m_layers", "indicator": "m_indicator",
-         "classification": "m_cls", "basemap": "m_base", "fixed_breaks": "m_fixed"}
+#: Session keys of the map page's controls, by ViewState attribute.
+KEYS = {"year": "m_year", "districts": "m_districts", "layers": "m_layers", "indicator": "m_indicator",
+        "classification": "m_cls", "basemap": "m_base", "fixed_breaks": "m_fixed"}
+_TOKEN, _SEEN_YEAR = "m_year_token", "m_year_seen"
+
+
+def _force_year(year: int) -> None:
+    """Make the map show ``year`` (a new link or page visit), whatever year it showed before."""
+    token, _ = st.session_state.get(_TOKEN, (0, year))
+    st.session_state[_TOKEN] = (token + 1, int(year))
+
+
+def year_token() -> tuple[int, int]:
+    """Return ``(token, year)`` for the map: the year it must show when the token is new."""
+    return st.session_state.get(_TOKEN, (0, st.session_state.get("m_year", DEFAULT_YEAR)))
 
 
 def _seed(state: ViewState) -> None:
@@ -52,20 +67,40 @@ def _seed(state: ViewState) -> None:
     query = to_query(state)
     if st.session_state.get("m_seeded_from") == query:
         return
-    for attr, key in _KEYS.items():
+    for attr, key in KEYS.items():
         value = getattr(state, attr)
         st.session_state[key] = list(value) if isinstance(value, tuple) else value
     st.session_state["m_seeded_from"] = query
+    _force_year(state.year)
 
 
-def _advance_year(years: list[int]) -> None:
-    y = st.session_state["m_year"]
-    later = [v for v in years if v > y]
-    st.session_state["m_year"] = later[0] if later else years[0]
+def on_page_visit() -> None:
+    """On a new visit of the map page (from another page), show the session's year again."""
+    if st.session_state.get("ui_prev_page") != "map" and "m_year" in st.session_state:
+        _force_year(st.session_state["m_year"])
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _table_frame(revision: str, state: ViewState, _inputs: MapInputs) -> pd.DataFrame:
+    return district_frame(_inputs, state)
+
+
+def district_table_frame(inputs: MapInputs, state: ViewState) -> pd.DataFrame:
+    """Return the district table of ``state`` (cached per year and data revision)."""
+    from ui.atlasmap import data_revision
+
+    return _table_frame(data_revision(), state.with_(notes=(), districts=(), lang="zh"), inputs)
+
+
+def take_map_year(reported: int | None, years: list[int]) -> None:
+    """Adopt the year the map reports, once per report (a stale report never undoes a newer link)."""
+    if reported is not None and reported != st.session_state.get(_SEEN_YEAR) and reported in years:
+        st.session_state["m_year"] = reported
+    st.session_state[_SEEN_YEAR] = reported
 
 
 def draw_controls(inputs: MapInputs, url_state: ViewState) -> ViewState:
-    """Draw the map's sidebar controls; return the view they describe."""
+    """Draw the map's sidebar controls; return the view they describe (the year is the map's own)."""
     lang = url_state.lang
     _seed(url_state)
     with st.sidebar:
@@ -73,15 +108,9 @@ def draw_controls(inputs: MapInputs, url_state: ViewState) -> ViewState:
         indicator = st.selectbox(t("ctl.indicator", lang), MAP_INDICATORS, key="m_indicator",
                                  format_func=lambda i: INDICATORS[i].name_en if lang == "en" else INDICATORS[i].name_zh)
         years = years_for(inputs, indicator)
-        if st.session_state.pop("m_advance", False) and st.session_state.get("m_playing"):
-            _advance_year(years)
         if st.session_state["m_year"] not in years:
             st.session_state["m_year"] = best_year(inputs.indicators, indicator) or max(years)
-        if len(years) > 1:
-            st.select_slider(t("ctl.year", lang), options=years, key="m_year")
-        else:
-            st.caption(t("ctl.single_year", lang, year=years[0]))
-        playing = st.toggle(t("ctl.play", lang), key="m_playing", value=False)
+            _force_year(st.session_state["m_year"])
         st.multiselect(t("ctl.districts", lang), list(BEIJING_DISTRICTS), key="m_districts",
                        format_func=lambda c: BEIJING_DISTRICTS[c][1 if lang == "en" else 0],
                        placeholder=t("ctl.districts_all", lang))
@@ -94,28 +123,15 @@ def draw_controls(inputs: MapInputs, url_state: ViewState) -> ViewState:
                  format_func=lambda b: t(f"base.{b}", lang))
         if st.session_state["m_base"] != "none":
             st.caption(t("ctl.basemap_note", lang))
-    if playing and len(years) > 1:
-        _play(years)
+    return current_view(lang)
+
+
+def current_view(lang: str) -> ViewState:
+    """Return the view the map page's session state describes."""
     return ViewState(year=int(st.session_state["m_year"]), districts=tuple(st.session_state["m_districts"]),
-                     layers=tuple(n for n in LAYERS if n in st.session_state["m_layers"]), indicator=indicator,
-                     classification=st.session_state["m_cls"], basemap=st.session_state["m_base"], lang=lang,
-                     fixed_breaks=bool(st.session_state["m_fixed"]))
-
-
-def _play(years: list[int], interval: float = 1.6) -> None:
-    @st.fragment(run_every=interval)
-    def ticker() -> None:
-        # Called in every full run and by the timer. Only the timer, once the current year has been
-        # shown for ``interval``, advances; a fragment may not set widget state, so the next full
-        # run does (see draw_controls).
-        now = time.monotonic()
-        last = st.session_state.setdefault("m_tick_at", now)
-        if now - last >= interval * 0.9:
-            st.session_state["m_tick_at"] = now
-            st.session_state["m_advance"] = True
-            st.rerun()
-
-    ticker()
+                     layers=tuple(n for n in LAYERS if n in st.session_state["m_layers"]),
+                     indicator=st.session_state["m_indicator"], classification=st.session_state["m_cls"],
+                     basemap=st.session_state["m_base"], lang=lang, fixed_breaks=bool(st.session_state["m_fixed"]))
 
 
 def write_view(state: ViewState) -> None:
@@ -145,10 +161,25 @@ def draw_table(frame: pd.DataFrame, state: ViewState) -> None:
                  column_config={t("tbl.url", lang): st.column_config.TextColumn()})
 
 
-def draw_profile(inputs: MapInputs, code: str, lang: str) -> None:
-    """Draw the profile panel of one district."""
+def open_profile(inputs: MapInputs, code: str, state: ViewState) -> None:
+    """Open the profile of district ``code`` in a dialog over the page (visible without scrolling)."""
+    if code not in BEIJING_DISTRICTS:
+        return
+    name = BEIJING_DISTRICTS[code][1 if state.lang == "en" else 0]
+
+    @st.dialog(t("profile.title", state.lang, name=name), width="large")
+    def dialog() -> None:
+        draw_profile(inputs, code, state, heading=False)
+
+    dialog()
+
+
+def draw_profile(inputs: MapInputs, code: str, state: ViewState, heading: bool = True) -> None:
+    """Draw the profile panel of one district (beside the map, so it shows without scrolling)."""
+    lang = state.lang
     p = district_profile(inputs, code)
-    st.subheader(t("profile.title", lang, name=p.name_en if lang == "en" else p.name_zh))
+    if heading:
+        st.subheader(t("profile.title", lang, name=p.name_en if lang == "en" else p.name_zh))
     st.caption(t("profile.area", lang, area=f"{p.area_km2:,.1f}"))
     if len(p.indicators):
         ind = p.indicators.copy()
@@ -174,12 +205,3 @@ def draw_profile(inputs: MapInputs, code: str, lang: str) -> None:
             st.markdown(f"- {escape(str(name))} — {escape(t('map.quality.' + z['geometry_quality'], lang))}")
     else:
         st.caption(t("profile.none", lang))
-
-
-def legend_block(legend: str, source: str, banner: str | None) -> None:
-    """Draw the legend and source line beside the map (HTML built and escaped by geo.mapbuild)."""
-    if banner:
-        st.error("⚠ " + banner)
-    st.html(legend)
-    st.caption(source)
-

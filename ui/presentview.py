@@ -10,9 +10,9 @@ from urllib.parse import urlencode, urlsplit
 import pandas as pd
 import streamlit as st
 
+from geo.data import MapInputs
 from geo.i18n import LANGS, t
 from geo.indicators import best_year
-from geo.mapbuild import MapInputs, build_map
 from geo.scenes import (
     Scene,
     SceneError,
@@ -25,63 +25,26 @@ from geo.scenes import (
     scenes_to_json,
     step,
 )
-from geo.state import ViewState, from_query
-from ui import mapview
+from geo.state import ViewState, from_query, to_query
+from ui import atlasmap, mapview
 
-__all__ = ["init_scenes", "current", "draw_style", "draw_header", "draw_map", "draw_keyboard", "draw_manager",
-           "draw_lang_switch"]
+__all__ = ["init_scenes", "current", "draw_style", "draw_header", "draw_map", "draw_manager", "draw_lang_switch",
+           "draw_exit", "exit_to_map"]
 
 _SCENES, _INDEX, _SEEN = "p_scenes", "p_index", "p_scenes_param_seen"
 
 FULLSCREEN_CSS = """<style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
 header[data-testid="stHeader"], [data-testid="stToolbar"] {display: none !important;}
-.block-container, [data-testid="stMainBlockContainer"] {padding: 0.6rem 1.2rem 0.4rem 1.2rem !important;
+.block-container, [data-testid="stMainBlockContainer"] {padding: 0.5rem 1.2rem 0.2rem 1.2rem !important;
  max-width: 100% !important;}
-.st-key-present_title h1 {font-size: 2.4rem !important; line-height: 1.15; padding: 0 !important;}
-.st-key-present_header p, .st-key-present_header button p {font-size: 1.2rem !important;}
-.st-key-present_map iframe {height: calc(100vh - 170px) !important; min-height: 460px;}
+.st-key-present_title h1 {font-size: 2.1rem !important; line-height: 1.15; padding: 0 !important;}
+.st-key-present_header p, .st-key-present_header button p {font-size: 1.1rem !important;}
+.st-key-present_map .atlas-head {display: none;}
 </style>"""
 
-#: Added inside the map document: bigger legend and labels, and arrow/page keys step the scenes even when
-#: the map has the focus (the keys would otherwise stay inside the map's iframe).
-MAP_EXTRAS = """<style>
-.atlas-legend{font-size:17px !important;line-height:1.5 !important}
-.atlas-legend .lg-title{font-size:20px !important}.atlas-legend .lg-sub{font-size:15px !important}
-.atlas-legend .sw{width:30px !important;height:16px !important}
-div:has(> .atlas-legend){max-width:440px !important;bottom:64px !important}
-.leaflet-control-scale{margin-bottom:22px !important}
-.atlas-label{font-size:15px !important;line-height:18px !important}
-.atlas-demo-banner{font-size:19px !important}
-</style>
-<script>
-document.addEventListener('keydown', function (e) {
-  var which = {ArrowRight: 'next', PageDown: 'next', ArrowLeft: 'prev', PageUp: 'prev'}[e.key];
-  if (!which) return;
-  try {
-    var b = window.parent.document.querySelector('.st-key-present_' + which + ' button');
-    if (b) { b.click(); e.preventDefault(); }
-  } catch (err) {}
-}, true);
-</script>"""
-
-#: PageUp/PageDown (presenter remotes) on the page itself; the arrow keys are the buttons' own shortcuts.
-KEYS_SCRIPT = """<script>
-(function () {
-  var top = window.parent, doc = top.document;
-  function onKey(e) {
-    var which = {PageDown: 'next', PageUp: 'prev'}[e.key];
-    var tag = (e.target && e.target.tagName) || '';
-    if (!which || tag === 'INPUT' || tag === 'TEXTAREA') return;
-    var b = doc.querySelector('.st-key-present_' + which + ' button');
-    if (b) { b.click(); e.preventDefault(); }
-  }
-  try { if (top.__atlasPresentKeysOff) top.__atlasPresentKeysOff(); } catch (err) {}
-  doc.addEventListener('keydown', onKey);
-  top.__atlasPresentKeysOff = function () { doc.removeEventListener('keydown', onKey); };
-  window.addEventListener('pagehide', function () { top.__atlasPresentKeysOff(); });
-})();
-</script>"""
+#: The map's height in presentation mode: the window less the header row, the time bar and the source line.
+MAP_HEIGHT = "max(340px, calc(100vh - 210px))"
 
 
 def _query_value(key: str) -> str | None:
@@ -176,7 +139,8 @@ def draw_header(lang: str) -> None:
     i, scene = current()
     n = len(scenes())
     with st.container(key="present_header"):
-        left, prev_col, pos_col, next_col, lang_col = st.columns([6, 1.3, 1.1, 1.3, 1.6], vertical_alignment="center")
+        left, prev_col, pos_col, next_col, lang_col, manage_col, exit_col = st.columns(
+            [5.2, 1.2, 1.0, 1.2, 1.6, 1.4, 1.2], vertical_alignment="center")
         with left:
             with st.container(key="present_title"):
                 st.title(scene.title(lang))
@@ -190,6 +154,11 @@ def draw_header(lang: str) -> None:
                       disabled=i == n - 1, width="stretch")
         with lang_col:
             draw_lang_switch(lang)
+        with manage_col:
+            with st.popover(t("present.manage", lang), width="stretch"):
+                draw_manager(lang)
+        with exit_col:
+            draw_exit(mapview.map_inputs(), lang)
     link = scene_link(scene, lang, _base_url())
     st.caption(f"{t('present.share_scene', lang)}: [{link}]({link}) · {t('present.keys', lang)}")
 
@@ -203,18 +172,29 @@ def _shown_state(inputs: MapInputs, scene: Scene, lang: str) -> ViewState:
 
 
 def draw_map(inputs: MapInputs, lang: str) -> None:
-    """Draw the current scene's complete map (legend, demo banner, source line) as large as the window allows."""
-    _, scene = current()
-    m = build_map(inputs, _shown_state(inputs, scene, lang))
-    m.options["keyboard"] = False  # arrow keys step scenes instead of panning
-    html = m.get_root().render().replace("</head>", MAP_EXTRAS + "</head>", 1)
+    """Draw the current scene's map (the page's own component, larger type) as large as the window allows."""
+    i, scene = current()
+    state = _shown_state(inputs, scene, lang)
     with st.container(key="present_map"):
-        st.iframe(html, height=720)
+        events = atlasmap.draw_atlas_map(inputs, state, key="present_atlas", year_token=(i, state.year),
+                                         mode="present", height=MAP_HEIGHT, extra={"playMs": 1500})
+    if events.step:
+        _go(events.step)
+        st.rerun()
+    if events.exit:
+        exit_to_map(state)
 
 
-def draw_keyboard() -> None:
-    """Install the PageUp/PageDown binding on the page (once per browser tab)."""
-    st.iframe(KEYS_SCRIPT, height=1)
+def exit_to_map(state: ViewState) -> None:
+    """Leave presentation mode for the map page, showing the same view."""
+    st.switch_page("views/map.py", query_params=to_query(state))
+
+
+def draw_exit(inputs: MapInputs, lang: str) -> None:
+    """Draw the exit button (Esc does the same): back to the map with the scene's view."""
+    _, scene = current()
+    if st.button(t("present.exit", lang), key="present_exit", icon=":material/close:", width="stretch"):
+        exit_to_map(_shown_state(inputs, scene, lang))
 
 
 # --- save / load / share --------------------------------------------------------------------------
@@ -282,8 +262,8 @@ def _on_reset() -> None:
 
 
 def draw_manager(lang: str) -> None:
-    """Draw the scene list with its links, and save / load / share / add / remove."""
-    with st.expander(t("present.manage", lang), expanded=False):
+    """Draw the scene list with its links, and save / load / share / add / remove (in the header's popover)."""
+    with st.container(key="present_manager"):
         kind, text = st.session_state.pop("present_msg", (None, None))
         if kind == "error":
             st.error(text)

@@ -1,16 +1,14 @@
 """Map page: districts by IP density, strong districts, science cities, parks, E-Town, Jing-Jin-Ji."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo.i18n import t
-from geo.profile import district_at
-from ui import export_panel, mapcache, mapview
+from ui import atlasmap, export_panel, mapview
 
 inputs = mapview.map_inputs()
 url_state = mapview.read_view(inputs)
+mapview.on_page_visit()
 state = mapview.draw_controls(inputs, url_state)
-mapview.write_view(state)
 lang = state.lang
 
 st.title(t("app.title", lang))
@@ -18,31 +16,18 @@ st.caption(t("map.subtitle", lang))
 if url_state.notes:
     st.warning(t("map.bad_params", lang, params=", ".join(url_state.notes)))
 
-parts = mapcache.view_parts(inputs, state)  # cached per view; geometry goes to the browser once
-frame = parts.frame
-base_map, layers = mapcache.page_map(inputs, state, parts)
-col_map, col_legend = st.columns([3, 1])
-with col_map:
-    out = st_folium(
-        base_map,
-        feature_group_to_add=layers,
-        key="atlas_map", height=620, use_container_width=True,
-        returned_objects=["last_object_clicked"],  # a click on a district opens its profile
-    )
-with col_legend:
-    mapview.legend_block(parts.legend, parts.source, parts.banner)
+events = atlasmap.draw_atlas_map(inputs, state, key="atlas_map", year_token=mapview.year_token())
+mapview.take_map_year(events.year, mapview.years_for(inputs, state.indicator))
+state = mapview.current_view(lang)
+mapview.write_view(state)
+st.caption(t("profile.hint", lang) + " " + t("carto.ui.keys_help", lang))
+if events.click:  # a click or Enter on a district: its profile opens over the page, in view
+    mapview.open_profile(inputs, events.click, state)
 
-click = (out or {}).get("last_object_clicked")
-clicked = district_at(inputs.districts, click["lat"], click["lng"], state.basemap) if click else None
-focus = clicked or (state.districts[0] if len(state.districts) == 1 else None)
-col_table, col_profile = st.columns([3, 2])
-with col_table:
-    st.subheader(t("map.table", lang))
-    mapview.draw_table(frame, state)
-with col_profile:
-    if focus:
-        mapview.draw_profile(inputs, focus, lang)
-    else:
-        st.info(t("profile.hint", lang))
+frame = mapview.district_table_frame(inputs, state)
+st.subheader(t("map.table", lang))
+mapview.draw_table(frame, state)
+if len(state.districts) == 1:
+    mapview.draw_profile(inputs, state.districts[0], state)
 
 export_panel.draw_export_panel(inputs, state, frame)

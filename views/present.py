@@ -11,5 +11,3 @@ for message in presentview.init_scenes():
     st.error(message)
 presentview.draw_header(L)
 presentview.draw_map(mapview.map_inputs(), L)
-presentview.draw_keyboard()
-presentview.draw_manager(L)

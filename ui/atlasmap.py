@@ -1,0 +1,173 @@
+"""The map as a Streamlit custom component (v2): drawn in the page, no iframe.
+
+Python sends the layer model (``geo.carto.model.layer_model``: every year of the indicator) and
+the URL of the content-hashed geometry asset; the browser (``static/atlasmap/atlas-map.js``)
+draws it, switches years and plays by itself, and reports back:
+
+- ``year`` (state): the year shown, after the user moved the slider, pressed keys or played;
+- ``click`` (trigger): the district clicked or chosen with Enter;
+- ``exit`` (trigger): Esc in presentation mode; ``step`` (trigger): PageUp/PageDown there.
+
+The model's ``year`` only applies when ``yearToken`` changes (a new link, a new page visit):
+otherwise the browser keeps its own year, so key presses made while Python reruns are never
+undone. An unchanged model is the same message, which Streamlit sends to the browser once
+(its message cache); a year change sends almost nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+
+import streamlit as st
+
+from geo.carto.model import geometry_asset, layer_model
+from geo.data import MapInputs
+from geo.paths import STATIC_DIR
+from geo.state import ViewState
+from ui import cache
+
+__all__ = ["MapEvents", "draw_atlas_map", "geometry_url", "data_revision", "view_model", "ASSET_DIR"]
+
+ASSET_DIR = STATIC_DIR / "atlas"
+ASSET_URL = "/app/static/atlas/"
+_RENDERER = STATIC_DIR / "atlasmap" / "atlas-map.js"
+_RENDERER_CSS = STATIC_DIR / "atlasmap" / "atlas-map.css"
+
+
+def _versioned(path) -> str:
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+    return f"/app/static/{path.relative_to(STATIC_DIR).as_posix()}?v={digest}"
+
+
+ASSETS = {
+    "leaflet": "/app/static/leaflet/leaflet.js",
+    "leafletCss": "/app/static/leaflet/leaflet.css",
+    "renderer": _versioned(_RENDERER),
+    "css": _versioned(_RENDERER_CSS),
+}
+
+#: Loads Leaflet and the renderer once per browser tab (static files the app serves, cached), then
+#: mounts or updates the map in this element. Runs again whenever the data changes.
+_JS = r"""
+function once(key, make) {
+  const reg = (window.__atlasLoads = window.__atlasLoads || {});
+  return reg[key] || (reg[key] = make());
+}
+function css(url) {
+  return once(url, () => new Promise((ok) => {
+    const l = document.createElement('link');
+    l.rel = 'stylesheet'; l.href = url; l.onload = ok; l.onerror = ok;
+    document.head.appendChild(l);
+  }));
+}
+function script(url) {
+  return once(url, () => new Promise((ok, fail) => {
+    const s = document.createElement('script');
+    s.src = url; s.onload = ok; s.onerror = () => fail(new Error('atlas: cannot load ' + url));
+    document.head.appendChild(s);
+  }));
+}
+export default function (component) {
+  const { data, parentElement, setStateValue, setTriggerValue } = component;
+  const a = data.assets;
+  let host = parentElement.querySelector(':scope > .atlas-host');
+  if (!host) {
+    host = document.createElement('div');
+    host.className = 'atlas-host';
+    host.setAttribute('data-testid', 'atlas-map');
+    parentElement.appendChild(host);
+  }
+  Promise.all([css(a.leafletCss), css(a.css), script(a.leaflet).then(() => script(a.renderer))]).then(() => {
+    window.AtlasMap.mount(host, data.model, {
+      onYear: (y) => setStateValue('year', y),
+      onClick: (code) => setTriggerValue('click', code),
+      onExit: () => setTriggerValue('exit', Date.now()),
+      onStep: (d) => setTriggerValue('step', d),
+    });
+  }).catch((err) => { host.textContent = String(err); });
+}
+"""
+
+_component = st.components.v2.component("atlas_map", js=_JS, isolate_styles=False)
+
+
+@dataclass(frozen=True)
+class MapEvents:
+    """What the map reported in this run: the year it shows (None until it reports) and a click."""
+
+    year: int | None
+    click: str | None
+    exit: bool
+    step: int = 0
+
+
+def data_revision() -> str:
+    """Return a key of the indicator data the app shows (the import store's revision)."""
+    try:
+        return str(cache.import_store().current_revision_id())
+    except Exception:  # store unreachable: ui.cache.indicators() shows the shipped table
+        return "shipped"
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _asset(datum_key: str, _inputs: MapInputs) -> tuple[str, str]:
+    return geometry_asset(_inputs, datum_key)
+
+
+def geometry_url(inputs: MapInputs, basemap: str) -> str:
+    """Return the URL of the geometry asset for ``basemap``, writing it on first use.
+
+    The file name is content-hashed and written atomically, so several app processes may write
+    it at once. If ``static/atlas/`` cannot be written the geometry goes inline in the model.
+    """
+    name, text = _asset("amap" if basemap == "amap" else "none", inputs)
+    path = ASSET_DIR / name
+    if not path.exists():
+        try:
+            ASSET_DIR.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(path)
+        except OSError:
+            return ""
+    return ASSET_URL + name
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _model(revision: str, state: ViewState, geometry: str, _inputs: MapInputs) -> dict:
+    model = layer_model(_inputs, state, geometry or None)
+    if not geometry:
+        import json
+
+        model["geometryData"] = json.loads(_asset("amap" if state.basemap == "amap" else "none", _inputs)[1])
+    return model
+
+
+def view_model(inputs: MapInputs, state: ViewState) -> dict:
+    """Return the cached layer model of ``state`` (every year; ``state.year`` only picks the first shown)."""
+    base = state.with_(notes=(), year=0)
+    return _model(data_revision(), base, geometry_url(inputs, state.basemap), inputs)
+
+
+def draw_atlas_map(inputs: MapInputs, state: ViewState, *, key: str, year_token: tuple[int, int],
+                   mode: str = "page", height: str = "620px", extra: dict | None = None) -> MapEvents:
+    """Draw the map of ``state``; return what it reported (year shown, district clicked, exit).
+
+    ``year_token`` is ``(token, year)``: the browser switches to ``year`` only when ``token``
+    changes. Keep it unchanged while the browser drives the year, so the model stays the same
+    message (sent once) and the browser's own year is never overridden by a late rerun.
+    """
+    model = dict(view_model(inputs, state))
+    token, forced_year = year_token
+    if str(forced_year) in model["frames"]:
+        model["year"] = forced_year
+    model.update({"yearToken": token, "mode": mode, "height": height, **(extra or {})})
+    result = _component(key=key, data={"assets": ASSETS, "model": model},
+                        on_year_change=lambda: None, on_click_change=lambda: None, on_exit_change=lambda: None,
+                        on_step_change=lambda: None)
+    year = result.get("year")
+    return MapEvents(int(year) if isinstance(year, (int, float)) and str(int(year)) in model["frames"] else None,
+                     result.get("click") if isinstance(result.get("click"), str) else None,
+                     bool(result.get("exit")), int(result.get("step") or 0) if result.get("step") in (-1, 1) else 0)
