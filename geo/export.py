@@ -40,6 +40,7 @@ from geo.carto.model import (
     map_title,
     region_labels,
     source_line,
+    unique_labels,
     view_bounds,
     zone_labels,
     zones_in_view,
@@ -240,8 +241,7 @@ def _labels_for(inputs: MapInputs, state: ViewState, view: ExportView, zoom: flo
     labels += zone_labels(zones_in_view(inputs.zones, state), state.lang)
     if "jjj" in state.layers:
         labels += region_labels(inputs.regions, state.lang)
-    labels = [lb for lb in labels if lb.get("minZoom", 0) <= zoom <= lb.get("maxZoom", 99)]
-    return sorted(labels, key=lambda lb: -lb["prio"])
+    return [lb for lb in unique_labels(labels) if lb.get("minZoom", 0) <= zoom <= lb.get("maxZoom", 99)]
 
 
 def _draw_labels(fig, ax, labels: list[dict], present: float = 1.0) -> int:
@@ -261,13 +261,22 @@ def _draw_labels(fig, ax, labels: list[dict], present: float = 1.0) -> int:
         colour = styles.INK if lb["kind"] != "zone" else lb.get("color", styles.INK)
         text = ax.text(lng, lat, lb["text"], ha="center", va="center", path_effects=halo, zorder=9, clip_on=True,
                        gid=f"label-{lb['kind']}", **_font(size, "bold", colour))
-        box = text.get_window_extent(renderer)
-        inside = (box.x0 >= frame_box.x0 and box.x1 <= frame_box.x1 and box.y0 >= frame_box.y0
-                  and box.y1 <= frame_box.y1)
-        if not inside or any(box.overlaps(k) for k in kept):
+        box0 = text.get_window_extent(renderer)
+        w, h = box0.width, box0.height
+        offsets = [(0, 0)] if lb["kind"] == "district" else [(0, 0), (0, -h), (0, h), (w * .55, 0), (-w * .55, 0),
+                                                             (0, -2 * h), (0, 2 * h)]
+        for dx, dy in offsets:  # display pixels; the same candidates the browser tries
+            box = box0.translated(dx, dy)
+            inside = (box.x0 >= frame_box.x0 and box.x1 <= frame_box.x1 and box.y0 >= frame_box.y0
+                      and box.y1 <= frame_box.y1)
+            if inside and not any(box.overlaps(k) for k in kept):
+                if dx or dy:
+                    x, y = ax.transData.inverted().transform(ax.transData.transform((lng, lat)) + (dx, dy))
+                    text.set_position((x, y))
+                kept.append(box.expanded(1.04, 1.08))
+                break
+        else:
             text.remove()
-            continue
-        kept.append(box.expanded(1.04, 1.08))
     return len(kept)
 
 
@@ -316,12 +325,14 @@ def draw_figure(inputs: MapInputs, state: ViewState, today: date | None = None, 
     import matplotlib
 
     matplotlib.use("Agg", force=False)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     view = export_view(inputs, state, today, base_url)
     lang = state.lang
     _font(10)  # fail early, with the clear message, when no CJK font is there
     fig = Figure(figsize=(13.0, 9.0), dpi=150, facecolor="white")
+    FigureCanvasAgg(fig)  # label placement measures text extents
     ax = fig.add_axes((0.02, 0.14, 0.66, 0.74))
     ax.set_axis_off()
     fig.text(0.02, 0.965, view.title, va="top", **_font(17, "bold"))
@@ -420,7 +431,7 @@ def render_html(inputs: MapInputs, state: ViewState, today: date | None = None, 
     model.update({"mode": "export", "year": state.year, "yearToken": 0,
                   "geometryData": json.loads(geometry_asset(inputs, "none")[1])})
     (s, w), (n, e) = view_bounds(inputs, offline)
-    m = folium.Map(location=[(s + n) / 2, (w + e) / 2], zoom_start=9, tiles=None, control_scale=True, zoom_snap=0.25)
+    m = folium.Map(location=[(s + n) / 2, (w + e) / 2], zoom_start=9, tiles=None, control_scale=False, zoom_snap=0.25)
     m.default_js = []
     m.default_css = []
     assets = _inline_assets()
@@ -434,28 +445,30 @@ def render_html(inputs: MapInputs, state: ViewState, today: date | None = None, 
     watermark = ("<div class='atlas-watermark' aria-hidden='true'>" + escape(WATERMARK).replace(" / ", "<br>")
                  + "</div>") if view.demo else ""
     root.html.add_child(folium.Element(f"<div id='atlas-export-root' class='atlas-root'>{links}{watermark}</div>"))
-    root.script.add_child(folium.Element(
-        f"AtlasMap.mount(document.getElementById('atlas-export-root'), {_json_for_script(model)}, "
-        f"{{map: {m.get_name()}}});"))
+    root.script.add_child(folium.Element(  # after folium's own script has made the map
+        f"window.addEventListener('load', function () {{ AtlasMap.mount(document.getElementById('atlas-export-root'), "
+        f"{_json_for_script(model)}, {{map: {m.get_name()}}}); }});"))
     html = root.render()
     lang_attr = "en" if lang == "en" else "zh-CN"
     html = html.replace("<html>", f"<html lang='{lang_attr}'>", 1)
-    html = html.replace("</head>", "<style>.atlas-watermark{position:fixed;top:50%;left:50%;z-index:999;"
-                        "transform:translate(-50%,-50%) rotate(-20deg);pointer-events:none;color:#a50f1540;"
-                        "font:700 44px/1.3 'Noto Sans CJK SC',sans-serif;text-align:center;white-space:nowrap}"
-                        ".atlas-export-note{position:fixed;bottom:2px;left:8px;z-index:1000;font-size:11px;"
-                        "background:#ffffffdd;padding:1px 4px}</style></head>", 1)
+    css = (".atlas-export-note{position:fixed;bottom:2px;left:110px;z-index:1000;font-size:11px;"
+           "background:#ffffffdd;padding:1px 4px}")
+    if view.demo:
+        css += (".atlas-watermark{position:fixed;top:50%;left:50%;z-index:999;transform:translate(-50%,-50%) "
+                "rotate(-20deg);pointer-events:none;color:#a50f1540;font:700 44px/1.3 'Noto Sans CJK SC',sans-serif;"
+                "text-align:center;white-space:nowrap}")
+    html = html.replace("</head>", f"<style>{css}</style></head>", 1)
     return html.encode("utf-8")
 
 
 # --- data: CSV and XLSX ---------------------------------------------------------------------------
 
-def data_table(inputs: MapInputs, state: ViewState, today: date | None = None) -> pd.DataFrame:
+def data_table(inputs: MapInputs, state: ViewState, today: date | None = None, base_url: str = "") -> pd.DataFrame:
     """Return the data behind the view: one row per district with value, status and sources.
 
     Column names are stable identifiers (the same in both languages); labels are columns of their own.
     """
-    view = export_view(inputs, state, today)
+    view = export_view(inputs, state, today, base_url)
     f = view.frame
     ind = INDICATORS[state.indicator]
     lang = state.lang
@@ -482,12 +495,13 @@ def data_table(inputs: MapInputs, state: ViewState, today: date | None = None) -
         "boundary_source": view.boundary,
         "watermark": view.watermark or "",
         "exported": view.exported,
+        "view_link": view.link,
     })
 
 
-def render_csv(inputs: MapInputs, state: ViewState, today: date | None = None) -> bytes:
+def render_csv(inputs: MapInputs, state: ViewState, today: date | None = None, base_url: str = "") -> bytes:
     """Return the data behind the view as CSV, UTF-8 with BOM (Excel then reads Chinese correctly)."""
-    return data_table(inputs, state, today).to_csv(index=False).encode("utf-8-sig")
+    return data_table(inputs, state, today, base_url).to_csv(index=False).encode("utf-8-sig")
 
 
 def _about_rows(view: ExportView) -> list[tuple[str, str]]:
@@ -514,11 +528,11 @@ def _about_rows(view: ExportView) -> list[tuple[str, str]]:
     return rows
 
 
-def render_xlsx(inputs: MapInputs, state: ViewState, today: date | None = None) -> bytes:
+def render_xlsx(inputs: MapInputs, state: ViewState, today: date | None = None, base_url: str = "") -> bytes:
     """Return an Excel workbook: the data (sources on every row), the zones in view, and an 'about' sheet."""
     lang = state.lang
-    view = export_view(inputs, state, today)
-    table = data_table(inputs, state, today)
+    view = export_view(inputs, state, today, base_url)
+    table = data_table(inputs, state, today, base_url)
     zones = zones_in_view(inputs.zones, state)
     zone_cols = [c for c in ("zone_id", "name_zh", "name_en", "kind", "geometry_quality", "area_km2", "year",
                              "source_url") if c in zones.columns]

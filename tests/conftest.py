@@ -127,19 +127,15 @@ def artifacts() -> Path:
 
 
 def wait_for_map(page, count: int = 16, timeout: float = 30_000):
-    """Wait until the Leaflet iframe holds at least ``count`` interactive paths; return that frame."""
-    page.wait_for_selector("iframe", timeout=timeout)
-    deadline = time.monotonic() + timeout / 1000
-    while time.monotonic() < deadline:
-        for frame in page.frames:
-            try:
-                n = frame.locator("path.leaflet-interactive").count()
-            except Exception:  # frame detached while re-rendering
-                continue
-            if n >= count:
-                return frame
-        page.wait_for_timeout(100)
-    raise AssertionError(f"map never drew {count} paths")
+    """Wait until the map (drawn in the page itself) is ready with at least ``count`` paths; return the page.
+
+    The map is the atlas_map component: no iframe. Its root carries ``data-ready`` once the
+    geometry is drawn; what the tests read (paths, labels, legend, tooltips) is in the page.
+    """
+    page.wait_for_selector(".atlas-root[data-ready='1']", timeout=timeout, state="attached")
+    page.wait_for_function("n => document.querySelectorAll('.atlas-root path.leaflet-interactive').length >= n",
+                           arg=count, timeout=timeout)
+    return page
 
 
 def wait_idle(page, timeout: float = 20_000) -> None:

@@ -7,9 +7,11 @@ import re
 import pytest
 from conftest import RequestLog, wait_for_map
 
+from geo.classify import DIVERGING, NO_DATA_COLOR, SEQUENTIAL
+
 pytestmark = pytest.mark.browser
 
-PALETTE = {"#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494", "#d9d9d9"}
+PALETTE = {*SEQUENTIAL, *DIVERGING, NO_DATA_COLOR}
 
 
 def district_fills(frame) -> list[str]:
@@ -99,10 +101,10 @@ def test_play_steps_through_the_years(app_url, page_factory):
     page = page_factory()
     page.goto(app_url + "/?year=2015&layers=districts")
     wait_for_map(page, 16)
-    page.get_by_text("逐年播放").click()
+    page.locator(".atlas-play").click()
     page.wait_for_function("() => location.search.includes('year=2016')", timeout=20_000)
     page.wait_for_function("() => location.search.includes('year=2017')", timeout=20_000)
-    page.get_by_text("逐年播放").click()  # stop
+    page.locator(".atlas-play").click()  # stop
 
 
 def test_district_labels_let_the_tooltip_through(app_url, page_factory):

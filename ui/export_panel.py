@@ -16,6 +16,7 @@ from geo.carto.model import district_frame
 from geo.data import MapInputs
 from geo.i18n import t
 from geo.state import ViewState
+from ui.links import app_base_url
 
 __all__ = ["draw_export_panel"]
 
@@ -28,9 +29,9 @@ _BUTTONS = (  # format, label key, renderer
 )
 
 
-def _deferred(render, inputs: MapInputs, state: ViewState):
+def _deferred(render, inputs: MapInputs, state: ViewState, base_url: str):
     def make() -> bytes:
-        return render(inputs, state, date.today())
+        return render(inputs, state, date.today(), base_url)
     return make
 
 
@@ -44,12 +45,13 @@ def draw_export_panel(inputs: MapInputs, state: ViewState, frame: pd.DataFrame |
     st.caption(t("export.note", lang))
     if view_demo:
         st.caption("⚠ " + t("export.demo_note", lang))
+    base = app_base_url()
     cols = st.columns(len(_BUTTONS))
     for col, (fmt, label, render) in zip(cols, _BUTTONS):
         needs_font = fmt in ("png", "pdf")
         with col:
             st.download_button(
-                t(label, lang), data=_deferred(render, inputs, state), file_name=export.file_name(state, fmt),
+                t(label, lang), data=_deferred(render, inputs, state, base), file_name=export.file_name(state, fmt),
                 mime=export.FORMATS[fmt][1], key=f"export_{fmt}", on_click="ignore", icon=":material/download:",
                 disabled=needs_font and not has_font, width="stretch",
             )

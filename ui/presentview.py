@@ -5,7 +5,7 @@ keyboard stepping, and the save / load / share panel. Scene logic itself is pure
 from __future__ import annotations
 
 from html import escape
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -27,6 +27,7 @@ from geo.scenes import (
 )
 from geo.state import ViewState, from_query, to_query
 from ui import atlasmap, mapview
+from ui.links import app_base_url
 
 __all__ = ["init_scenes", "current", "draw_style", "draw_header", "draw_map", "draw_manager", "draw_lang_switch",
            "draw_exit", "exit_to_map"]
@@ -124,14 +125,7 @@ def draw_lang_switch(lang: str) -> None:
 
 
 def _base_url() -> str:
-    try:
-        parts = urlsplit(st.context.url or "")
-    except Exception:  # AppTest or an old client: links stay relative
-        return ""
-    if not parts.scheme:
-        return ""
-    path = parts.path.rsplit("/", 1)[0] if parts.path.endswith("/present") else ""
-    return f"{parts.scheme}://{parts.netloc}{path}"
+    return app_base_url()
 
 
 def draw_header(lang: str) -> None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
@@ -41,7 +42,8 @@ from geo.state import ViewState
 __all__ = ["BEIJING_BOUNDS", "JJJ_BOUNDS", "BASEMAP_TILES", "STRONG_STAGES", "LegendItem", "district_frame",
            "strong_districts", "classes_for", "zones_in_view", "view_bounds", "legend_items", "source_line",
            "demo_banner", "map_title", "district_labels", "zone_labels", "region_labels", "display_geometry",
-           "geometry_asset", "layer_model", "model_years", "fmt_break", "status_label", "tooltip_lines"]
+           "geometry_asset", "layer_model", "model_years", "fmt_break", "status_label", "tooltip_lines", "unique_labels",
+           "short_name"]
 
 BEIJING_BOUNDS = ((39.44, 115.42), (41.06, 117.51))
 JJJ_BOUNDS = ((36.0, 113.4), (42.7, 119.9))
@@ -350,9 +352,20 @@ def district_labels(inputs: MapInputs, lang: str) -> list[dict]:
     return out
 
 
+def short_name(name: str) -> str:
+    """Return a zone's name without its parenthesised note, as a map label shows it.
+
+    >>> short_name("中关村科学城（2017年起：海淀全域）"), short_name("BDA (area actually administered)")
+    ('中关村科学城', 'BDA')
+    """
+    return re.split(r"\s*[（(]", name, maxsplit=1)[0].strip() or name
+
+
 def _zone_label_text(z: dict, lang: str) -> str:
-    name = str(z["name_en"] if lang == "en" else z["name_zh"])
-    return name.removeprefix("中关村") if z["kind"] == "zgc_park" and lang == "zh" and name != "中关村科学城" else name
+    name = short_name(str(z["name_en"] if lang == "en" else z["name_zh"]))
+    if z["kind"] == "zgc_park":
+        name = name.removeprefix("中关村") if lang == "zh" else name.removeprefix("ZGC ")
+    return name
 
 
 def zone_labels(zones: gpd.GeoDataFrame, lang: str) -> list[dict]:
@@ -368,8 +381,8 @@ def zone_labels(zones: gpd.GeoDataFrame, lang: str) -> list[dict]:
 
 
 def region_labels(regions: gpd.GeoDataFrame, lang: str) -> list[dict]:
-    """Return labels of the Jing-Jin-Ji context: Tianjin, Hebei's 11 cities and Xiong'an (not Beijing's)."""
-    keep = regions[(regions.level.isin(["province", "city", "new_area"])) & (regions.code != BEIJING_CODE)]
+    """Return labels of the Jing-Jin-Ji context: Tianjin and Hebei's 11 cities (Xiong'an is named by its zone)."""
+    keep = regions[(regions.level.isin(["province", "city"])) & (regions.code != BEIJING_CODE)]
     out = []
     for r in keep.to_dict("records"):
         prio = 80 if r["level"] in ("province", "new_area") else 50
@@ -514,6 +527,7 @@ def layer_model(inputs: MapInputs, state: ViewState, geometry_url: str | None = 
     labels += zone_labels(shown_zones, lang)
     if "jjj" in state.layers:
         labels += region_labels(inputs.regions, lang)
+    labels = unique_labels(labels)
     return {
         "v": 1,
         "lang": lang,
@@ -536,6 +550,17 @@ def layer_model(inputs: MapInputs, state: ViewState, geometry_url: str | None = 
         "designations": shared["designations"],
         "text": _renderer_text(lang),
     }
+
+
+def unique_labels(labels: list[dict]) -> list[dict]:
+    """Return labels highest priority first, without one whose text a higher one already shows (天津市 zone and region)."""
+    seen: set[str] = set()
+    out = []
+    for lb in sorted(labels, key=lambda x: -x["prio"]):
+        if lb["text"] not in seen:
+            seen.add(lb["text"])
+            out.append(lb)
+    return out
 
 
 def _renderer_text(lang: str) -> dict:

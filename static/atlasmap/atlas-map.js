@@ -88,9 +88,8 @@
         ctl.addTo(map);
       });
       root.appendChild(this.summaryEl);
-    } else {
-      L.control.scale({imperial: false}).addTo(map);
     }
+    L.control.scale({imperial: false}).addTo(map);
     this.yearCtl = L.control({position: 'topright'});
     this.yearCtl.onAdd = function () { var d = el('div', 'atlas-year-label'); d.setAttribute('aria-hidden', 'true'); return d; };
     this.yearCtl.addTo(map);
@@ -137,7 +136,9 @@
     if (model.yearToken !== undefined && (!old || old.yearToken !== model.yearToken)) this.year = null;
     var year = this.year !== null && model.frames[String(this.year)] ? this.year : model.year;
     if (!old || !same(old.bounds, model.bounds)) {
-      this.map.fitBounds(model.bounds, {animate: false});
+      // on the export's map the legend and title boxes sit over it: keep the districts clear of them
+      var pad = this.hooks.map ? {paddingTopLeft: [300, 70], paddingBottomRight: [20, 60]} : {};
+      this.map.fitBounds(model.bounds, Object.assign({animate: false}, pad));
     }
     if (!old || !same(old.basemap, model.basemap)) this._basemap(model.basemap);
     var geoKey = model.geometry || 'inline';
@@ -345,7 +346,7 @@
   };
 
   Atlas.prototype._legend = function (f) {
-    var key = f.legend + '|' + f.legendTitle;
+    var key = JSON.stringify([this.model.legends[f.legend], f.legendTitle]);
     if (key === this.legendKey) return;
     this.legendKey = key;
     var box = this.legendEl, items = this.model.legends[f.legend] || [];
@@ -447,7 +448,9 @@
     var self = this;
     this.labelMarkers.forEach(function (x) {
       var lb = x.lb, s = x.span;
-      var visible = zoom >= (lb.minZoom || 0) && zoom <= (lb.maxZoom === undefined ? 99 : lb.maxZoom);
+      // presentation mode names every zone it shows; overlaps still give way by priority
+      var minZoom = m.mode === 'present' && lb.kind === 'zone' ? 0 : (lb.minZoom || 0);
+      var visible = zoom >= minZoom && zoom <= (lb.maxZoom === undefined ? 99 : lb.maxZoom);
       if (lb.kind === 'zone') visible = visible && !!shown[lb.id];
       if (lb.kind === 'district') {
         var c = f.d[lb.id] || {};
@@ -458,7 +461,9 @@
       if (!visible) { s.classList.add('atlas-hidden'); s.setAttribute('data-hidden', 'zoom'); return; }
       var r0 = s.getBoundingClientRect();
       var w = r0.width, h = r0.height;
-      var cands = lb.kind === 'district' ? [[0, 0], [0, -h * 0.9], [0, h * 0.9]] : [[0, 0], [0, h], [0, -h], [w * 0.55, 0], [-w * 0.55, 0], [0, 2 * h]];
+      var cands = lb.kind === 'district' ? [[0, 0], [0, -h * 0.9], [0, h * 0.9]]
+        : [[0, 0], [0, h], [0, -h], [w * 0.55, 0], [-w * 0.55, 0], [0, 2 * h], [0, -2 * h], [w * 0.55, h], [-w * 0.55, h],
+           [w * 0.55, -h], [-w * 0.55, -h], [0, 3 * h]];
       for (var k = 0; k < cands.length; k++) {
         var dx = cands[k][0], dy = cands[k][1];
         var r = {left: r0.left + dx - 1, right: r0.right + dx + 1, top: r0.top + dy - 1, bottom: r0.bottom + dy + 1};
