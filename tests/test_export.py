@@ -8,10 +8,10 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from geo.carto.model import classes_for, district_frame
 from PIL import Image
 
 from geo import export
+from geo.carto.model import classes_for, district_frame
 from geo.classify import NO_DATA_COLOR
 from geo.data import MapInputs, read_designations, read_districts, read_indicators, read_regions, read_zones
 from geo.export import WATERMARK, ExportFontError
