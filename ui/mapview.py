@@ -104,7 +104,7 @@ def draw_controls(inputs: MapInputs, url_state: ViewState) -> ViewState:
     lang = url_state.lang
     _seed(url_state)
     with st.sidebar:
-        st.subheader(t("ctl.heading", lang))
+        st.header(t("ctl.heading", lang))
         indicator = st.selectbox(t("ctl.indicator", lang), MAP_INDICATORS, key="m_indicator",
                                  format_func=lambda i: INDICATORS[i].name_en if lang == "en" else INDICATORS[i].name_zh)
         years = years_for(inputs, indicator)
@@ -179,7 +179,7 @@ def draw_profile(inputs: MapInputs, code: str, state: ViewState, heading: bool =
     lang = state.lang
     p = district_profile(inputs, code)
     if heading:
-        st.subheader(t("profile.title", lang, name=p.name_en if lang == "en" else p.name_zh))
+        st.header(t("profile.title", lang, name=p.name_en if lang == "en" else p.name_zh))
     st.caption(t("profile.area", lang, area=f"{p.area_km2:,.1f}"))
     if len(p.indicators):
         ind = p.indicators.copy()

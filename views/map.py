@@ -25,7 +25,7 @@ if events.click:  # a click or Enter on a district: its profile opens over the p
     mapview.open_profile(inputs, events.click, state)
 
 frame = mapview.district_table_frame(inputs, state)
-st.subheader(t("map.table", lang))
+st.header(t("map.table", lang))
 mapview.draw_table(frame, state)
 if len(state.districts) == 1:
     mapview.draw_profile(inputs, state.districts[0], state)

@@ -18,7 +18,7 @@ st.caption(t("an.projects.intro", L))
 for card in project_cards(cache.zones(), cache.designations(), cache.indicators(), L):
     k = card.key
     with st.container(border=True, key=f"project_{k}"):
-        st.subheader(t(f"an.proj.{k}.title", L))
+        st.header(t(f"an.proj.{k}.title", L))
         st.markdown(f"> {t(f'an.proj.{k}.task', L)}")
         st.markdown(f"**{t('an.projects.what', L)}** {t(f'an.proj.{k}.what', L)}")
         where = ", ".join(region_name(c, L) for c in card.districts) or t(f"an.proj.{k}.where", L)

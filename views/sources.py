@@ -12,17 +12,17 @@ from ui.common import lang
 L = lang()
 st.title(t("an.sources.title", L))
 
-st.subheader(t("an.sources.policy", L))
+st.header(t("an.sources.policy", L))
 st.markdown(t("an.sources.policy_text", L, publisher=POLICY_SOURCE.publisher_en if L == "en"
               else POLICY_SOURCE.publisher_zh, title=POLICY_SOURCE.title_zh, date=POLICY_SOURCE.date))
 
-st.subheader(t("an.sources.datasets", L))
+st.header(t("an.sources.datasets", L))
 ds = dataset_table(L)
 st.dataframe(ds.rename(columns=lambda c: t(f"an.ds.{c}", L)), hide_index=True, width="stretch", key="datasets")
 if (ds["problem"] != "").any():
     st.error(t("an.sources.provenance_problem", L))
 
-st.subheader(t("an.sources.downloads", L))
+st.header(t("an.sources.downloads", L))
 cols = st.columns(3)
 csvs = [(name, spec) for name, spec in DATASETS.items() if spec.kind == "csv"]
 for i, (name, spec) in enumerate(csvs):
@@ -33,12 +33,12 @@ st.download_button(t("an.sources.download_shown", L), shown.to_csv(index=False).
                    file_name="indicators_shown.csv", mime="text/csv", key="dl_shown")
 st.caption(t("an.sources.download_note", L))
 
-st.subheader(t("an.sources.indicators", L))
+st.header(t("an.sources.indicators", L))
 st.markdown(t("an.sources.definitions_notes", L))
 st.dataframe(indicator_table(L).rename(columns=lambda c: t(f"an.ind_col.{c}", L)), hide_index=True,
              width="stretch", key="indicator_table")
 
-st.subheader(t("an.sources.coverage", L))
+st.header(t("an.sources.coverage", L))
 st.caption(t("an.sources.coverage_key", L))
 cov = coverage_table(shown, L)
 st.dataframe(cov.drop(columns="indicator").rename(columns={"name": t("an.col.indicator", L)}), hide_index=True,

@@ -18,7 +18,7 @@ for status in all_statuses(cache.indicators()):
     tg = status.target
     key = tg.key
     with st.container(border=True, key=f"target_{key}"):
-        st.subheader(t(f"an.target.{key}.name", L))
+        st.header(t(f"an.target.{key}.name", L))
         st.markdown(t("an.targets.target_line", L, target=format_value(tg.value, tg.unit, L),
                       kind=t(f"an.kind.{tg.kind}", L)))
         if not status.has_data:

@@ -58,13 +58,13 @@ ranking = ranking_frame(indicators, indicator, int(year), districts, L)
 if (trend["status"] == "demo").any() or (ranking["status"] == "demo").any():
     st.error("⚠ " + t("an.trends.demo_banner", L))
 
-st.subheader(t("an.trends.trend_heading", L))
+st.header(t("an.trends.trend_heading", L))
 if not districts:
     st.caption(t("an.trends.pick_hint", L))
 st.altair_chart(trend_chart(trend, indicator, L), width="stretch")
 st.caption(t("an.trends.sources", L) + " " + source_links(list(trend["source_url"]), L))
 
-st.subheader(t("an.trends.rank_heading", L, year=year))
+st.header(t("an.trends.rank_heading", L, year=year))
 if ranking.empty:
     st.info(t("an.trends.no_rank", L, year=year))
 else:

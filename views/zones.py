@@ -33,7 +33,7 @@ default = ids.index("etda_yizhuang_newtown") if "etda_yizhuang_newtown" in ids e
 zone_id = st.selectbox(t("an.zones.pick", L), ids, index=default, key="zs_zone",
                        format_func=lambda z: by_id[z].name_en if L == "en" else by_id[z].name_zh)
 z = by_id[zone_id]
-st.subheader(z.name_en if L == "en" else z.name_zh)
+st.header(z.name_en if L == "en" else z.name_zh)
 c1, c2, c3 = st.columns(3)
 c1.metric(t("an.zones.published_area", L), "—" if pd.isna(z.area_km2) else f"{z.area_km2:,.2f} km²")
 c2.metric(t("an.zones.drawn_area", L), "—" if pd.isna(z.area_drawn_km2) else f"{z.area_drawn_km2:,.2f} km²")
