@@ -13,6 +13,7 @@ Loopback only: :func:`connect` refuses any host other than 127.0.0.1 / localhost
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
@@ -80,6 +81,8 @@ class Session:
         self.page_script_hash = ""
         self.debug = False
         self._previous: dict[str, Widget] = {}
+        self.cached: set[str] = set()  # hashes of cacheable messages received (the browser's message cache)
+        self.deltas: dict[str, ForwardMsg] = {}
 
     async def run(self, changes: dict[str, list[str]] | None = None, timeout: float = 60.0) -> RunResult:
         """Rerun the page with ``changes`` ({widget key: string values}); wait for script_finished."""
@@ -88,13 +91,17 @@ class Session:
         cs.query_string = self.query
         cs.page_name = self.page
         cs.page_script_hash = self.page_script_hash
+        cs.cached_message_hashes.extend(sorted(self.cached))  # as the browser: big messages it already holds
         for key, values in (changes or {}).items():
-            self.widgets[key].value = values
+            widget = self.widgets[key]
+            widget.value = {**widget.value, **values} if isinstance(widget.value, dict) else values
         for widget in self.widgets.values():  # like the browser: the state of every widget on the page
             w = cs.widget_states.widgets.add()
             w.id = widget.id
             if isinstance(widget.value, bool):
                 w.bool_value = widget.value
+            elif isinstance(widget.value, dict):  # a custom component's state (the map: {"year": …})
+                w.json_value = json.dumps(widget.value)
             elif isinstance(widget.value, str):
                 w.string_value = widget.value
             else:
@@ -116,6 +123,13 @@ class Session:
             fwd = ForwardMsg()
             fwd.ParseFromString(raw)
             kind = fwd.WhichOneof("type")
+            if fwd.metadata.cacheable and fwd.hash:
+                self.cached.add(fwd.hash)
+            if kind == "ref_hash":  # a message the browser already holds, sent by reference
+                kind = "delta" if fwd.ref_hash in self.deltas else kind
+                fwd = self.deltas.get(fwd.ref_hash, fwd)
+            elif kind == "delta" and fwd.metadata.cacheable:
+                self.deltas[fwd.hash] = fwd
             if kind == "new_session":
                 self.page_script_hash = fwd.new_session.page_script_hash or self.page_script_hash
             elif kind == "page_info_changed":  # the app changed the URL (share link): keep it, as a browser does
@@ -147,6 +161,12 @@ class Session:
             else:  # the server did not set it: the browser keeps what it had
                 value = before.value
             self.widgets[key] = Widget(proto.id, kind, proto.label, list(getattr(proto, "options", [])), value)
+        elif kind == "bidi_component":  # the map component: the browser holds its state ({} until it reports)
+            proto = el.bidi_component
+            key = proto.id.rsplit("-", 1)[-1]
+            before = self._previous.get(key)
+            value = before.value if before is not None and before.id == proto.id else {}
+            self.widgets[key] = Widget(proto.id, kind, proto.component_name, [], value)
 
     async def close(self) -> None:
         await self.ws.close()
