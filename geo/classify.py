@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Classes", "classify", "class_of", "POLICY_TARGET", "SEQUENTIAL", "DIVERGING", "NO_DATA_COLOR"]
+__all__ = ["Classes", "classify", "classify_change", "class_of", "POLICY_TARGET", "SEQUENTIAL", "DIVERGING", "NO_DATA_COLOR"]
 
 POLICY_TARGET = 80.0  # 每万人发明专利拥有量 target of the 2017 policy
 #: YlGnBu, 5 classes (ColorBrewer; prints and projects well). The second class is ColorBrewer's #a1dab4
@@ -136,6 +136,21 @@ def classify(values: Sequence[float], method: str = "quantiles", k: int = 5) -> 
     if method != "policy_80":
         colors = _spread(SEQUENTIAL, len(breaks) + 1)
     return Classes(method, tuple(breaks), tuple(colors), vmin, vmax)
+
+
+def classify_change(values: Sequence[float], k: int = 5) -> Classes:
+    """Return diverging classes for changes: symmetric around 0, the middle class holding "about no change".
+
+    >>> classify_change([-10, 5, 50]).breaks
+    (-30.0, -10.0, 10.0, 30.0)
+    """
+    v = np.asarray([x for x in values if x is not None and not math.isnan(x)], dtype=float)
+    m = float(np.abs(v).max()) if len(v) else 1.0
+    m = _nice(m) or 1.0
+    breaks = (-0.6 * m, -0.2 * m, 0.2 * m, 0.6 * m) if k == 5 else tuple(np.linspace(-m, m, k + 1)[1:-1])
+    breaks = tuple(sorted({float(_nice(b)) for b in breaks}))
+    vmin, vmax = (float(v.min()), float(v.max())) if len(v) else (-m, m)
+    return Classes("change", breaks, DIVERGING[: len(breaks) + 1], vmin, vmax)
 
 
 def _spread(palette: Sequence[str], n: int) -> tuple[str, ...]:

@@ -384,7 +384,9 @@ def render_image(inputs: MapInputs, state: ViewState, fmt: str = "png", today: d
     fig = draw_figure(inputs, state, today, base_url)
     out = io.BytesIO()
     view = export_view(inputs, state, today, base_url)
-    metadata = {"Title": view.title} if fmt == "pdf" else {"Software": "Beijing IP Atlas", "Source": view.link}
+    # the view's link in the file's own metadata too: PDF Subject, PNG Source (the footer shows it as well)
+    metadata = ({"Title": view.title, "Subject": view.link} if fmt == "pdf"
+                else {"Software": "Beijing IP Atlas", "Source": view.link, "Title": view.title})
     fig.savefig(out, format=fmt, dpi=150, metadata=metadata)
     return out.getvalue()
 

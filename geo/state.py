@@ -16,7 +16,7 @@ from geo.i18n import LANGS
 from geo.indicators import MAP_INDICATORS, best_year, years_with_data
 from geo.names import BEIJING_DISTRICTS
 
-__all__ = ["ViewState", "LAYERS", "DEFAULT_LAYERS", "CLASSIFICATIONS", "BASEMAPS", "from_query", "to_query",
+__all__ = ["ViewState", "LAYERS", "DEFAULT_LAYERS", "CLASSIFICATIONS", "BASEMAPS", "CHANGES", "from_query", "to_query",
            "DEFAULT_YEAR", "share_url", "view_for_data"]
 
 #: Switchable map layers, in drawing order.
@@ -24,6 +24,8 @@ LAYERS = ("districts", "strong", "science_cities", "zgc_parks", "etda", "jjj")
 DEFAULT_LAYERS = ("districts", "strong", "science_cities", "etda")
 CLASSIFICATIONS = ("quantiles", "natural_breaks", "equal_interval", "policy_80")
 BASEMAPS = ("none", "osm", "amap")
+#: Change map: absolute change or % change from the comparison year (``cmp``) to the year shown.
+CHANGES = ("abs", "pct")
 DEFAULT_YEAR = 2024
 
 
@@ -39,6 +41,8 @@ class ViewState:
     basemap: str = "none"
     lang: str = "zh"
     fixed_breaks: bool = True
+    compare: int | None = None  # change map: the year the shown year is compared with
+    change: str = "abs"
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     def with_(self, **changes: object) -> "ViewState":
@@ -97,6 +101,16 @@ def from_query(params: Mapping[str, str | list[str]], years: list[int] | None = 
                 changes[attr] = raw
             else:
                 notes.append(f"{key}={raw!r}")
+    if (raw := get("cmp")) is not None and raw != "":
+        if raw.isascii() and raw.isdigit() and (years is None or int(raw) in years):
+            changes["compare"] = int(raw)
+        else:
+            notes.append(f"cmp={raw!r}")
+    if (raw := get("chg")) is not None:
+        if raw in CHANGES:
+            changes["change"] = raw
+        else:
+            notes.append(f"chg={raw!r}")
     if (raw := get("fixed")) is not None:
         if raw in ("0", "1"):
             changes["fixed_breaks"] = raw == "1"
@@ -135,4 +149,5 @@ def to_query(state: ViewState) -> dict[str, str]:
         "base": state.basemap,
         "lang": state.lang,
         "fixed": "1" if state.fixed_breaks else "0",
+        **({"cmp": str(state.compare), "chg": state.change} if state.compare is not None else {}),
     }

@@ -18,7 +18,7 @@ from geo.i18n import format_value, t, unit_label
 from geo.indicators import INDICATORS, MAP_INDICATORS, best_year, years_with_data
 from geo.names import BEIJING_DISTRICTS
 from geo.profile import district_profile
-from geo.state import BASEMAPS, CLASSIFICATIONS, DEFAULT_YEAR, LAYERS, ViewState, to_query, view_for_data
+from geo.state import BASEMAPS, CHANGES, CLASSIFICATIONS, DEFAULT_YEAR, LAYERS, ViewState, to_query, view_for_data
 from ui import cache
 from ui.common import status_mark
 
@@ -47,7 +47,8 @@ def last_map_query() -> dict[str, str]:
 
 #: Session keys of the map page's controls, by ViewState attribute.
 KEYS = {"year": "m_year", "districts": "m_districts", "layers": "m_layers", "indicator": "m_indicator",
-        "classification": "m_cls", "basemap": "m_base", "fixed_breaks": "m_fixed"}
+        "classification": "m_cls", "basemap": "m_base", "fixed_breaks": "m_fixed", "compare": "m_cmp",
+        "change": "m_chg"}
 _TOKEN, _SEEN_YEAR = "m_year_token", "m_year_seen"
 
 
@@ -65,11 +66,15 @@ def year_token() -> tuple[int, int]:
 def _seed(state: ViewState) -> None:
     """Put the URL's view into the widgets when the page opens (or the URL changed under it)."""
     query = to_query(state)
-    if st.session_state.get("m_seeded_from") == query:
+    held = all(key in st.session_state for attr, key in KEYS.items() if attr not in ("compare", "change"))
+    if st.session_state.get("m_seeded_from") == query and held:  # Streamlit drops widget state off the page
         return
     for attr, key in KEYS.items():
         value = getattr(state, attr)
         st.session_state[key] = list(value) if isinstance(value, tuple) else value
+    st.session_state["m_cmp_on"] = state.compare is not None
+    if state.compare is None:
+        st.session_state["m_cmp"] = None
     st.session_state["m_seeded_from"] = query
     _force_year(state.year)
 
@@ -119,6 +124,12 @@ def draw_controls(inputs: MapInputs, url_state: ViewState) -> ViewState:
         st.selectbox(t("ctl.classification", lang), CLASSIFICATIONS, key="m_cls",
                      format_func=lambda c: t(f"cls.{c}", lang))
         st.checkbox(t("ctl.fixed_breaks", lang), key="m_fixed")
+        if st.checkbox(t("ctl.compare", lang), key="m_cmp_on"):
+            if st.session_state.get("m_cmp") not in years:
+                st.session_state["m_cmp"] = years[0]
+            st.selectbox(t("ctl.compare_year", lang), years, key="m_cmp")
+            st.radio(t("ctl.change_kind", lang), CHANGES, key="m_chg", horizontal=True,
+                     format_func=lambda c: t(f"carto.change.{c}", lang))
         st.radio(t("ctl.basemap", lang), BASEMAPS, key="m_base", horizontal=True,
                  format_func=lambda b: t(f"base.{b}", lang))
         if st.session_state["m_base"] != "none":
@@ -131,7 +142,9 @@ def current_view(lang: str) -> ViewState:
     return ViewState(year=int(st.session_state["m_year"]), districts=tuple(st.session_state["m_districts"]),
                      layers=tuple(n for n in LAYERS if n in st.session_state["m_layers"]),
                      indicator=st.session_state["m_indicator"], classification=st.session_state["m_cls"],
-                     basemap=st.session_state["m_base"], lang=lang, fixed_breaks=bool(st.session_state["m_fixed"]))
+                     basemap=st.session_state["m_base"], lang=lang, fixed_breaks=bool(st.session_state["m_fixed"]),
+                     compare=st.session_state.get("m_cmp") if st.session_state.get("m_cmp_on") else None,
+                     change=st.session_state.get("m_chg", "abs"))
 
 
 def write_view(state: ViewState) -> None:
@@ -140,6 +153,9 @@ def write_view(state: ViewState) -> None:
     current = st.query_params.to_dict()
     if any(current.get(k) != v for k, v in query.items()):
         st.query_params.update(query)
+    for key in ("cmp", "chg"):  # only a change map carries them
+        if key in current and key not in query:
+            del st.query_params[key]
     st.session_state["m_seeded_from"] = query
 
 

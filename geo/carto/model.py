@@ -31,7 +31,7 @@ import pandas as pd
 import shapely
 
 from geo.carto import styles
-from geo.classify import NO_DATA_COLOR, Classes, classify
+from geo.classify import NO_DATA_COLOR, Classes, classify, classify_change
 from geo.crs import geometry_wgs84_to_gcj02
 from geo.data import MapInputs
 from geo.i18n import format_value, t, unit_label
@@ -96,17 +96,61 @@ def strong_districts(designations: pd.DataFrame, year: int) -> dict[str, list[di
     return out
 
 
+#: The weaker of two statuses wins in a change map: demo beats derived beats official.
+STATUS_WEAKNESS = {"": 3, "demo": 2, "derived": 1, "official": 0}
+
+
+def change_values(indicators: pd.DataFrame, indicator: str, year: int, base: int, mode: str = "abs") -> pd.DataFrame:
+    """Return :func:`district_values` of the change from ``base`` to ``year`` (absolute, or % of ``base``).
+
+    A change between values of different status carries the weaker status (demo beats derived
+    beats official); a district without a value in either year has no change.
+    """
+    now = district_values(indicators, indicator, year)
+    then = district_values(indicators, indicator, base)
+    out = now.copy()
+    diff = now["value"] - then["value"]
+    if mode == "pct":
+        diff = diff / then["value"].where(then["value"] != 0) * 100
+        out["unit"] = "%"
+    out["value"] = diff
+    weaker = [a if STATUS_WEAKNESS[a] >= STATUS_WEAKNESS[b] else b for a, b in zip(now.status, then.status)]
+    out["status"] = ["" if pd.isna(v) else s for v, s in zip(diff, weaker)]
+    out["formula"] = [f"{year} − {base}" + (" ÷ " + str(base) + " × 100%" if mode == "pct" else "")
+                      for _ in range(len(out))]
+    out["rank"] = out["value"].rank(ascending=False, method="min").astype("Int64")
+    return out
+
+
 def district_frame(inputs: MapInputs, state: ViewState) -> pd.DataFrame:
-    """Return one row per district: code, names, value, unit, status, source, rank, strong designations."""
-    values = district_values(_bare(inputs.indicators), state.indicator, state.year)
+    """Return one row per district: code, names, value, unit, status, source, rank, strong designations.
+
+    In a change map (``state.compare``) the value is the change from the comparison year.
+    """
+    if state.compare is not None:
+        values = change_values(_bare(inputs.indicators), state.indicator, state.year, state.compare, state.change)
+    else:
+        values = district_values(_bare(inputs.indicators), state.indicator, state.year)
     d = _bare(inputs.districts)[["code", "name_zh", "name_en"]].merge(values, left_on="code", right_on="region_code")
     strong = strong_districts(_bare(inputs.designations), state.year)
     d["strong"] = d["code"].map(lambda c: strong.get(c, []))
     return d.drop(columns="region_code")
 
 
+def _change_classes(inputs: MapInputs, state: ViewState) -> Classes:
+    """Return diverging classes centred on no change, symmetric, from every year's change (or this year's)."""
+    years = [state.year] if not state.fixed_breaks else years_with_data(inputs.indicators, state.indicator)
+    assert state.compare is not None
+    values = []
+    for y in years:
+        values += change_values(inputs.indicators, state.indicator, y, state.compare, state.change)["value"].tolist()
+    return classify_change(values)
+
+
 def classes_for(inputs: MapInputs, state: ViewState) -> Classes:
     """Return the colour classes: fixed across all years by default, else from this year's values."""
+    if state.compare is not None:
+        return _change_classes(inputs, state)
     ind = inputs.indicators
     d = ind[(ind.indicator == state.indicator) & ind.region_code.isin(list(BEIJING_DISTRICTS))]
     if not state.fixed_breaks:
@@ -164,9 +208,12 @@ def _indicator_name(state: ViewState) -> str:
 
 
 def _legend_title(state: ViewState) -> str:
-    """Return ``name (unit) · year`` without repeating a unit the name already says."""
+    """Return ``name (unit) · year`` without repeating a unit the name already says (a change: ``base→year``)."""
     unit = unit_label(INDICATORS[state.indicator].unit, state.lang)
     name = _indicator_name(state)
+    if state.compare is not None:
+        unit = "%" if state.change == "pct" else unit
+        return t("carto.change.title", state.lang, name=name, base=state.compare, year=state.year, unit=unit)
     words = [w for w in unit.replace("/", " ").split() if len(w) > 2]
     repeats = unit in name or (state.lang == "en" and words and all(w.lower() in name.lower() for w in words))
     return f"{name}{'' if not unit or repeats else f' ({unit})'} · {state.year}"
@@ -249,6 +296,9 @@ def map_title(state: ViewState, frame: pd.DataFrame) -> str:
     if "districts" not in state.layers:
         return t("export.layers_only", lang, year=state.year)
     title = t("export.title", lang, indicator=_indicator_name(state), year=state.year)
+    if state.compare is not None:
+        title = t("carto.change.map_title", lang, indicator=_indicator_name(state), base=state.compare, year=state.year,
+                  kind=t(f"carto.change.{state.change}", lang))
     if (frame.status == "demo").any():
         title += " · " + t("carto.title_demo", lang)
     return title
@@ -269,7 +319,7 @@ def tooltip_lines(row: dict, state: ViewState) -> list[str]:
     The browser composes the same lines from the model (``atlas-map.js`` ``tipLines``).
     """
     lang = state.lang
-    value = format_value(row["value"], row["unit"] or INDICATORS[state.indicator].unit, lang)
+    value = value_text(row, state)
     mark = _marks(lang).get(row["status"], "")
     lines = [f"{row['name_zh']} · {row['name_en']}", f"{value} {mark}".strip()]
     rank = "" if pd.isna(row["rank"]) else t("carto.tip.rank", lang, rank=int(row["rank"]), n=len(BEIJING_DISTRICTS))
@@ -279,6 +329,14 @@ def tooltip_lines(row: dict, state: ViewState) -> list[str]:
     for d in row["strong"]:
         lines.append(f"{styles.STRONG_MARK} {_designation_label(d, lang)}")
     return lines
+
+
+def value_text(row: dict, state: ViewState) -> str:
+    """Return a district's value with its unit as the map shows it; a change carries its sign (+12.3)."""
+    value = format_value(row["value"], row["unit"] or INDICATORS[state.indicator].unit, state.lang)
+    if state.compare is not None and not pd.isna(row["value"]) and row["value"] > 0:
+        value = "+" + value
+    return value
 
 
 def _marks(lang: str) -> dict[str, str]:
@@ -468,8 +526,7 @@ def _frame(inputs: MapInputs, state: ViewState, classes: Classes, shared: dict[s
     lang = state.lang
     cells = {}
     for r in frame.to_dict("records"):
-        cell: dict = {"f": classes.color(r["value"]), "s": r["status"],
-                      "v": format_value(r["value"], r["unit"] or INDICATORS[state.indicator].unit, lang)}
+        cell: dict = {"f": classes.color(r["value"]), "s": r["status"], "v": value_text(r, state)}
         if not pd.isna(r["rank"]):
             cell["r"] = int(r["rank"])
         if r["status"]:
