@@ -6,26 +6,58 @@ import streamlit as st
 
 from geo.i18n import DEFAULT_LANG, LANGS, t
 
-__all__ = ["lang", "draw_shared_sidebar", "status_mark"]
+__all__ = ["current_lang", "lang", "keep_lang_in_url", "page_tab_title", "draw_shared_sidebar", "status_mark",
+           "LANG_KEY"]
+
+#: Session key of the UI language: the language is part of the session, not only of one URL.
+LANG_KEY = "atlas_lang"
 
 def status_mark(status: str, lang: str) -> str:
     """Return the mark a value of ``status`` carries wherever it is shown: '' / 'ᵈ' / '⚠演示' ('⚠demo')."""
     return {"derived": "ᵈ", "demo": t("mark.demo", lang)}.get(status, "")
 
 
+def current_lang() -> str:
+    """Return the UI language of this session: a valid ``lang`` in the URL wins, else the session's, else Chinese.
+
+    A link's ``lang`` (a deep link, a share link, a project button) sets the session's language;
+    a page opened from the sidebar navigation (Streamlit drops the query there) keeps it.
+    """
+    value = st.query_params.get("lang")
+    if value in LANGS:
+        st.session_state[LANG_KEY] = value
+    return st.session_state.get(LANG_KEY, DEFAULT_LANG)
+
+
 def lang() -> str:
-    """Return the UI language: the ``lang`` query parameter, else Chinese."""
-    value = st.query_params.get("lang", DEFAULT_LANG)
-    return value if value in LANGS else DEFAULT_LANG
+    """Return the UI language (same as :func:`current_lang`, kept for existing callers)."""
+    return current_lang()
+
+
+def keep_lang_in_url() -> str:
+    """Write the session's language back into the URL (every page, every run); return it.
+
+    So the address bar is a link in the language shown, whichever way the page was opened.
+    """
+    code = current_lang()
+    if st.query_params.get("lang") != code:
+        st.query_params["lang"] = code
+    return code
+
+
+def page_tab_title(page_title: str, lang: str) -> str:
+    """Return the browser tab title of a page: ``政策目标 · 北京知识产权区域布局图``."""
+    return f"{page_title} · {t('app.title', lang)}"
 
 
 def _on_lang_change() -> None:
+    st.session_state[LANG_KEY] = st.session_state["ui_lang"]
     st.query_params["lang"] = st.session_state["ui_lang"]
 
 
 def draw_shared_sidebar() -> None:
     """Draw the language switch and the data-status key (every page)."""
-    current = lang()
+    current = current_lang()
     st.session_state.setdefault("ui_lang", current)
     if st.session_state["ui_lang"] != current:
         st.session_state["ui_lang"] = current
