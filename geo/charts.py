@@ -17,7 +17,7 @@ from geo.indicators import INDICATORS, district_values, primary_rows
 from geo.names import BEIJING_CODE, BEIJING_DISTRICTS, region_name
 from geo.sources import figure_rows
 
-__all__ = ["STATUS_COLOURS", "STATUS_OPACITY", "status_label", "trend_frame", "ranking_frame", "status_line",
+__all__ = ["MAX_LINES", "STATUS_COLOURS", "STATUS_OPACITY", "status_label", "trend_frame", "ranking_frame", "status_line",
            "trend_chart", "ranking_chart"]
 
 STATUS_ORDER = ("official", "derived", "demo")
@@ -26,6 +26,9 @@ STATUS_OPACITY = {"official": 1.0, "derived": 0.9, "demo": 0.45}
 _DASH = {"official": [1, 0], "derived": [4, 2], "demo": [6, 4]}
 _SHAPE = {"official": "circle", "derived": "square", "demo": "triangle-up"}
 _CITY_COLOUR = "#222222"
+_PALETTE = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#a6761d", "#1f78b4", "#b15928")
+#: Districts a trend chart draws at most: one colour each.
+MAX_LINES = len(_PALETTE)
 
 
 def status_label(status: str, lang: str) -> str:
@@ -150,7 +153,7 @@ def trend_chart(frame: pd.DataFrame, indicator: str, lang: str = "zh") -> alt.La
     if "demo" in set(frame.get("status", [])):
         title += " · " + t("an.chart.demo_suffix", lang)
     series = list(dict.fromkeys(frame["series"])) if len(frame) else []
-    palette = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#a6761d", "#1f78b4", "#b15928"]
+    palette = _PALETTE
     colours = [(_CITY_COLOUR if s == t("an.chart.city_total", lang) else palette[i % len(palette)])
                for i, s in enumerate(series)]
     base = alt.Chart(frame).encode(

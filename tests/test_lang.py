@@ -67,3 +67,23 @@ def test_project_button_keeps_the_language(english_session):
     assert not at.exception
     assert qp(at, "lang") == "en" and qp(at, "layers") == "districts,etda"
     assert at.title[0].value == t("app.title", "en")
+
+
+@pytest.mark.parametrize("page", ["views/import_data.py", "views/trends.py", "views/zones.py"])
+def test_placeholders_in_the_page_language(page):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+    at.switch_page(page).run()
+    assert not at.exception
+    widgets = [*at.selectbox, *at.multiselect]
+    assert widgets
+    for w in widgets:
+        assert w.proto.placeholder and not any(c.isascii() and c.isalpha() for c in w.proto.placeholder), \
+            (w.key, w.proto.placeholder)
+
+
+def test_upload_limit_said_in_the_page_language():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+    at.switch_page("views/import_data.py").run()
+    hints = [c.value for c in at.caption if "MB" in c.value]
+    assert hints and all("每个文件不超过 10 MB" in h for h in hints)
+    assert any("stFileUploaderDropzoneInstructions" in h.proto.body for h in at.get("html"))

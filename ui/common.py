@@ -7,7 +7,7 @@ import streamlit as st
 from geo.i18n import DEFAULT_LANG, LANGS, t
 
 __all__ = ["current_lang", "lang", "keep_lang_in_url", "page_tab_title", "draw_shared_sidebar", "status_mark",
-           "LANG_KEY"]
+           "LANG_KEY", "upload_hint"]
 
 #: Session key of the UI language: the language is part of the session, not only of one URL.
 LANG_KEY = "atlas_lang"
@@ -65,3 +65,15 @@ def draw_shared_sidebar() -> None:
         st.radio(t("sidebar.language", current), LANGS, key="ui_lang", horizontal=True,
                  format_func=lambda code: {"zh": "中文", "en": "English"}[code], on_change=_on_lang_change)
         st.caption(t("sidebar.status_key", current))
+
+
+#: Streamlit 1.67's file uploader has no option for its own text ("Drag and drop file here",
+#: "10MB per file"): hide those instructions; :func:`upload_hint` says the same in the page's language.
+#: The button keeps its English "Upload" (named in the hint).
+_UPLOADER_CSS = "<style>[data-testid='stFileUploaderDropzoneInstructions']{display:none}</style>"
+
+
+def upload_hint(lang: str) -> None:
+    """Draw, above a file uploader, how to use it and its size limit in ``lang`` (see ``_UPLOADER_CSS``)."""
+    st.html(_UPLOADER_CSS)
+    st.caption(t("common.upload_hint", lang, mb=st.get_option("server.maxUploadSize")))
