@@ -51,7 +51,10 @@ for card in project_cards(cache.zones(), cache.designations(), cache.indicators(
                 year = "" if pd.isna(d["year"]) else f"{int(d['year'])} · "
                 term = (t("designation.term", L, start=d["term_from"], end=d["term_to"]) if d["term_to"] else
                         t("designation.term_open", L, start=d["term_from"]) if d["term_from"] else "")
-                timing = f"**{t('designation.timing.' + d['timing'], L, year=card.view.year)}** · " if k == "strong" else ""
+                mark = ("★ " + t("designation.timing.in_force", L, year=card.view.year) if d["strong"] else
+                        t("designation.not_counted", L) if d["timing"] == "in_force" else
+                        t("designation.timing." + d["timing"], L, year=card.view.year))
+                timing = f"**{mark}** · " if k == "strong" else ""
                 st.markdown(f"- {timing}{year}{d['label']}: {d['designation']} ({t('stage.' + d['stage'], L)}"
                             + (f"; {term}" if term else "") + ") — " + source_links([d["source_url"]], L))
         if st.button(t("an.projects.open_map", L), key=f"open_map_{k}", type="primary"):
