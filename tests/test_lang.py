@@ -87,3 +87,13 @@ def test_upload_limit_said_in_the_page_language():
     hints = [c.value for c in at.caption if "MB" in c.value]
     assert hints and all("每个文件不超过 10 MB" in h for h in hints)
     assert any("stFileUploaderDropzoneInstructions" in h.proto.body for h in at.get("html"))
+
+
+def test_an_invalid_lang_is_replaced_and_said():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+    at.query_params.clear()
+    at.query_params["lang"] = "fr"
+    at.switch_page("views/sources.py").run()
+    assert not at.exception
+    assert qp(at, "lang") == "zh" and at.title[0].value == t("an.sources.title", "zh")
+    assert any("lang='fr'" in w.value and "无效" in w.value for w in at.sidebar.warning)

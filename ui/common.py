@@ -37,11 +37,15 @@ def lang() -> str:
 def keep_lang_in_url() -> str:
     """Write the session's language back into the URL (every page, every run); return it.
 
-    So the address bar is a link in the language shown, whichever way the page was opened.
+    So the address bar is a link in the language shown, whichever way the page was opened. An
+    invalid ``lang`` in the link is replaced and said in the sidebar (bad input gets a message).
     """
     code = current_lang()
-    if st.query_params.get("lang") != code:
+    given = st.query_params.get("lang")
+    if given != code:
         st.query_params["lang"] = code
+    if given is not None and given not in LANGS:
+        st.sidebar.warning(t("sidebar.bad_lang", code, value=repr(given[:40])))
     return code
 
 
