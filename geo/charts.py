@@ -17,7 +17,7 @@ from geo.indicators import INDICATORS, district_values, primary_rows
 from geo.names import BEIJING_CODE, BEIJING_DISTRICTS, region_name
 from geo.sources import figure_rows
 
-__all__ = ["STATUS_COLOURS", "STATUS_OPACITY", "status_label", "trend_frame", "ranking_frame", "status_line",
+__all__ = ["MAX_LINES", "STATUS_COLOURS", "STATUS_OPACITY", "status_label", "trend_frame", "ranking_frame", "status_line",
            "trend_chart", "ranking_chart"]
 
 STATUS_ORDER = ("official", "derived", "demo")
@@ -26,6 +26,10 @@ STATUS_OPACITY = {"official": 1.0, "derived": 0.9, "demo": 0.45}
 _DASH = {"official": [1, 0], "derived": [4, 2], "demo": [6, 4]}
 _SHAPE = {"official": "circle", "derived": "square", "demo": "triangle-up"}
 _CITY_COLOUR = "#222222"
+#: Dark2 + Paired, each ≥ 3:1 against white (WCAG 1.4.11); Dark2's green #66a61e (2.98:1) darkened to #4a7f16
+_PALETTE = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#4a7f16", "#a6761d", "#1f78b4", "#b15928")
+#: Districts a trend chart draws at most: one colour each.
+MAX_LINES = len(_PALETTE)
 
 
 def status_label(status: str, lang: str) -> str:
@@ -49,8 +53,18 @@ def trend_frame(indicators: pd.DataFrame, indicator: str, districts: Sequence[st
                 years: Sequence[int] | None = None) -> pd.DataFrame:
     """Return the rows of the trend chart: the city total plus each selected district, by year.
 
-    Columns: region_code, series, year, value, unit, status, status_label, line_status, source_url,
-    source_note. ``line_status`` is demo when any point of the series is demo, else official.
+    Columns: region_code, series, year, value, unit, status, status_label, segment, line_status,
+    line_label, source_url, source_note. A ``segment`` is a run of consecutive years of one series
+    with one status; lines are drawn per segment (never across a change of status, e.g. a derived
+    2023 next to a demo 2024) and ``line_status`` is the segment's status.
+
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"region_code": ["110108"] * 4, "year": [2021, 2022, 2023, 2024],
+    ...     "indicator": ["x"] * 4, "value": [1.0, 2.0, 3.0, 4.0], "unit": [""] * 4, "source_url": [""] * 4,
+    ...     "status": ["demo", "derived", "derived", "demo"], "source_note": [""] * 4, "formula": [""] * 4,
+    ...     "primary": [True] * 4})
+    >>> trend_frame(rows, "x", ["110108"])[["year", "segment", "line_status"]].values.tolist()
+    [[2021, '110108#1', 'demo'], [2022, '110108#2', 'derived'], [2023, '110108#2', 'derived'], [2024, '110108#3', 'demo']]
     """
     codes = [BEIJING_CODE] + [c for c in districts if c in BEIJING_DISTRICTS]
     d = indicators[(indicators["indicator"] == indicator) & indicators["region_code"].isin(codes)]
@@ -62,13 +76,16 @@ def trend_frame(indicators: pd.DataFrame, indicator: str, districts: Sequence[st
     city = t("an.chart.city_total", lang)
     out["series"] = [city if c == BEIJING_CODE else region_name(c, lang) for c in out["region_code"]]
     out["status_label"] = [status_label(s, lang) for s in out["status"]]
-    # a series' line is dashed as demo if any of its points is demo; derived points only mark themselves
-    demo = set(out.loc[out["status"] == "demo", "region_code"])
-    out["line_status"] = ["demo" if c in demo else "official" for c in out["region_code"]]
-    out["line_label"] = [status_label(s, lang) for s in out["line_status"]]
     order = {c: i for i, c in enumerate(codes)}
     out["_o"] = out["region_code"].map(order)
-    return out.sort_values(["_o", "year"]).drop(columns="_o").reset_index(drop=True)
+    out = out.sort_values(["_o", "year"]).drop(columns="_o").reset_index(drop=True)
+    # one line per run of one status: a line never joins values of different status
+    changed = out["status"].ne(out.groupby("region_code")["status"].shift())
+    runs = changed.astype(int).groupby(out["region_code"]).cumsum()
+    out["segment"] = out["region_code"].astype(str) + "#" + runs.astype(str)
+    out["line_status"] = out["status"]
+    out["line_label"] = [status_label(s, lang) for s in out["line_status"]]
+    return out
 
 
 def ranking_frame(indicators: pd.DataFrame, indicator: str, year: int, districts: Sequence[str] = (),
@@ -137,8 +154,7 @@ def trend_chart(frame: pd.DataFrame, indicator: str, lang: str = "zh") -> alt.La
     if "demo" in set(frame.get("status", [])):
         title += " · " + t("an.chart.demo_suffix", lang)
     series = list(dict.fromkeys(frame["series"])) if len(frame) else []
-    # Dark2 + Paired, each ≥ 3:1 against white (WCAG 1.4.11); Dark2's green #66a61e (2.98:1) darkened to #4a7f16
-    palette = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#4a7f16", "#a6761d", "#1f78b4", "#b15928"]
+    palette = _PALETTE
     colours = [(_CITY_COLOUR if s == t("an.chart.city_total", lang) else palette[i % len(palette)])
                for i, s in enumerate(series)]
     base = alt.Chart(frame).encode(
@@ -150,7 +166,7 @@ def trend_chart(frame: pd.DataFrame, indicator: str, lang: str = "zh") -> alt.La
     lines = base.mark_line(strokeWidth=2.2).encode(
         strokeDash=alt.StrokeDash("line_label:N", title=t("an.chart.status_legend", lang),
                                   scale=_status_scale(frame["line_status"] if len(frame) else [], lang, "dash")),
-        detail="series:N",
+        detail="segment:N",  # one line per run of one status (see trend_frame)
     )
     points = base.mark_point(filled=True, size=70).encode(
         opacity=alt.Opacity("status_label:N", title=t("an.chart.point_status_legend", lang),

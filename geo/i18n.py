@@ -64,15 +64,35 @@ def format_number(value: float | int | None, lang: str = DEFAULT_LANG, digits: i
 
 
 def format_value(value: float | None, unit: str, lang: str = DEFAULT_LANG) -> str:
-    """Format a value with its unit, e.g. ``155.8 件/万人`` (zh) or ``155.8 per 10k residents`` (en)."""
+    """Format a value with its unit, e.g. ``155.8 件/万人`` (zh) or ``155.8 per 10k residents`` (en).
+
+    In English a unit of 万 or 亿 is read out: ``2189.3 万人`` is ``21.89 million people``.
+
+    >>> format_value(2189.3, "万人", "en"), format_value(12.5, "亿元", "en"), format_value(0.5, "亿元", "en")
+    ('21.89 million people', '1.25 billion yuan', '50 million yuan')
+    >>> format_value(2189.3, "万人")
+    '2189.3 万人'
+    """
     text = format_number(value, lang)
     if text == "—":
         return text
+    if lang == "en" and unit in _SCALED_EN:
+        factor, word = _SCALED_EN[unit]
+        return f"{_in_words(float(value) * factor)} {word}"  # type: ignore[arg-type]
     return f"{text} {unit_label(unit, lang)}".strip()
 
 
-_UNITS_EN = {"件/万人": "per 10k residents", "件": "", "万人": "×10k people", "人/km²": "people/km²", "人": "people",
-             "亿元": "×100M yuan", "家": "institutions", "件/百万人": "per million residents"}
+def _in_words(v: float) -> str:
+    for size, word in ((1e9, "billion"), (1e6, "million")):
+        if abs(v) >= size:
+            return f"{v / size:,.2f}".rstrip("0").rstrip(".") + f" {word}"
+    return format_number(v, "en")
+
+
+_UNITS_EN = {"件/万人": "per 10k residents", "件": "", "万人": "10,000 people", "人/km²": "people/km²", "人": "people",
+             "亿元": "100 million yuan", "家": "institutions", "件/百万人": "per million residents"}
+#: Units of 万/亿 read out in English values: unit -> (factor, counted word).
+_SCALED_EN = {"万人": (1e4, "people"), "亿元": (1e8, "yuan")}
 
 
 def unit_label(unit: str, lang: str = DEFAULT_LANG) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from geo.designations import strong_in_year, with_timing
 from geo.indicators import primary_rows
 from geo.names import BEIJING_DISTRICTS, region_name
 from geo.sources import figure_rows
@@ -61,7 +62,8 @@ class ProjectCard:
     districts: tuple[str, ...]  # codes of the Beijing districts it lies in
     zones: pd.DataFrame  # zone_id, name, area_km2, year, geometry_quality, source_url, source_note
     figures: pd.DataFrame  # region_code, indicator, name, year, value, unit, status, source_url, source_note
-    designations: pd.DataFrame  # district_code, label, designation, year, stage, source_url, source_note
+    designations: pd.DataFrame  # district_code, label, designation, year, stage, term_from, term_to, timing,
+    #                             strong, source_url, source_note (timing and strong as of the view's year)
     view: ViewState
 
 
@@ -97,7 +99,7 @@ def _figure_rows(indicators: pd.DataFrame, project: Project, lang: str) -> pd.Da
     return figure_rows(d, lang)[cols]
 
 
-def _designation_rows(designations: pd.DataFrame, project: Project, lang: str) -> pd.DataFrame:
+def _designation_rows(designations: pd.DataFrame, project: Project, year: int, lang: str) -> pd.DataFrame:
     flt = project.designation_filter
     if not flt:
         d = designations.iloc[:0]
@@ -108,7 +110,7 @@ def _designation_rows(designations: pd.DataFrame, project: Project, lang: str) -
         d = designations[(designations["subject"] == "zone")
                          & designations["district_label_zh"].fillna("").str.contains(text, regex=False)]
         d = d.drop_duplicates("designation_id")
-    d = d.sort_values(["year", "designation_id"], na_position="last")
+    d = with_timing(d, year)
     return pd.DataFrame({
         "district_code": d["district_code"].fillna("").astype(str).to_numpy(),
         "label": [region_name(c, lang) if c in BEIJING_DISTRICTS else str(lab)
@@ -116,6 +118,10 @@ def _designation_rows(designations: pd.DataFrame, project: Project, lang: str) -
         "designation": (d["designation_en"] if lang == "en" else d["designation_zh"]).to_numpy(),
         "year": d["year"].to_numpy(),
         "stage": d["stage"].to_numpy(),
+        "term_from": d["term_from"].fillna("").astype(str).to_numpy(),
+        "term_to": d["term_to"].fillna("").astype(str).to_numpy(),
+        "timing": d["timing"].to_numpy(),
+        "strong": d["strong"].to_numpy(dtype=bool),
         "source_url": d["source_url"].fillna("").to_numpy(),
         "source_note": d["source_note"].fillna("").to_numpy(),
     })
@@ -131,12 +137,22 @@ def _districts_of(zones: pd.DataFrame, designations: pd.DataFrame, view: ViewSta
 
 def project_card(project: Project, zones: pd.DataFrame, designations: pd.DataFrame, indicators: pd.DataFrame,
                  lang: str = "zh") -> ProjectCard:
-    """Return the card of ``project`` from the zone, designation and indicator tables."""
+    """Return the card of ``project`` from the zone, designation and indicator tables.
+
+    The strong-districts card's districts are those strong in its view's year
+    (:func:`geo.designations.strong_in_year`), the ones its map outlines; its designations carry
+    their timing as of that year.
+    """
+    view = PROJECT_VIEWS[project.key].with_(lang=lang)
     z = _zone_rows(zones, project.zones, lang)
     f = _figure_rows(indicators, project, lang)
-    d = _designation_rows(designations, project, lang)
-    view = PROJECT_VIEWS[project.key].with_(lang=lang)
-    return ProjectCard(project.key, _districts_of(z, d, view), z, f, d, view)
+    d = _designation_rows(designations, project, view.year, lang)
+    if project.designation_filter == "districts":
+        strong = strong_in_year(designations, view.year)
+        districts = tuple(c for c in BEIJING_DISTRICTS if c in strong)
+    else:
+        districts = _districts_of(z, d, view)
+    return ProjectCard(project.key, districts, z, f, d, view)
 
 
 def project_cards(zones: pd.DataFrame, designations: pd.DataFrame, indicators: pd.DataFrame,

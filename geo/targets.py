@@ -19,7 +19,7 @@ from geo.indicators import primary_rows
 from geo.names import BEIJING_CODE
 
 __all__ = ["PolicySource", "POLICY_SOURCE", "Target", "TARGETS", "Projection", "TargetStatus", "target_rows",
-           "first_met", "project", "target_status", "all_statuses", "supply_template", "TREND_POINTS"]
+           "first_met", "project", "target_status", "all_statuses", "supply_template", "TREND_POINTS", "Outlook", "outlook"]
 
 
 @dataclass(frozen=True)
@@ -189,6 +189,46 @@ def project(rows: pd.DataFrame, target: float, points: int = TREND_POINTS, horiz
         if year > last + horizon:
             year = None
     return Projection(year, slope, int(x.min()), last, len(obs))
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """What can be said of a target today.
+
+    ``kind``: ``met`` (``year`` = first year at or above target), ``projected`` (``year`` = the
+    projected year, this year or later), ``not_met_by`` (``year`` = the last year with a figure;
+    ``trend_year`` the projected year when that has already passed without a figure),
+    ``not_reached`` (the trend falls or stays flat; ``year`` = last year with a figure) or
+    ``no_data``.
+    """
+
+    kind: str
+    year: int | None
+    trend_year: int | None = None
+
+
+def outlook(status: TargetStatus, this_year: int) -> Outlook:
+    """Return the outlook of ``status`` as of ``this_year``: a past year is never a projection.
+
+    >>> rows = pd.DataFrame({"year": [2021, 2022, 2023], "value": [10.0, 20.0, 30.0], "met": [False] * 3,
+    ...                      "status": ["official"] * 3})
+    >>> st = TargetStatus(TARGETS[1], rows, None, False, project(rows, 45), rows.iloc[:0], rows.iloc[:0])
+    >>> outlook(st, 2024), outlook(st, 2026)
+    (Outlook(kind='projected', year=2025, trend_year=None), Outlook(kind='not_met_by', year=2023, trend_year=2025))
+    """
+    if not status.has_data:
+        return Outlook("no_data", None)
+    if status.first_met is not None:
+        return Outlook("met", status.first_met)
+    last = int(status.rows["year"].max())
+    pr = status.projection
+    if pr is not None and pr.year is not None:
+        if pr.year >= this_year:
+            return Outlook("projected", pr.year)
+        return Outlook("not_met_by", last, pr.year)
+    if pr is not None:
+        return Outlook("not_reached", last)
+    return Outlook("not_met_by", last)
 
 
 def target_status(indicators: pd.DataFrame, target: Target) -> TargetStatus:

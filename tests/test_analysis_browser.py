@@ -36,7 +36,8 @@ def test_targets_page(app_url, page_factory, artifacts):
     page = page_factory(log)
     open_from_menu(page, app_url, "政策目标")
     page.get_by_role("heading", name="政策目标进展").wait_for()
-    page.get_by_text("301.1 件/万人").first.wait_for()
+    page.get_by_text("2024年实际值(件/万人)").first.wait_for()  # the unit in the metric label, the value 301.1
+    page.get_by_text("301.1", exact=True).first.wait_for()
     page.get_by_role("button", name="下载补充数据的CSV模板").nth(1).wait_for()  # the page has rendered to its end
     assert page.get_by_text(re.compile("^无数据")).count() == 2
     assert page.get_by_role("button", name="下载补充数据的CSV模板").count() == 2

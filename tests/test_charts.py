@@ -28,10 +28,23 @@ def test_trend_frame_city_and_districts(indicators):
     f = trend_frame(indicators, IND, ["110108", "bogus", "110105"])
     assert list(dict.fromkeys(f.series)) == ["全市", "海淀区", "朝阳区"]
     city = f[f.region_code == "110000"]
-    assert set(city.status) <= {"official", "derived"} and set(city.line_status) == {"official"}
+    assert set(city.status) <= {"official", "derived"} and list(city.line_status) == list(city.status)
     assert set(f[f.region_code == "110108"].status) == {"demo"}
     assert set(f[f.region_code == "110108"].line_status) == {"demo"}
     assert (f.groupby("region_code").year.apply(lambda y: y.is_monotonic_increasing)).all()
+
+
+def test_no_line_joins_values_of_different_status(indicators):
+    f = trend_frame(indicators, IND, ["110108"])
+    for _, seg in f.groupby("segment"):
+        assert seg.status.nunique() == 1 and seg.region_code.nunique() == 1
+        years = seg.year.tolist()
+        ranks = f[f.region_code == seg.region_code.iloc[0]].year.tolist()
+        assert years == ranks[ranks.index(years[0]):ranks.index(years[0]) + len(years)]  # consecutive points
+    city = f[f.region_code == "110000"]
+    assert city[city.year == 2014].segment.iloc[0] != city[city.year == 2015].segment.iloc[0]  # derived | official
+    lines = next(layer for layer in trend_chart(f, IND).to_dict()["layer"] if layer["mark"]["type"] == "line")
+    assert lines["encoding"]["detail"]["field"] == "segment"
 
 
 def test_trend_chart_marks_demo_in_title_and_legend(indicators):

@@ -93,7 +93,9 @@ def test_format_value_with_units():
 
 
 def test_unit_label_known_and_unknown():
-    assert unit_label("万人", "en") == "×10k people"
+    assert unit_label("万人", "en") == "10,000 people"
+    assert unit_label("亿元", "en") == "100 million yuan"
+    assert "×" not in " ".join(unit_label(u, "en") for u in ("万人", "亿元", "件/万人"))
     assert unit_label("万人", "zh") == "万人"
     assert unit_label("km²", "en") == "km²"
 

@@ -38,6 +38,7 @@ def test_etda_card(cards):
     ind = data.read_indicators()
     assert len(c.figures) == len(ind[(ind.region_code == "BDA") & ind.primary])
     assert c.designations.stage.tolist() == ["candidate"]
+    assert c.designations.district_code.tolist() == [""]  # the zone's, not 大兴区's
 
 
 def test_zgc_card(cards):
@@ -63,8 +64,12 @@ def test_jjj_card_compares_the_three_regions(cards):
 
 def test_strong_card_lists_district_designations(cards):
     c = cards["strong"]
-    assert {"110108", "110106", "110119", "110114"} <= set(c.districts)
+    assert c.view.year == 2024
+    assert c.districts == ("110106", "110108")  # strong in 2024: what its map outlines
     assert "海淀区" in c.designations.label.tolist()
+    yanqing = c.designations[c.designations.district_code == "110119"]
+    assert yanqing.timing.tolist() == ["past"] and not yanqing.strong.any()  # 2019-06 to 2022-06
+    assert set(c.designations[c.designations.strong].district_code) == set(c.districts)
 
 
 def test_no_demo_figure_and_every_figure_sourced(cards):

@@ -10,8 +10,8 @@ from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
 from geo import data
-from geo.i18n import format_value
-from geo.targets import TARGETS, all_statuses, first_met, project, supply_template, target_rows
+from geo.i18n import format_number
+from geo.targets import TARGETS, all_statuses, first_met, outlook, project, supply_template, target_rows
 
 CSV = ROOT / "data" / "indicators" / "indicators.csv"
 
@@ -113,9 +113,27 @@ def test_page_metrics_show_latest_values(page):
     for target in TARGETS[:4]:
         expected = csv_actuals(target.indicator)
         year = max(expected)
-        assert format_value(expected[year], target.unit) in shown, (target.key, shown)
+        assert format_number(expected[year]) in shown, (target.key, shown)
     labels = [m.label for m in page.metric]
-    assert "2024年实际值" in labels
+    assert "2024年实际值(件/万人)" in labels  # the unit in the label: the value's large type stays short
+
+
+def test_a_past_year_is_never_a_projection(statuses):
+    pct = statuses["pct"]
+    assert pct.projection.year == 2024 and pct.rows.year.max() == 2023  # the trend crossed in a year now past
+    assert outlook(pct, 2024).kind == "projected"
+    now = outlook(pct, 2026)
+    assert (now.kind, now.year, now.trend_year) == ("not_met_by", 2023, 2024)
+    assert outlook(statuses["patents_per_10k"], 2026).kind == "met"
+    assert outlook(statuses["trademarks"], 2026).kind == "not_reached"
+    assert outlook(statuses["pledge"], 2026).kind == "no_data"
+
+
+def test_page_says_not_met_by_the_last_data_year(page):
+    shown = [m.value for m in page.metric]
+    assert "截至2023年未达到" in shown
+    assert not any(v.startswith("约") for v in shown)  # no projected year in the past (today is after 2024)
+    assert any("2024年达到目标" in c.value for c in page.caption)
 
 
 def test_page_says_no_data_and_offers_templates(page):
@@ -137,3 +155,8 @@ def test_page_in_english():
     assert not at.exception
     assert at.title[0].value == "Progress against the policy targets"
     assert sum("No data" in w.value for w in at.warning) == 2
+    shown = [m.value for m in at.metric]
+    assert "Not met by 2023" in shown and "301.1" in shown
+    labels = [m.label for m in at.metric]
+    assert "Actual 2024 (per 10k residents)" in labels
+    assert not any("(ratio (" in m.value for m in at.markdown)

@@ -14,6 +14,7 @@ import streamlit as st
 
 from geo.carto.model import district_frame
 from geo.data import MapInputs
+from geo.designations import designations_for
 from geo.i18n import format_value, t, unit_label
 from geo.indicators import INDICATORS, MAP_INDICATORS, best_year, years_with_data
 from geo.names import BEIJING_DISTRICTS
@@ -206,12 +207,17 @@ def draw_profile(inputs: MapInputs, code: str, state: ViewState, heading: bool =
         st.dataframe(ind[["indicator", "year", "value", "status", "source_note", "source_url"]].rename(
             columns=lambda c: t(f"profile.col.{c}", lang)), hide_index=True, width="stretch")
     st.markdown(f"**{escape(t('profile.designations', lang))}**")
-    if len(p.designations):
-        for d in p.designations.to_dict("records"):
+    shown = designations_for(inputs.designations, code, state.year)
+    if len(shown):
+        for d in shown.to_dict("records"):
             year = "" if pd.isna(d["year"]) else f"{int(d['year'])} · "
             name = d["designation_en"] if lang == "en" else d["designation_zh"]
-            st.markdown(f"- {year}{escape(str(name))} ({escape(t('stage.' + d['stage'], lang))}) — "
-                        f"[{escape(t('common.source', lang))}]({escape(d['source_url'])})")
+            timing = t(f"designation.timing.{d['timing']}", lang, year=state.year)
+            counted = "" if d["strong"] or d["timing"] != "in_force" else f" · {t('designation.not_counted', lang)}"
+            mark = "★ " if d["strong"] else ""
+            st.markdown(f"- {mark}{year}{escape(str(name))} ({escape(t('stage.' + d['stage'], lang))}; "
+                        f"{escape(timing)}{escape(counted)}) — [{escape(t('common.source', lang))}]"
+                        f"({escape(d['source_url'])})")
     else:
         st.caption(t("profile.none", lang))
     st.markdown(f"**{escape(t('profile.zones', lang))}**")

@@ -12,7 +12,7 @@ from geo.indicators import INDICATORS
 from geo.safe import escape_text
 from geo.store import preview_changes
 from ui import cache
-from ui.common import lang
+from ui.common import lang, upload_hint
 
 L = lang()
 db = cache.import_store()
@@ -43,13 +43,16 @@ tab_table, tab_history, tab_boundary = st.tabs([t("import.tab_table", L), t("imp
                                                 t("import.tab_boundary", L)])
 
 with tab_table:
+    upload_hint(L)
     upload = st.file_uploader(t("import.file", L), key="import_file")
     with st.expander(t("import.overrides", L)):
         year = st.selectbox(t("import.year", L), [None, *range(2025, 1984, -1)], key="import_year",
-                            format_func=lambda y: t("import.from_file", L) if y is None else str(y))
+                            format_func=lambda y: t("import.from_file", L) if y is None else str(y),
+                            placeholder=t("common.choose", L))
         indicator = st.selectbox(t("import.indicator", L), [None, *INDICATORS], key="import_indicator",
                                  format_func=lambda i: t("import.from_file", L) if i is None else (
-                                     INDICATORS[i].name_en if L == "en" else INDICATORS[i].name_zh))
+                                     INDICATORS[i].name_en if L == "en" else INDICATORS[i].name_zh),
+                                 placeholder=t("common.choose", L))
     left, right = st.columns(2)
     title = left.text_input(t("import.source_title", L), key="import_source_title")
     table = right.text_input(t("import.source_table", L), key="import_source_table")
@@ -89,7 +92,7 @@ with tab_history:
         st.caption(t("import.current", L, rev=revisions[0].id))
         st.markdown(revisions_html(revisions, L), unsafe_allow_html=True)
         st.selectbox(t("import.rollback_to", L), [r.id for r in revisions[1:]] + [0], key="import_rollback_target",
-                     format_func=lambda i: t("import.rev0", L) if i == 0 else str(i))
+                     format_func=lambda i: t("import.rev0", L) if i == 0 else str(i), placeholder=t("common.choose", L))
         rb_who = st.text_input(t("import.who", L), key="import_rollback_who")
         st.button(t("import.rollback", L), key="import_rollback", on_click=_rollback, disabled=not rb_who.strip())
 
@@ -97,7 +100,9 @@ with tab_boundary:
     zones = cache.zones().set_index("zone_id")
     zone_ids = list(zones.index[zones.geometry_quality == "schematic"])
     zone_id = st.selectbox(t("import.boundary_zone", L), zone_ids, key="import_boundary_zone",
-                           format_func=lambda z: str(zones.at[z, "name_en" if L == "en" else "name_zh"]))
+                           format_func=lambda z: str(zones.at[z, "name_en" if L == "en" else "name_zh"]),
+                           placeholder=t("common.choose", L))
+    upload_hint(L)
     outline = st.file_uploader(t("import.boundary_file", L), key="import_boundary_file")
     if outline is not None:
         checked = validate_boundary(outline.getvalue(), outline.name, zone_id)

@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from geo.designations import strong_rule
 from geo.i18n import t
 from geo.names import region_name
 from geo.projects import project_cards
@@ -22,7 +23,12 @@ for card in project_cards(cache.zones(), cache.designations(), cache.indicators(
         st.markdown(f"> {t(f'an.proj.{k}.task', L)}")
         st.markdown(f"**{t('an.projects.what', L)}** {t(f'an.proj.{k}.what', L)}")
         where = ", ".join(region_name(c, L) for c in card.districts) or t(f"an.proj.{k}.where", L)
+        if k == "strong":  # the districts its map outlines, by the one rule (geo.designations)
+            where = t("designation.strong_in", L, year=card.view.year,
+                      names=", ".join(region_name(c, L) for c in card.districts) or t("designation.none_strong", L))
         st.markdown(f"**{t('an.projects.where', L)}** {where}")
+        if k == "strong":
+            st.caption(strong_rule(L))
         st.markdown(f"**{t('an.projects.since', L)}** {t(f'an.proj.{k}.since', L)}")
         if len(card.zones):
             st.markdown(f"**{t('an.projects.zones', L)}**")
@@ -43,7 +49,13 @@ for card in project_cards(cache.zones(), cache.designations(), cache.indicators(
             st.markdown(f"**{t('an.projects.designations', L)}**")
             for d in card.designations.to_dict("records"):
                 year = "" if pd.isna(d["year"]) else f"{int(d['year'])} · "
-                st.markdown(f"- {year}{d['label']}: {d['designation']} ({t('stage.' + d['stage'], L)}) — "
-                            + source_links([d["source_url"]], L))
+                term = (t("designation.term", L, start=d["term_from"], end=d["term_to"]) if d["term_to"] else
+                        t("designation.term_open", L, start=d["term_from"]) if d["term_from"] else "")
+                mark = ("★ " + t("designation.timing.in_force", L, year=card.view.year) if d["strong"] else
+                        t("designation.not_counted", L) if d["timing"] == "in_force" else
+                        t("designation.timing." + d["timing"], L, year=card.view.year))
+                timing = f"**{mark}** · " if k == "strong" else ""
+                st.markdown(f"- {timing}{year}{d['label']}: {d['designation']} ({t('stage.' + d['stage'], L)}"
+                            + (f"; {term}" if term else "") + ") — " + source_links([d["source_url"]], L))
         if st.button(t("an.projects.open_map", L), key=f"open_map_{k}", type="primary"):
             st.switch_page("views/map.py", query_params=to_query(card.view))

@@ -1,9 +1,11 @@
 """Policy targets page: the six headline targets against Beijing's actuals, year by year."""
 
+import datetime as dt
+
 import streamlit as st
 
-from geo.i18n import format_value, t
-from geo.targets import POLICY_SOURCE, all_statuses, supply_template
+from geo.i18n import format_number, format_value, t, unit_label
+from geo.targets import POLICY_SOURCE, all_statuses, outlook, supply_template
 from ui import cache
 from ui.analysis import source_links, status_text, value_text
 from ui.common import lang
@@ -34,19 +36,26 @@ for status in all_statuses(cache.indicators()):
             st.caption(t("an.targets.template_help", L, indicator=tg.indicator))
             continue
         latest = status.latest
+        unit = unit_label(tg.unit, L)  # in the label, so the value (large type) is only the number
+        with_unit = (lambda key, **kw: t(key + "_unit", L, unit=unit, **kw)) if unit else (
+            lambda key, **kw: t(key, L, **kw))
         c1, c2, c3 = st.columns(3)
-        c1.metric(t("an.targets.latest", L, year=int(latest["year"])),
-                  value_text(latest["value"], latest["unit"], latest["status"], L),
-                  help=status_text(latest["status"], L))
+        c1.metric(with_unit("an.targets.latest", year=int(latest["year"])),
+                  value_text(latest["value"], "", latest["status"], L),
+                  help=status_text(latest["status"], L) + " · " + format_value(latest["value"], tg.unit, L))
         gap = latest["gap"]
-        c2.metric(t("an.targets.gap", L), ("+" if gap >= 0 else "−") + format_value(abs(gap), tg.unit, L),
+        c2.metric(with_unit("an.targets.gap"), ("+" if gap >= 0 else "−") + format_number(abs(gap), L),
                   help=t("an.targets.gap_help", L))
-        if status.first_met is not None:
+        now = outlook(status, dt.date.today().year)  # a past year is never shown as a projection
+        if now.kind == "met":
             key_met = "an.targets.met_exact" if status.first_met_exact else "an.targets.met_by"
-            c3.metric(t("an.targets.met_heading", L), t(key_met, L, year=status.first_met))
-        elif status.projection is not None and status.projection.year is not None:
-            c3.metric(t("an.targets.projection_heading", L),
-                      t("an.targets.projected_year", L, year=status.projection.year))
+            c3.metric(t("an.targets.met_heading", L), t(key_met, L, year=now.year))
+        elif now.kind == "projected":
+            c3.metric(t("an.targets.projection_heading", L), t("an.targets.projected_year", L, year=now.year))
+        elif now.kind == "not_met_by":
+            c3.metric(t("an.targets.met_heading", L), t("an.targets.not_met_by", L, year=now.year))
+            if now.trend_year is not None:
+                st.caption(t("an.targets.trend_year_passed", L, trend=now.trend_year, last=now.year))
         else:
             c3.metric(t("an.targets.projection_heading", L), t("an.targets.not_reached", L))
         if status.first_met is not None and not status.first_met_exact:

@@ -3,7 +3,7 @@ ranked bar chart of districts for a year. Year, districts and indicator follow t
 
 import streamlit as st
 
-from geo.charts import ranking_chart, ranking_frame, trend_chart, trend_frame
+from geo.charts import MAX_LINES, ranking_chart, ranking_frame, trend_chart, trend_frame
 from geo.i18n import t
 from geo.indicators import INDICATORS, MAP_INDICATORS, best_year, years_with_data
 from geo.names import BEIJING_DISTRICTS
@@ -24,16 +24,19 @@ query = to_query(url_state)
 if st.session_state.get("tr_seeded_from") != query:
     st.session_state["tr_indicator"] = url_state.indicator
     st.session_state["tr_year"] = url_state.year
-    st.session_state["tr_districts"] = list(url_state.districts)
+    st.session_state["tr_districts"] = list(url_state.districts)[:MAX_LINES]
     st.session_state["tr_seeded_from"] = query
 
 st.title(t("an.trends.title", L))
 if url_state.notes:
     st.warning(t("an.trends.bad_params", L, params=", ".join(url_state.notes)))
+if len(url_state.districts) > MAX_LINES:
+    st.info(t("an.trends.districts_cut", L, total=len(url_state.districts), n=MAX_LINES))
 
 c1, c2, c3 = st.columns([2, 2, 3])
 indicator = c1.selectbox(t("an.trends.indicator", L), MAP_INDICATORS, key="tr_indicator",
-                         format_func=lambda i: INDICATORS[i].name_en if L == "en" else INDICATORS[i].name_zh)
+                         format_func=lambda i: INDICATORS[i].name_en if L == "en" else INDICATORS[i].name_zh,
+                         placeholder=t("common.choose", L))
 years = years_with_data(indicators, indicator) or [2020]
 if st.session_state["tr_year"] not in years:
     st.session_state["tr_year"] = best_year(indicators, indicator) or max(years)
@@ -44,7 +47,8 @@ else:
     c2.caption(t("an.trends.single_year", L, year=year))
 districts = c3.multiselect(t("an.trends.districts", L), list(BEIJING_DISTRICTS), key="tr_districts",
                            format_func=lambda c: BEIJING_DISTRICTS[c][1 if L == "en" else 0],
-                           placeholder=t("an.trends.districts_all", L))
+                           placeholder=t("an.trends.districts_all", L), max_selections=MAX_LINES,
+                           help=t("an.trends.districts_help", L, n=MAX_LINES))  # below 16: no English "Select all"
 
 state = url_state.with_(indicator=indicator, year=int(year), districts=tuple(districts))
 query = to_query(state)

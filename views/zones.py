@@ -31,7 +31,8 @@ by_id = {s.zone_id: s for s in items}
 ids = list(by_id)
 default = ids.index("etda_yizhuang_newtown") if "etda_yizhuang_newtown" in ids else 0
 zone_id = st.selectbox(t("an.zones.pick", L), ids, index=default, key="zs_zone",
-                       format_func=lambda z: by_id[z].name_en if L == "en" else by_id[z].name_zh)
+                       format_func=lambda z: by_id[z].name_en if L == "en" else by_id[z].name_zh,
+                       placeholder=t("common.choose", L))
 z = by_id[zone_id]
 st.header(z.name_en if L == "en" else z.name_zh)
 c1, c2, c3 = st.columns(3)
@@ -67,4 +68,4 @@ if not z.designations.empty:
         st.markdown(f"- {year}{d['designation']} ({t('stage.' + d['stage'], L)}) — " + source_links([d["source_url"]], L))
 st.markdown(f"**{t('an.zones.source', L)}** " + (source_links([z.source_url], L) or "—"))
 if z.source_note:
-    st.caption(z.source_note)
+    st.caption(t("an.zones.note_label", L) + " " + z.source_note)

@@ -34,12 +34,13 @@ from geo.carto import styles
 from geo.classify import NO_DATA_COLOR, Classes, classify, classify_change
 from geo.crs import geometry_wgs84_to_gcj02
 from geo.data import MapInputs
+from geo.designations import strong_in_year, strong_rule
 from geo.i18n import format_value, t, unit_label
 from geo.indicators import INDICATORS, district_values, years_with_data
 from geo.names import BEIJING_CODE, BEIJING_DISTRICTS
 from geo.state import ViewState
 
-__all__ = ["BEIJING_BOUNDS", "JJJ_BOUNDS", "BASEMAP_TILES", "STRONG_STAGES", "LegendItem", "district_frame",
+__all__ = ["BEIJING_BOUNDS", "JJJ_BOUNDS", "BASEMAP_TILES", "LegendItem", "district_frame",
            "strong_districts", "classes_for", "zones_in_view", "view_bounds", "legend_items", "source_line",
            "demo_banner", "map_title", "district_labels", "zone_labels", "region_labels", "display_geometry",
            "geometry_asset", "layer_model", "model_years", "fmt_break", "status_label", "tooltip_lines", "unique_labels",
@@ -52,7 +53,6 @@ BASEMAP_TILES = {  # optional; the map works without them (no internet = no tile
     "amap": {"url": "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
              "attr": "© 高德地图 AutoNavi (GCJ-02)", "subdomains": "1234"},
 }
-STRONG_STAGES = ("designated", "candidate")
 #: Zone kinds whose labels are shown only when zoomed in (the 16 parks are small and many).
 ZOOMED_LABEL_KINDS = {"zgc_park": 11}
 #: Minimum zoom of district labels: at the Jing-Jin-Ji scale the districts are too small to name.
@@ -86,14 +86,8 @@ def _bare(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def strong_districts(designations: pd.DataFrame, year: int) -> dict[str, list[dict]]:
-    """Return ``{code: [designation rows]}`` for districts designated (or candidates) by ``year``."""
-    d = designations[(designations.subject == "district") & designations.stage.isin(STRONG_STAGES)
-                     & designations.year.notna()]
-    d = d[d.year.astype(int) <= year]
-    out: dict[str, list[dict]] = {}
-    for row in d.to_dict("records"):
-        out.setdefault(row["district_code"], []).append(row)
-    return out
+    """Return ``{code: [designation rows]}`` of the districts strong in ``year`` (:func:`geo.designations.strong_in_year`)."""
+    return strong_in_year(designations, year)
 
 
 #: The weaker of two statuses wins in a change map: demo beats derived beats official.
@@ -247,6 +241,7 @@ def legend_items(inputs: MapInputs, state: ViewState, frame: pd.DataFrame, class
     if "strong" in state.layers:
         items.append(LegendItem(f"{styles.STRONG_MARK} {t('legend.strong', lang)}", face="#ffffff",
                                 edge=styles.STRONG["color"], width=2.5))
+        items.append(LegendItem(strong_rule(lang), heading=True))
     shown = zones_in_view(inputs.zones, state)
     seen: list[str] = []
     for kind in shown.kind.unique():
