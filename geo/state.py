@@ -39,6 +39,7 @@ class ViewState:
     basemap: str = "none"
     lang: str = "zh"
     fixed_breaks: bool = True
+    demo: bool = True  # show demo values; False shows demo cells as "no official figure yet"
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     def with_(self, **changes: object) -> "ViewState":
@@ -86,10 +87,12 @@ def from_query(params: Mapping[str, str | list[str]], years: list[int] | None = 
         changes["districts"] = tuple(dict.fromkeys(good))
     if (raw := get("layers")) is not None:
         names = _split(raw)
+        asked = [n for n in names if n != "-"]
         good = tuple(n for n in LAYERS if n in names)
-        if len(good) != len([n for n in names if n != "-"]):
-            notes.append(f"layers={','.join(n for n in names if n not in LAYERS and n != '-')!r}")
-        changes["layers"] = good
+        if len(good) != len(asked):
+            notes.append(f"layers={','.join(n for n in asked if n not in LAYERS)!r}")
+        # "-" or "" asks for no layers; a list of only invalid names falls back to the default, as the note says
+        changes["layers"] = good if good or not asked else default.layers
     for key, attr, allowed in (("ind", "indicator", MAP_INDICATORS), ("cls", "classification", CLASSIFICATIONS),
                                ("base", "basemap", BASEMAPS), ("lang", "lang", LANGS)):
         if (raw := get(key)) is not None:
@@ -97,11 +100,12 @@ def from_query(params: Mapping[str, str | list[str]], years: list[int] | None = 
                 changes[attr] = raw
             else:
                 notes.append(f"{key}={raw!r}")
-    if (raw := get("fixed")) is not None:
-        if raw in ("0", "1"):
-            changes["fixed_breaks"] = raw == "1"
-        else:
-            notes.append(f"fixed={raw!r}")
+    for key, attr in (("fixed", "fixed_breaks"), ("demo", "demo")):
+        if (raw := get(key)) is not None:
+            if raw in ("0", "1"):
+                changes[attr] = raw == "1"
+            else:
+                notes.append(f"{key}={raw!r}")
     return replace(default, notes=tuple(notes), **changes)
 
 
@@ -135,4 +139,5 @@ def to_query(state: ViewState) -> dict[str, str]:
         "base": state.basemap,
         "lang": state.lang,
         "fixed": "1" if state.fixed_breaks else "0",
+        "demo": "1" if state.demo else "0",
     }

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 
 from geo.importer import ROW_COLUMNS, ImportResult, Source, parse_upload
 from geo.indicators import STATUS_RANK
+from geo.source_kind import source_kinds
 
 __all__ = ["Revision", "Store", "StoreError", "default_url", "open_store", "overlay", "preview_changes"]
 
@@ -301,6 +302,7 @@ def overlay(shipped: pd.DataFrame, imported: pd.DataFrame) -> pd.DataFrame:
     for col in ("as_of", "formula", "source_unit"):
         if col in out.columns:
             out[col] = out[col].fillna("")
+    out["source_kind"] = source_kinds(out["source_url"]).to_numpy()
     out.attrs = dict(shipped.attrs)
     return out
 
