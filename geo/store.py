@@ -160,8 +160,15 @@ class Store:
         return _typed(df)
 
     def current_rows(self) -> pd.DataFrame:
-        """Return the rows of the latest revision (empty when nothing was imported)."""
-        with self.engine.connect() as conn:
+        """Return the rows of the latest revision (empty when nothing was imported).
+
+        The revision id and its rows are read in one snapshot (REPEATABLE READ on PostgreSQL; on
+        SQLite one transaction), so a reader never sees half of an import that commits meanwhile.
+        """
+        engine = self.engine
+        if engine.dialect.name == "postgresql":
+            engine = engine.execution_options(isolation_level="REPEATABLE READ")
+        with engine.connect() as conn:
             rev = int(conn.execute(sa.select(sa.func.max(REVISIONS.c.id))).scalar() or 0)
             return self.rows_at(rev, conn)
 

@@ -301,3 +301,52 @@ def test_cli_dry_run_save_list_rollback(tmp_path):
     bad.write_bytes(b"\x81\x20\xff\xfe")
     refused = _cli(str(bad), *src, env=env)
     assert refused.returncode == 1 and "GBK" in refused.stderr and store.current_revision_id() == 2
+
+
+# ------------------------------------------------------------------ readers during an import commit
+
+def _revision_rows(k: int) -> pd.DataFrame:
+    """160 official rows (16 districts × 10 years), every value ``k``: one revision is one value."""
+    return pd.DataFrame([{
+        "region_code": code, "region_name_zh": zh, "year": year, "as_of": "", "indicator": "invention_patents_in_force",
+        "value": float(k), "unit": "件", "status": "official", "source_value": str(k), "source_unit": "件",
+        "source_url": SOURCE.url, "source_note": f"revision {k}", "formula": "", "primary": True,
+    } for code, (zh, _en) in BEIJING_DISTRICTS.items() for year in range(2015, 2025)])
+
+
+def test_readers_never_see_half_an_import(store):
+    """Readers polling while imports commit see all 160 rows of one revision, never a mix, never going back."""
+    import threading
+
+    store.save_import(_revision_rows(1), SOURCE, "writer")
+    done = threading.Event()
+    seen: list[list[tuple[int, int, int]]] = [[] for _ in range(3)]
+    errors: list[BaseException] = []
+
+    def read(i: int) -> None:
+        try:
+            while True:
+                finished = done.is_set()  # set after the last commit: the read below must see it
+                df = store.current_rows()
+                seen[i].append((len(df), int(df["value"].min()), int(df["value"].max())))
+                if finished and len(seen[i]) >= 3:
+                    return
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+            errors.append(exc)
+
+    readers = [threading.Thread(target=read, args=(i,)) for i in range(3)]
+    for r in readers:
+        r.start()
+    for k in range(2, 10):
+        store.save_import(_revision_rows(k), SOURCE, "writer")
+    done.set()
+    for r in readers:
+        r.join(timeout=120)
+    assert not errors, errors
+    assert not any(r.is_alive() for r in readers)
+    for reads in seen:
+        assert reads and all(n == 160 and lo == hi for n, lo, hi in reads), reads[:5]
+        values = [lo for _n, lo, _hi in reads]
+        assert values == sorted(values)  # never an older revision after a newer one
+        assert values[-1] == 9
+    assert store.current_revision_id() == 9
