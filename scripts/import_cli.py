@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from geo.i18n import t
+from geo.import_read import size_issue
 from geo.import_report import preview_counts, revision_label
 from geo.importer import MAX_BYTES, Source, parse_upload
 from geo.indicators import INDICATORS
@@ -65,6 +66,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.file.is_file():
         print(f"error: no such file: {args.file}", file=sys.stderr)
         return 2
+    too_big = size_issue(args.file.stat().st_size)  # the real size, though no more than the limit is read
+    if too_big is not None:
+        print(f"error: {_say(too_big.text('zh'), too_big.text('en'), lang)}", file=sys.stderr)
+        return 1
     with args.file.open("rb") as fh:
         content = fh.read(MAX_BYTES + 1)  # never read more than the limit (+1 to detect it)
     source = Source(args.source_title, args.source_url, args.source_table)

@@ -350,3 +350,14 @@ def test_readers_never_see_half_an_import(store):
         assert values == sorted(values)  # never an older revision after a newer one
         assert values[-1] == 9
     assert store.current_revision_id() == 9
+
+
+def test_cli_states_the_real_size_of_a_large_file(tmp_path):
+    big = tmp_path / "big.csv"
+    with big.open("wb") as fh:  # a sparse 52 MB file: nothing is written to disk
+        fh.truncate(52 * 2**20)
+    out = _cli(str(big), "--source-title", SOURCE.title, "--source-url", SOURCE.url, "--dry-run",
+               env={"ATLAS_VAR_DIR": str(tmp_path / "var"), "ATLAS_DATABASE_URL": ""})
+    assert out.returncode == 1
+    assert "52 MB" in out.stderr and "10 MB" in out.stderr  # the real size and the limit
+    assert "The file is 52 MB" in out.stderr or "文件大小 52 MB" in out.stderr
