@@ -11,11 +11,13 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geo.paths import BOUNDARIES_DIR, INDICATORS_DIR, ZONES_DIR
+from geo.paths import BOUNDARIES_DIR, INDICATORS_DIR, SOURCES_DIR, ZONES_DIR
 from geo.provenance import Provenance, ProvenanceError, check_rows_sourced, read_meta
+from geo.source_kind import source_kinds
 
-__all__ = ["Dataset", "DATASETS", "OFFICIAL_ZONES_DIR", "MapInputs", "read_inputs", "read_districts", "read_regions", "read_zones",
-           "read_designations", "read_indicators", "dataset_provenance"]
+__all__ = ["Dataset", "DATASETS", "OFFICIAL_ZONES_DIR", "MapInputs", "read_inputs", "read_districts", "read_regions",
+           "read_zones", "read_designations", "read_indicators", "dataset_provenance", "read_source_upgrades",
+           "read_district_figures", "read_demo_proxy", "with_source_kind"]
 
 OFFICIAL_ZONES_DIR = ZONES_DIR / "official"
 
@@ -50,6 +52,9 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in [
     Dataset("demo_district_series", INDICATORS_DIR / "demo_district_series.csv", "csv",
             ("region_code", "year", "indicator", "value", "unit", "status", "source_url", "source_note", "formula"),
             min_rows=160, sourced_rows=True),
+    Dataset("demo_proxy", INDICATORS_DIR / "demo_proxy.csv", "csv",
+            ("region_code", "gdp_100m_yuan", "gdp_year", "census_persons_2020", "gdp_per_resident_10k_yuan",
+             "source_url", "source_note"), min_rows=16, sourced_rows=True),
     Dataset("zones_source", ZONES_DIR / "zones_source.csv", "csv", ("zone_id", "source_url"), min_rows=33,
             sourced_rows=True),
     Dataset("designations_source", ZONES_DIR / "designations_source.csv", "csv", ("designation_zh", "source_url"),
@@ -58,6 +63,14 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in [
             ("region_code", "indicator", "value", "unit", "source_url"), min_rows=127, sourced_rows=True),
     Dataset("targets_actuals_source", INDICATORS_DIR / "targets_actuals_source.csv", "csv",
             ("indicator", "value", "unit", "source_url"), min_rows=54, sourced_rows=True),
+    Dataset("district_and_zone_source", INDICATORS_DIR / "district_and_zone_source.csv", "csv",
+            ("region_code", "year", "indicator", "value", "unit", "source_url", "quote"), min_rows=30,
+            sourced_rows=True),
+    Dataset("source_hosts", SOURCES_DIR / "hosts.csv", "csv", ("host", "kind", "name_zh", "name_en", "note"),
+            min_rows=20),
+    Dataset("source_upgrades", SOURCES_DIR / "source_upgrades.csv", "csv",
+            ("file", "row_key", "field", "old_value", "old_url", "new_value", "new_url", "new_host_kind", "quote",
+             "agrees"), min_rows=10),
     Dataset("schematic_anchors", ZONES_DIR / "schematic_anchors.csv", "csv",
             ("zone_id", "area_km2", "anchor_lat", "anchor_lon", "anchor_note"), min_rows=20),
 ]}
@@ -96,6 +109,17 @@ def _read(name: str) -> pd.DataFrame:
     return df
 
 
+def with_source_kind(df: pd.DataFrame) -> pd.DataFrame:
+    """Return ``df`` with a ``source_kind`` column (government / official_media / repost / other / generated).
+
+    Computed from ``source_url`` (:func:`geo.source_kind.source_kind`), so every row that carries a
+    source, shipped or imported, has its kind.
+    """
+    if "source_url" in df.columns:
+        df["source_kind"] = source_kinds(df["source_url"]).to_numpy() if len(df) else pd.Series(dtype=object)
+    return df
+
+
 def read_districts() -> gpd.GeoDataFrame:
     """Return Beijing's 16 districts (WGS-84): code, name_zh, name_en, area_km2, geometry."""
     return _read("beijing_districts")
@@ -113,6 +137,7 @@ def read_zones(official_dir: Path | None = None) -> gpd.GeoDataFrame:
     the zone's ``geometry_quality`` becomes ``official``.
     """
     zones = _read("zones")
+    _apply_zone_upgrades(zones)
     zones["year"] = pd.to_numeric(zones["year"], errors="coerce").astype("Int64")
     for col in ("valid_from", "valid_to"):
         zones[col] = pd.to_numeric(zones[col], errors="coerce").astype("Int64")
@@ -129,14 +154,48 @@ def read_zones(official_dir: Path | None = None) -> gpd.GeoDataFrame:
             zones.loc[idx, "geometry"] = official.geometry.union_all()
             zones.loc[idx, "geometry_quality"] = "official"
             zones.loc[idx, "geometry_note"] = f"official outline: {meta.title} ({meta.source_url})"
-    return zones
+    return with_source_kind(zones)
+
+
+def _apply_zone_upgrades(zones: gpd.GeoDataFrame) -> None:
+    """Cite the stronger page where source_upgrades.csv has the same zone area on one (agrees=yes).
+
+    The weaker page stays named in ``source_note``; a conflicting page (agrees=no) changes nothing
+    here: the Sources page shows both values.
+    """
+    up = read_source_upgrades()
+    up = up[(up.file == "zones/zones.csv") & (up.agrees == "yes")]
+    for r in up.itertuples():
+        hit = zones.index[zones.zone_id == r.row_key]
+        if len(hit):
+            i = hit[0]
+            zones.loc[i, "source_note"] = (f"{r.new_title} ({r.new_date}): \u201c{r.quote}\u201d — also: "
+                                           f"{zones.loc[i, 'source_url']} ({zones.loc[i, 'source_note']})")
+            zones.loc[i, "source_url"] = r.new_url
+
+
+def read_demo_proxy() -> pd.DataFrame:
+    """Return the proxy the demo series is spread by (GDP per resident by district, with sources)."""
+    return with_source_kind(_read("demo_proxy"))
+
+
+def read_source_upgrades() -> pd.DataFrame:
+    """Return the stronger pages found for weakly sourced figures (``agrees=no``: a conflict to show)."""
+    return _read("source_upgrades").fillna("")
+
+
+def read_district_figures() -> pd.DataFrame:
+    """Return the district and zone figures of the second search, as published (value is text)."""
+    df = pd.read_csv(DATASETS["district_and_zone_source"].path, dtype=str, keep_default_na=False)
+    read_meta(DATASETS["district_and_zone_source"].path)
+    return with_source_kind(df)
 
 
 def read_designations() -> pd.DataFrame:
     """Return the national IP designations, one row per district (see scripts/build_designations.py)."""
     df = _read("designations")
     df["year"] = pd.to_numeric(df["year"], errors="coerce").astype("Int64")
-    return df
+    return with_source_kind(df)
 
 
 def read_indicators(include_demo: bool = True) -> pd.DataFrame:
@@ -150,7 +209,7 @@ def read_indicators(include_demo: bool = True) -> pd.DataFrame:
     df = pd.concat(frames, ignore_index=True)
     df["year"] = pd.to_numeric(df["year"], errors="coerce").astype("Int64")
     df["primary"] = df["primary"].astype(str).str.lower().isin(["true", "1"])
-    return df
+    return with_source_kind(df)
 
 
 @dataclass(frozen=True)

@@ -52,11 +52,13 @@ from geo.data import MapInputs
 from geo.i18n import doc_lang, t, unit_label
 from geo.indicators import INDICATORS
 from geo.paths import STATIC_DIR
+from geo.safe import spreadsheet_safe
+from geo.source_kind import source_kind, source_kind_label
 from geo.state import ViewState, share_url
 
 __all__ = ["WATERMARK", "ExportFontError", "LegendItem", "ExportView", "export_view", "legend_items",
            "find_cjk_font", "draw_figure", "render_image", "render_png", "render_pdf", "declare_pdf", "render_html",
-           "data_table", "render_csv", "render_xlsx", "file_name", "FORMATS"]
+           "data_table", "render_csv", "render_xlsx", "strings_not_formulas", "file_name", "FORMATS"]
 
 #: Shown on every export that shows any demo value.
 WATERMARK = "演示数据 — 非官方 / DEMO DATA — NOT OFFICIAL"
@@ -485,9 +487,13 @@ def data_table(inputs: MapInputs, state: ViewState, today: date | None = None, b
     """Return the data behind the view: one row per district with value, status and sources.
 
     Column names are stable identifiers (the same in both languages); labels are columns of their own.
+    ``source_kind`` says where each figure was read (government / official_media / repost / other /
+    generated) and ``source_kind_label`` says it in words (官方数据 · 转载来源). With ``state.demo``
+    False no demo value is in the table (the cells read "no official figure yet").
     """
     view = export_view(inputs, state, today, base_url)
-    f = view.frame
+    f = view.frame  # demo cells already hidden when state.demo is False (geo.carto.model.district_frame)
+    kinds = [source_kind(u) if s else "" for u, s in zip(f["source_url"], f["status"])]
     ind = INDICATORS[state.indicator]
     lang = state.lang
     selected = set(state.districts)
@@ -503,7 +509,11 @@ def data_table(inputs: MapInputs, state: ViewState, today: date | None = None, b
         "rank": f["rank"],
         "class_color": [view.classes.color(v) for v in f["value"]],
         "status": f["status"].replace("", "none"),
-        "status_label": [t(f"status.{s}", lang) if s else t("status.none", lang) for s in f["status"]],
+        "status_label": [t(f"status.{s}", lang) if s else
+                         t("status.no_official" if not state.demo and state.indicator == "invention_patents_per_10k"
+                           else "status.none", lang) for s in f["status"]],
+        "source_kind": kinds,
+        "source_kind_label": [source_kind_label(k, s, lang) if s else "" for k, s in zip(kinds, f["status"])],
         "source_note": f["source_note"],
         "source_url": f["source_url"],
         "formula": f["formula"],
@@ -518,8 +528,12 @@ def data_table(inputs: MapInputs, state: ViewState, today: date | None = None, b
 
 
 def render_csv(inputs: MapInputs, state: ViewState, today: date | None = None, base_url: str = "") -> bytes:
-    """Return the data behind the view as CSV, UTF-8 with BOM (Excel then reads Chinese correctly)."""
-    return data_table(inputs, state, today, base_url).to_csv(index=False).encode("utf-8-sig")
+    """Return the data behind the view as CSV, UTF-8 with BOM (Excel then reads Chinese correctly).
+
+    Text cells a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR first) get a
+    leading ``'`` (:func:`geo.safe.spreadsheet_safe`).
+    """
+    return spreadsheet_safe(data_table(inputs, state, today, base_url)).to_csv(index=False).encode("utf-8-sig")
 
 
 def _about_rows(view: ExportView) -> list[tuple[str, str]]:
@@ -561,4 +575,21 @@ def render_xlsx(inputs: MapInputs, state: ViewState, today: date | None = None, 
         table.to_excel(writer, sheet_name=t("export.sheet.data", lang), index=False)
         zone_table.to_excel(writer, sheet_name=t("export.sheet.zones", lang), index=False)
         about.to_excel(writer, sheet_name=t("export.sheet.about", lang), index=False)
+        strings_not_formulas(writer.book)
     return out.getvalue()
+
+
+def strings_not_formulas(book) -> int:  # noqa: ANN001 - an openpyxl Workbook
+    """Make every cell openpyxl took for a formula (text starting with ``=``) a plain string; return how many.
+
+    Nothing an export writes is meant as a formula: a source note or name that starts with ``=``
+    (e.g. ``=HYPERLINK(…)`` from an upload) must reach Excel as text, never run.
+    """
+    n = 0
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+                    n += 1
+    return n

@@ -112,13 +112,27 @@ def _read_xlsx(content: bytes, issues: list[Issue]) -> _Grid | None:
     return _Grid(rows, "xlsx", sheet=ws.title, merged=merged)
 
 
+def size_issue(nbytes: int) -> Issue | None:
+    """Return the "too big" issue for a file of ``nbytes`` (its real size, in MB), or None within the limit.
+
+    Callers that stop reading at the limit (the CLI) pass the size of the whole file.
+
+    >>> size_issue(52 * 2**20).text("en"), size_issue(1000) is None
+    ('The file is 52 MB, over the 10 MB limit.', True)
+    """
+    if nbytes <= MAX_BYTES:
+        return None
+    mb = nbytes / 2**20
+    return Issue("too_big", params={"mb": f"{mb:.0f}" if mb >= 10 else f"{mb:.1f}", "limit": MAX_BYTES // 2**20})
+
+
 def _read_grid(content: bytes, filename: str, issues: list[Issue]) -> _Grid | None:
     name = (filename or "").lower()
     if len(content) == 0 or not content.strip():
         issues.append(Issue("empty_file"))
         return None
-    if len(content) > MAX_BYTES:
-        issues.append(Issue("too_big", params={"mb": round(len(content) / 2**20, 1), "limit": MAX_BYTES // 2**20}))
+    if (big := size_issue(len(content))) is not None:
+        issues.append(big)
         return None
     if content.startswith(b"\xd0\xcf\x11\xe0"):
         issues.append(Issue("old_xls"))

@@ -20,13 +20,13 @@ def _value(value: float | None, unit: str, status: str, lang: str) -> str:
 
 
 def preview_counts(preview: pd.DataFrame) -> dict[str, int]:
-    """Return how many values are new, changed and unchanged.
+    """Return how many values are new, changed, unchanged, and in conflict with an official figure.
 
     >>> preview_counts(pd.DataFrame({"change": ["new", "new", "unchanged"]}))
-    {'new': 2, 'changed': 0, 'unchanged': 1}
+    {'new': 2, 'changed': 0, 'unchanged': 1, 'conflict': 0}
     """
     counts = preview["change"].value_counts() if len(preview) else pd.Series(dtype=int)
-    return {k: int(counts.get(k, 0)) for k in ("new", "changed", "unchanged")}
+    return {k: int(counts.get(k, 0)) for k in ("new", "changed", "unchanged", "conflict")}
 
 
 def preview_table(preview: pd.DataFrame, lang: str = DEFAULT_LANG) -> pd.DataFrame:

@@ -9,7 +9,7 @@ import pandas as pd
 from geo.names import BEIJING_CODE, BEIJING_DISTRICTS
 
 __all__ = ["Indicator", "INDICATORS", "MAP_INDICATORS", "district_values", "years_with_data", "city_series",
-           "primary_rows", "STATUS_RANK", "best_year"]
+           "primary_rows", "STATUS_RANK", "best_year", "hide_demo"]
 
 
 @dataclass(frozen=True)
@@ -99,11 +99,35 @@ def best_year(df: pd.DataFrame, indicator: str) -> int | None:
     return int(counts[counts == counts.max()].index.max())
 
 
-def district_values(df: pd.DataFrame, indicator: str, year: int) -> pd.DataFrame:
+def hide_demo(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` (one row per region) with demo cells turned into "no official figure yet".
+
+    A demo row keeps its region but loses value, status, sources and rank (``status`` ''), so a
+    map, tooltip, table or export drawn from it shows no demo value anywhere. Ranks are recomputed
+    over the values left. Works on :func:`district_values` output and on any frame with ``status``
+    and ``value`` columns.
+
+    >>> f = pd.DataFrame({"value": [1.0, 2.0], "status": ["official", "demo"], "source_url": ["u", "demo:x"]})
+    >>> hide_demo(f)[["value", "status", "source_url"]].to_dict("list")
+    {'value': [1.0, nan], 'status': ['official', ''], 'source_url': ['u', '']}
+    """
+    out = frame.copy()
+    demo = out["status"] == "demo"
+    out.loc[demo, "value"] = float("nan")
+    for col in ("status", "source_url", "source_note", "formula", "source_kind"):
+        if col in out.columns:
+            out.loc[demo, col] = ""
+    if "rank" in out.columns:
+        out["rank"] = pd.to_numeric(out["value"], errors="coerce").rank(ascending=False, method="min").astype("Int64")
+    return out
+
+
+def district_values(df: pd.DataFrame, indicator: str, year: int, show_demo: bool = True) -> pd.DataFrame:
     """Return one row per district (all 16, in code order) for ``indicator`` in ``year``.
 
     Columns: region_code, value (NaN where no data), unit, status ('' where no data), source_url,
-    source_note, formula, rank (1 = highest; NA where no data).
+    source_note, formula, source_kind, rank (1 = highest; NA where no data). With ``show_demo``
+    False, demo cells become "no official figure yet" (:func:`hide_demo`; ``ViewState.demo``).
     """
     d = primary_rows(df[(df.indicator == indicator) & (df.year == year)])
     d = d.set_index("region_code").reindex(list(BEIJING_DISTRICTS))
@@ -116,8 +140,10 @@ def district_values(df: pd.DataFrame, indicator: str, year: int) -> pd.DataFrame
         "source_note": d["source_note"].fillna("").to_numpy(),
         "formula": d["formula"].fillna("").to_numpy(),
     })
+    if "source_kind" in d.columns:
+        out["source_kind"] = d["source_kind"].fillna("").to_numpy()
     out["rank"] = out["value"].rank(ascending=False, method="min").astype("Int64")
-    return out
+    return out if show_demo else hide_demo(out)
 
 
 def city_series(df: pd.DataFrame, indicator: str, region: str = BEIJING_CODE) -> pd.DataFrame:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["ROOT", "DATA_DIR", "BOUNDARIES_DIR", "ZONES_DIR", "INDICATORS_DIR", "STATIC_DIR", "VAR_DIR", "REFERENCE_DIR"]
+__all__ = ["ROOT", "DATA_DIR", "BOUNDARIES_DIR", "ZONES_DIR", "INDICATORS_DIR", "SOURCES_DIR", "STATIC_DIR", "VAR_DIR", "REFERENCE_DIR"]
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 BOUNDARIES_DIR = DATA_DIR / "boundaries"
 ZONES_DIR = DATA_DIR / "zones"
 INDICATORS_DIR = DATA_DIR / "indicators"
+SOURCES_DIR = DATA_DIR / "sources"
 STATIC_DIR = ROOT / "static"
 #: Research notes shared beside the repository (build-time input only; the app never reads it).
 REFERENCE_DIR = ROOT.parent / "shared" / "reference"

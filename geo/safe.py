@@ -1,4 +1,4 @@
-"""Make text that came from data or uploads safe to put into HTML (tooltips, popups, markdown).
+"""Make text that came from data or uploads safe to put into HTML (tooltips, popups, markdown) or a spreadsheet.
 
 Folium tooltips/popups and ``st.markdown(unsafe_allow_html=True)`` render HTML: any name, note or
 source that came from a file must pass through :func:`escape_text` first, and any link through
@@ -10,7 +10,10 @@ from __future__ import annotations
 import html
 import math
 
-__all__ = ["escape_text", "safe_url"]
+__all__ = ["escape_text", "safe_url", "FORMULA_PREFIXES", "spreadsheet_text", "spreadsheet_safe"]
+
+#: A text cell starting with one of these is read as a formula (or DDE) by Excel, LibreOffice and Sheets.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def escape_text(value: object) -> str:
@@ -43,3 +46,37 @@ def safe_url(value: object) -> str:
     if not text.lower().startswith(("http://", "https://")):
         return ""
     return html.escape(text, quote=True)
+
+
+
+def spreadsheet_text(value: object) -> object:
+    r"""Return ``value`` with a leading ``'`` if it is text a spreadsheet would run as a formula.
+
+    Numbers (including negative ones) are left alone: only text cells are neutralised (OWASP's
+    advice on CSV injection).
+
+    >>> spreadsheet_text('=HYPERLINK("http://x","y")'), spreadsheet_text("-1+2"), spreadsheet_text(-3.5)
+    ('\'=HYPERLINK("http://x","y")', "'-1+2", -3.5)
+    >>> spreadsheet_text("\tcmd"), spreadsheet_text("\rx"), spreadsheet_text("北京"), spreadsheet_text("")
+    ("'\tcmd", "'\rx", '北京', '')
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def spreadsheet_safe(df):  # noqa: ANN001, ANN201 - pandas stays an optional import of this module
+    """Return a copy of the DataFrame ``df`` whose text cells are passed through :func:`spreadsheet_text`.
+
+    >>> import pandas as pd
+    >>> spreadsheet_safe(pd.DataFrame({"a": ["=1+1", "ok"], "b": [-1, 2]})).to_dict("list")
+    {'a': ["'=1+1", 'ok'], 'b': [-1, 2]}
+    """
+    import pandas as pd
+
+    out = df.copy()
+    for col in out.columns:
+        if pd.api.types.is_object_dtype(out[col]) or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(spreadsheet_text)
+    out.columns = [spreadsheet_text(c) for c in out.columns]
+    return out

@@ -65,7 +65,7 @@ def scene_link(scene: Scene | ViewState, lang: str | None = None, base: str = ""
     """Return the share link of a scene: ``{base}/?`` + the view's query (``lang`` overrides its language).
 
     >>> scene_link(ViewState(year=2019, layers=("districts",)), "en")
-    '/?year=2019&d=&layers=districts&ind=invention_patents_per_10k&cls=quantiles&base=none&lang=en&fixed=1'
+    '/?year=2019&d=&layers=districts&ind=invention_patents_per_10k&cls=quantiles&base=none&lang=en&fixed=1&demo=1'
     """
     state = scene.state if isinstance(scene, Scene) else scene
     if lang is not None:

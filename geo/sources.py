@@ -5,17 +5,31 @@ Pure (no Streamlit).
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
-from geo.data import DATASETS, dataset_provenance
+from geo.data import DATASETS, dataset_provenance, read_district_figures, read_source_upgrades
 from geo.i18n import STRINGS, t
 from geo.indicators import INDICATORS
 from geo.names import BEIJING_CODE, BEIJING_DISTRICTS
 from geo.paths import ROOT
 from geo.provenance import ProvenanceError
+from geo.source_kind import KINDS, kind_label, source_kind, source_kind_label
 
 __all__ = ["indicator_label", "figure_rows", "dataset_table", "indicator_table", "coverage_table", "coverage_cell",
-           "REGION_GROUPS"]
+           "REGION_GROUPS", "DISTRICT_ROWS", "DEMO_ALPHA", "kind_counts", "source_conflicts", "source_upgrades_table", "cross_checks",
+           "CROSS_CHECK_ONLY"]
+
+def _demo_alpha() -> float:
+    try:
+        return float(dataset_provenance("demo_district_series").extra.get("alpha", float("nan")))
+    except ProvenanceError:  # the loaders refuse the dataset anyway; the page shows the problem
+        return float("nan")
+
+
+#: The power of the proxy the demo series used (recorded by scripts/make_demo.py in the sidecar).
+DEMO_ALPHA = _demo_alpha()
 
 #: Short codes of the coverage table, as in the research notes: nD = n of the 16 districts.
 REGION_GROUPS = {BEIJING_CODE: "BJ", "120000": "TJ", "130000": "HB", "BDA": "BDA", "ZGC": "ZGC",
@@ -104,7 +118,7 @@ def figure_rows(rows: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
     """Return indicator rows as the tables and charts show them, sources kept on every row.
 
     Columns: region_code, indicator, [name — only with ``lang``], year, value, unit, status,
-    source_url, source_note.
+    source_url, source_note, source_kind, [source_kind_label — only with ``lang``, e.g. 官方数据 · 转载来源].
     """
     out = {"region_code": rows["region_code"].astype(str).to_numpy(), "indicator": rows["indicator"].to_numpy()}
     if lang is not None:
@@ -117,5 +131,90 @@ def figure_rows(rows: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
         "source_url": rows["source_url"].fillna("").to_numpy(),
         "source_note": rows["source_note"].fillna("").to_numpy(),
     })
+    kinds = rows["source_kind"] if "source_kind" in rows else rows["source_url"].map(source_kind)
+    out["source_kind"] = kinds.fillna("generated").to_numpy()
+    if lang is not None:
+        out["source_kind_label"] = [source_kind_label(k, s, lang) for k, s in zip(out["source_kind"], out["status"])]
     return pd.DataFrame(out)
 
+
+
+def kind_counts(indicators: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Return how many figures (rows the map and tables use: ``primary``) and sources come from each kind.
+
+    Columns: kind, label, figures (primary rows), all_rows (every source row), official (primary
+    official figures). Every kind is listed, even with 0.
+    """
+    kinds = indicators["source_kind"] if "source_kind" in indicators else indicators["source_url"].map(source_kind)
+    primary = indicators["primary"].astype(bool)
+    official = primary & (indicators["status"] == "official")
+    return pd.DataFrame([{
+        "kind": k, "label": kind_label(k, lang), "figures": int((primary & (kinds == k)).sum()),
+        "all_rows": int((kinds == k).sum()), "official": int((official & (kinds == k)).sum()),
+    } for k in KINDS])
+
+
+def source_upgrades_table(lang: str = "zh") -> pd.DataFrame:
+    """Return every stronger page found for a weakly sourced figure: old and new source, and whether they agree."""
+    u = read_source_upgrades()
+    return pd.DataFrame({
+        "figure": u["row_key"], "old_value": u["old_value"], "old_url": u["old_url"],
+        "old_kind": [kind_label(source_kind(x), lang) for x in u["old_url"]],
+        "new_value": u["new_value"], "new_url": u["new_url"],
+        "new_kind": [kind_label(source_kind(x), lang) for x in u["new_url"]],
+        "agrees": u["agrees"], "quote": u["quote"],
+    })
+
+
+def source_conflicts(lang: str = "zh") -> pd.DataFrame:
+    """Return the figures two sources disagree on (``agrees=no``): both values and both pages, unresolved."""
+    t_ = source_upgrades_table(lang)
+    return t_[t_["agrees"] == "no"].reset_index(drop=True)
+
+
+#: district_and_zone_source.csv rows scripts/build_indicators.py takes as figures: (region_code, year, indicator) -> (region, indicator).
+DISTRICT_ROWS = {
+    ("110107", "2019", "invention_patents_per_10k"): ("110107", "invention_patents_per_10k"),
+    ("110107", "2019", "invention_patents_in_force"): ("110107", "invention_patents_in_force"),
+    ("110107", "2019", "patent_applications"): ("110107", "patent_applications"),
+    ("110107", "2019", "patent_grants"): ("110107", "patent_grants"),
+    ("110107", "2019", "pct_applications"): ("110107", "pct_applications"),
+    ("zgc_core", "2015", "invention_applications"): ("ZGC_CORE", "invention_applications"),
+    ("zgc_core", "2015", "invention_grants"): ("ZGC_CORE", "invention_grants"),
+    ("zgc", "2023", "invention_grants"): ("ZGC", "invention_grants_hightech_enterprises"),
+    ("130100", "2016", "patent_applications"): ("130100", "patent_applications"),
+    ("130100", "2016", "patent_grants"): ("130100", "patent_grants"),
+    ("130100", "2016", "invention_applications"): ("130100", "invention_applications"),
+    ("130100", "2016", "invention_grants"): ("130100", "invention_grants"),
+}
+#: Rows of district_and_zone_source.csv that are not figures, with why (see scripts/build_indicators.py).
+CROSS_CHECK_ONLY = {
+    "github.com": "third-hand (a mirror of a repost, or a proposal citing a bulletin)",
+    "超过": "a bound ('more than'), not a figure",
+    "接近": "a bound ('close to'), not a figure",
+    "近": "a bound ('nearly'), not a figure",
+}
+
+
+def cross_checks(lang: str = "zh") -> pd.DataFrame:
+    """Return the district and zone figures shown only as cross-checks (not on the map), each with why.
+
+    A row is a cross-check when scripts/build_indicators.py did not take it as a figure: third-hand,
+    a bound, part of a year, a rank, or already in the table from the same page.
+    """
+    taken = set(DISTRICT_ROWS)
+    d = read_district_figures()
+    rows = []
+    for r in d.itertuples():
+        if (r.region_code, r.year, r.indicator) in taken:
+            continue
+        why = next((w for k, w in CROSS_CHECK_ONLY.items() if k in r.source_url or str(r.value).startswith(k)), "")
+        if not why:
+            part = ".." in r.as_of or bool(re.fullmatch(r"\d{4}-(0\d|1[01])", r.as_of)) or "article" in r.as_of
+            why = ("a rank, kept in the figure's note" if r.indicator.endswith("_rank_in_beijing") else
+                   "part of a year (as of a month before December)" if part else
+                   "already in the indicator table from this page, or no matching indicator")
+        rows.append({"region": f"{r.region_name_zh} ({r.region_code})", "year": r.year, "indicator": r.indicator,
+                     "value": r.value, "unit": r.unit, "source_kind": kind_label(r.source_kind, lang),
+                     "source_url": r.source_url, "why": why, "quote": r.quote})
+    return pd.DataFrame(rows)

@@ -43,6 +43,7 @@ class ViewState:
     fixed_breaks: bool = True
     compare: int | None = None  # change map: the year the shown year is compared with
     change: str = "abs"
+    demo: bool = True  # show demo values; False shows demo cells as "no official figure yet"
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     def with_(self, **changes: object) -> "ViewState":
@@ -90,10 +91,12 @@ def from_query(params: Mapping[str, str | list[str]], years: list[int] | None = 
         changes["districts"] = tuple(dict.fromkeys(good))
     if (raw := get("layers")) is not None:
         names = _split(raw)
+        asked = [n for n in names if n != "-"]
         good = tuple(n for n in LAYERS if n in names)
-        if len(good) != len([n for n in names if n != "-"]):
-            notes.append(f"layers={','.join(n for n in names if n not in LAYERS and n != '-')!r}")
-        changes["layers"] = good
+        if len(good) != len(asked):
+            notes.append(f"layers={','.join(n for n in asked if n not in LAYERS)!r}")
+        # "-" or "" asks for no layers; a list of only invalid names falls back to the default, as the note says
+        changes["layers"] = good if good or not asked else default.layers
     for key, attr, allowed in (("ind", "indicator", MAP_INDICATORS), ("cls", "classification", CLASSIFICATIONS),
                                ("base", "basemap", BASEMAPS), ("lang", "lang", LANGS)):
         if (raw := get(key)) is not None:
@@ -111,11 +114,12 @@ def from_query(params: Mapping[str, str | list[str]], years: list[int] | None = 
             changes["change"] = raw
         else:
             notes.append(f"chg={raw!r}")
-    if (raw := get("fixed")) is not None:
-        if raw in ("0", "1"):
-            changes["fixed_breaks"] = raw == "1"
-        else:
-            notes.append(f"fixed={raw!r}")
+    for key, attr in (("fixed", "fixed_breaks"), ("demo", "demo")):
+        if (raw := get(key)) is not None:
+            if raw in ("0", "1"):
+                changes[attr] = raw == "1"
+            else:
+                notes.append(f"{key}={raw!r}")
     return replace(default, notes=tuple(notes), **changes)
 
 
@@ -149,5 +153,6 @@ def to_query(state: ViewState) -> dict[str, str]:
         "base": state.basemap,
         "lang": state.lang,
         "fixed": "1" if state.fixed_breaks else "0",
+        "demo": "1" if state.demo else "0",
         **({"cmp": str(state.compare), "chg": state.change} if state.compare is not None else {}),
     }

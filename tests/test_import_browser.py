@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from common_import import PER_10K, xlsx, yearbook_rows
-from conftest import start_app, stop_app, wait_for_map
+from conftest import start_app, stop_app, wait_for_map, wait_idle
 
 from geo.names import BEIJING_DISTRICTS
 
@@ -51,16 +51,21 @@ def test_yearbook_import_in_one_step_then_map_shows_official(import_app, page_fa
     page.locator("input[type=file]").first.set_input_files(
         files=[{"name": "8-10 各区县有效发明专利情况.xlsx", "mimeType": XLSX_MIME,
                 "buffer": xlsx(yearbook_rows(2023))}])
-    page.get_by_text("保存前预览: 新增 16 · 变化 19 · 不变 0").wait_for(timeout=30_000)
+    page.get_by_text("保存前预览: 新增 16 · 变化 16 · 不变 0 · 冲突 3").wait_for(timeout=30_000)
+    for i in range(3):  # keep each published figure (the choice is recorded in the revision)
+        page.get_by_text("保留已公布的数字", exact=True).nth(i).click()
+        wait_idle(page)  # the rerun the choice starts has finished before the next click
     _fill(page, "来源出版物(必填)", TITLE)
     _fill(page, "表名/表号", "8-10 各区县有效发明专利情况")
     _fill(page, "来源网址(必填)", URL)
     _fill(page, "导入人(必填)", "浏览器测试")
     save = page.get_by_role("button", name="保存为新版本")
+    assert save.is_disabled()  # the 全市 total and E-Town conflict with published figures: a choice first
+    page.screenshot(path=str(artifacts / "import-conflicts-chosen.png"), full_page=True)
     page.wait_for_function("() => [...document.querySelectorAll('button')].some("
                            "b => b.innerText.includes('保存为新版本') && !b.disabled)", timeout=20_000)
     save.click()
-    page.get_by_text("已保存为版本 1: 35 个数值").wait_for(timeout=30_000)
+    page.get_by_text("已保存为版本 1: 32 个数值").wait_for(timeout=30_000)
     page.screenshot(path=str(artifacts / "import-saved.png"), full_page=True)
 
     # the revision list shows the source's markup as text, and nothing in it ran

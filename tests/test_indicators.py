@@ -213,8 +213,8 @@ def test_years_with_data(table):
     assert years_with_data(table, PATENTS) == list(range(2015, 2025))
     assert 2020 in years_with_data(table, "resident_population_10k")
     assert years_with_data(table, "no_such_indicator") == []
-    # Beijing's own rows are not district data
-    assert years_with_data(read_indicators(include_demo=False), PATENTS) == []
+    # Beijing's own rows are not district data: the only real district figure is 石景山 2019
+    assert years_with_data(read_indicators(include_demo=False), PATENTS) == [2019]
 
 
 def test_city_series(table, official_city):
@@ -230,3 +230,40 @@ def test_map_indicators_are_catalogued():
     for ind in INDICATORS.values():
         assert ind.name_zh and ind.name_en and ind.unit and ind.definition_zh and ind.definition_en
         assert ind.kind in {"stock", "flow", "ratio"}
+
+
+# --- The demo follows a published proxy and every published figure ------------------------------
+
+
+def test_demo_order_follows_the_proxy_and_shijingshan_is_sixth(table):
+    from geo.data import read_demo_proxy
+
+    proxy = read_demo_proxy().set_index("region_code")["gdp_per_resident_10k_yuan"]
+    assert len(proxy) == 16 and proxy.notna().all()
+    demo = demo_rows(table)
+    for year, group in demo.groupby("year"):
+        g = group.set_index("region_code")["value"].drop("110107")
+        by_proxy = list(proxy.drop("110107").sort_values(ascending=False).index)
+        assert list(g.sort_values(ascending=False, kind="stable").index) == by_proxy, year
+        ranked = group.set_index("region_code")["value"].rank(ascending=False, method="min")
+        assert ranked["110107"] == 6, year
+    sjs = demo[(demo.region_code == "110107") & (demo.year == 2019)]
+    assert sjs.value.iloc[0] == pytest.approx(78.61, abs=0.05)
+
+
+def test_shown_2019_map_uses_the_official_shijingshan_figure(table):
+    v = district_values(table, PATENTS, 2019).set_index("region_code")
+    assert v.loc["110107", "value"] == 78.61 and v.loc["110107", "status"] == "official"
+    assert v.loc["110107", "rank"] == 6
+
+
+def test_show_demo_off_leaves_no_demo_value(table):
+    from geo.indicators import hide_demo
+
+    on = district_values(table, PATENTS, 2019)
+    off = district_values(table, PATENTS, 2019, show_demo=False)
+    assert (on.status == "demo").sum() == 15
+    assert not (off.status == "demo").any() and off.value.notna().sum() == 1  # only 石景山's official figure
+    assert off.set_index("region_code").loc["110107", "rank"] == 1
+    assert (off.source_url[off.value.isna()] == "").all()
+    assert hide_demo(off).equals(off)  # idempotent

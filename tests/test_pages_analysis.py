@@ -106,11 +106,18 @@ def test_sources_page_lists_datasets_definitions_coverage_and_downloads():
     at = open_page("views/sources.py")
     assert at.title[0].value == "数据来源"
     frames = [df.value for df in at.dataframe]
-    assert len(frames[0]) == 11  # every dataset
+    from geo.data import DATASETS
+
+    assert len(frames[0]) == len(DATASETS)  # every dataset
     assert any("2021年统计口径变化" in m.value for m in at.markdown)
     assert "年末存量" in frames[1].to_string() and "年度流量" in frames[1].to_string()
     assert "16D⚠ BJ" in frames[2].to_string()
     assert len(at.get("download_button")) >= 9
+    texts = [f.to_string() for f in frames]
+    assert any("转载" in x and "政府网站" in x for x in texts)  # figures counted by source kind
+    assert any("etda_bda_2002" in x and "46.8" in x for x in texts)  # the conflict, both values
+    assert any("110108" in x for x in texts)  # 海淀 third-hand figures as cross-checks
+    assert any("替代指标" in m.value or "GDP" in m.value for m in at.markdown)  # the demo method
 
 
 def test_pages_in_english():

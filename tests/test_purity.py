@@ -62,7 +62,8 @@ def test_ast_check_catches_streamlit(tmp_path):
 # --- The shipped data is what its scripts make ------------------------------------------------
 
 SCRIPTS = {  # script -> files it writes (relative to data/)
-    "make_demo": ["indicators/demo_district_series.csv"],
+    "make_demo": ["indicators/demo_district_series.csv", "indicators/demo_proxy.csv"],
+    "build_hosts": ["sources/hosts.csv"],
     "build_indicators": ["indicators/indicators.csv"],
     "build_designations": ["zones/designations.csv"],
     "build_zones": ["zones/zones.geojson"],
@@ -89,7 +90,7 @@ def run_script_into(name: str, data_copy: Path, monkeypatch) -> None:
 @pytest.fixture
 def data_copy(tmp_path) -> Path:
     dst = tmp_path / "data"
-    for sub in ("indicators", "zones", "boundaries"):
+    for sub in ("indicators", "zones", "boundaries", "sources"):
         shutil.copytree(DATA_DIR / sub, dst / sub)
     for path in dst.rglob("*"):
         path.chmod(0o755 if path.is_dir() else 0o644)

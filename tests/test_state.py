@@ -22,7 +22,7 @@ YEARS = list(range(2015, 2025))
 STATES = {
     "default": ViewState(),
     "everything": ViewState(year=2016, districts=("110108", "110101"), layers=LAYERS, indicator=MAP_INDICATORS[-1],
-                            classification=CLASSIFICATIONS[-1], basemap=BASEMAPS[-1], lang="en", fixed_breaks=False),
+                            classification=CLASSIFICATIONS[-1], basemap=BASEMAPS[-1], lang="en", fixed_breaks=False, demo=False),
     "no_layers": ViewState(layers=(), districts=tuple(BEIJING_DISTRICTS)),
     "one_district": ViewState(year=2020, districts=("110119",), layers=("districts",), basemap="osm"),
 }
@@ -75,6 +75,8 @@ BAD = [
     ("lang", "EN", "lang", "zh"),
     ("fixed", "true", "fixed_breaks", True),
     ("fixed", "2", "fixed_breaks", True),
+    ("demo", "no", "demo", True),
+    ("demo", "<script>", "demo", True),
 ]
 
 
@@ -104,7 +106,9 @@ def test_bad_districts_dropped_with_note(raw, good):
     ("jjj,districts", ("districts", "jjj"), False),  # drawing order, not link order
     ("-", (), False),
     ("", (), False),
-    ("bogus", (), True),
+    ("bogus", DEFAULT_LAYERS, True),  # nothing valid: the default, as the note says
+    ("<script>alert(1)</script>", DEFAULT_LAYERS, True),
+    ("bogus,-", DEFAULT_LAYERS, True),
 ])
 def test_layers(raw, good, noted):
     state = from_query({"layers": raw}, years=YEARS)
@@ -134,3 +138,9 @@ def test_with_returns_changed_copy():
     a = ViewState()
     b = a.with_(year=2019, lang="en")
     assert (a.year, a.lang) == (DEFAULT_YEAR, "zh") and (b.year, b.lang) == (2019, "en")
+
+
+def test_demo_switch_round_trips():
+    assert from_query({"demo": "0"}).demo is False
+    assert from_query({"demo": "1"}).demo is True and ViewState().demo is True
+    assert to_query(ViewState(demo=False))["demo"] == "0"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from common_import import SOURCE, csv_bytes, long_rows, xlsx, yearbook_rows
+from common_import import SOURCE, counts, csv_bytes, long_rows, xlsx, yearbook_rows
 
 import geo.store as store_mod
 from geo.data import read_indicators
@@ -263,8 +263,11 @@ def test_preview_counts_new_changed_unchanged(shipped):
     result = parse_upload(xlsx(yearbook_rows(2023)), "8-10.xlsx", SOURCE)
     preview = preview_changes(shipped, result.rows)
     counts = preview.change.value_counts().to_dict()
-    # 16 district counts are new; 16 demo per-10k + city per-10k + city count + E-Town count change
-    assert counts == {"new": 16, "changed": 19}
+    # 16 district counts are new; 16 demo per-10k change; the city per-10k, the city count (全市 row)
+    # and E-Town's count differ from published official figures of other sources: conflicts
+    assert counts == {"new": 16, "changed": 16, "conflict": 3}
+    conflicts = preview[preview.change == "conflict"]
+    assert set(conflicts.region_code) == {"110000", "BDA"} and conflicts.old_source_url.str.startswith("http").all()
     demo = preview[(preview.region_code == "110108") & (preview.indicator == "invention_patents_per_10k")].iloc[0]
     assert demo.old_status == "demo" and demo.new_status == "official" and demo.change == "changed"
     again = preview_changes(overlay(shipped, result.rows), result.rows)
@@ -287,11 +290,13 @@ def test_cli_dry_run_save_list_rollback(tmp_path):
     assert missing.returncode == 1 and "缺少来源网址" in missing.stderr and "Missing source URL" in missing.stderr
     dry = _cli(str(f), *src, "--dry-run", env=env)
     assert dry.returncode == 0, dry.stderr
-    assert "16 new · 19 changed" in dry.stdout and "Dry run" in dry.stdout
+    assert "16 new · 16 changed · 0 unchanged · 3 conflicts" in dry.stdout and "Dry run" in dry.stdout
     store = Store(f"sqlite:///{tmp_path / 'var' / 'atlas.sqlite'}")
     assert store.current_revision_id() == 0
-    saved = _cli(str(f), *src, "--who", "cli-test", env=env)
-    assert saved.returncode == 0 and "Saved as revision 1: 35 values" in saved.stdout
+    refused = _cli(str(f), *src, "--who", "cli-test", env=env)  # conflicts and no choice: nothing saved
+    assert refused.returncode == 1 and "--on-conflict" in refused.stderr and store.current_revision_id() == 0
+    saved = _cli(str(f), *src, "--who", "cli-test", "--on-conflict", "keep", env=env)
+    assert saved.returncode == 0 and "Saved as revision 1: 32 values" in saved.stdout, saved.stderr
     assert store.current_revision_id() == 1 and store.revisions()[0].author == "cli-test"
     listed = _cli("--list", "--lang", "en", env=env)
     assert "Revision 1" in listed.stdout and "cli-test" in listed.stdout
@@ -301,3 +306,86 @@ def test_cli_dry_run_save_list_rollback(tmp_path):
     bad.write_bytes(b"\x81\x20\xff\xfe")
     refused = _cli(str(bad), *src, env=env)
     assert refused.returncode == 1 and "GBK" in refused.stderr and store.current_revision_id() == 2
+
+
+# ------------------------------------------------------------------ readers during an import commit
+
+def _revision_rows(k: int) -> pd.DataFrame:
+    """160 official rows (16 districts × 10 years), every value ``k``: one revision is one value."""
+    return pd.DataFrame([{
+        "region_code": code, "region_name_zh": zh, "year": year, "as_of": "", "indicator": "invention_patents_in_force",
+        "value": float(k), "unit": "件", "status": "official", "source_value": str(k), "source_unit": "件",
+        "source_url": SOURCE.url, "source_note": f"revision {k}", "formula": "", "primary": True,
+    } for code, (zh, _en) in BEIJING_DISTRICTS.items() for year in range(2015, 2025)])
+
+
+def test_readers_never_see_half_an_import(store):
+    """Readers polling while imports commit see all 160 rows of one revision, never a mix, never going back."""
+    import threading
+
+    store.save_import(_revision_rows(1), SOURCE, "writer")
+    done = threading.Event()
+    seen: list[list[tuple[int, int, int]]] = [[] for _ in range(3)]
+    errors: list[BaseException] = []
+
+    def read(i: int) -> None:
+        try:
+            while True:
+                finished = done.is_set()  # set after the last commit: the read below must see it
+                df = store.current_rows()
+                seen[i].append((len(df), int(df["value"].min()), int(df["value"].max())))
+                if finished and len(seen[i]) >= 3:
+                    return
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+            errors.append(exc)
+
+    readers = [threading.Thread(target=read, args=(i,)) for i in range(3)]
+    for r in readers:
+        r.start()
+    for k in range(2, 10):
+        store.save_import(_revision_rows(k), SOURCE, "writer")
+    done.set()
+    for r in readers:
+        r.join(timeout=120)
+    assert not errors, errors
+    assert not any(r.is_alive() for r in readers)
+    for reads in seen:
+        assert reads and all(n == 160 and lo == hi for n, lo, hi in reads), reads[:5]
+        values = [lo for _n, lo, _hi in reads]
+        assert values == sorted(values)  # never an older revision after a newer one
+        assert values[-1] == 9
+    assert store.current_revision_id() == 9
+
+
+def test_cli_states_the_real_size_of_a_large_file(tmp_path):
+    big = tmp_path / "big.csv"
+    with big.open("wb") as fh:  # a sparse 52 MB file: nothing is written to disk
+        fh.truncate(52 * 2**20)
+    out = _cli(str(big), "--source-title", SOURCE.title, "--source-url", SOURCE.url, "--dry-run",
+               env={"ATLAS_VAR_DIR": str(tmp_path / "var"), "ATLAS_DATABASE_URL": ""})
+    assert out.returncode == 1
+    assert "52 MB" in out.stderr and "10 MB" in out.stderr  # the real size and the limit
+    assert "The file is 52 MB" in out.stderr or "文件大小 52 MB" in out.stderr
+
+
+def test_conflict_with_an_official_figure_needs_a_choice_recorded_in_the_revision(store, shipped):
+    import json
+
+    result = parse_upload(xlsx(yearbook_rows(2023)), "8-10.xlsx", SOURCE)
+    with pytest.raises(StoreError, match="keep / replace"):
+        store.save_import(result.rows, SOURCE, "planner", shown=shipped)
+    assert store.current_revision_id() == 0  # nothing saved until chosen
+    key = ("110000", 2023, "invention_patents_in_force")
+    others = {("110000", 2023, "invention_patents_per_10k"): "keep", ("BDA", 2023, "invention_patents_in_force"): "keep"}
+    with pytest.raises(StoreError):
+        store.save_import(result.rows, SOURCE, "planner", shown=shipped, decisions=others)  # one still open
+    rev = store.save_import(result.rows, SOURCE, "planner", shown=shipped, decisions={key: "keep", **others})
+    shown = primary_rows(overlay(shipped, store.current_rows())).set_index(["region_code", "year", "indicator"])
+    assert shown.loc[key, "value"] == 574000 and shown.loc[key, "source_kind"] == "government"  # kept
+    recorded = json.loads(store.revisions()[0].decisions)
+    assert rev.imported_rows == 32 and {tuple(d["key"]) for d in recorded} == {key, *others}
+    assert {d["choice"] for d in recorded} == {"keep"}
+    store.save_import(result.rows, SOURCE, "planner", shown=overlay(shipped, store.current_rows()),
+                      decisions={key: "replace", **others})
+    shown = primary_rows(overlay(shipped, store.current_rows())).set_index(["region_code", "year", "indicator"])
+    assert shown.loc[key, "value"] == sum(counts().values())  # replaced, by choice

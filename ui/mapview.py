@@ -49,7 +49,7 @@ def last_map_query() -> dict[str, str]:
 #: Session keys of the map page's controls, by ViewState attribute.
 KEYS = {"year": "m_year", "districts": "m_districts", "layers": "m_layers", "indicator": "m_indicator",
         "classification": "m_cls", "basemap": "m_base", "fixed_breaks": "m_fixed", "compare": "m_cmp",
-        "change": "m_chg"}
+        "change": "m_chg", "demo": "m_demo"}
 _TOKEN, _SEEN_YEAR = "m_year_token", "m_year_seen"
 
 
@@ -125,6 +125,9 @@ def draw_controls(inputs: MapInputs, url_state: ViewState) -> ViewState:
         st.selectbox(t("ctl.classification", lang), CLASSIFICATIONS, key="m_cls",
                      format_func=lambda c: t(f"cls.{c}", lang))
         st.checkbox(t("ctl.fixed_breaks", lang), key="m_fixed")
+        st.checkbox(t("ctl.show_demo", lang), key="m_demo")
+        if not st.session_state["m_demo"]:
+            st.caption(t("status.import_cta", lang))
         if st.checkbox(t("ctl.compare", lang), key="m_cmp_on"):
             if st.session_state.get("m_cmp") not in years:
                 st.session_state["m_cmp"] = years[0]
@@ -145,7 +148,7 @@ def current_view(lang: str) -> ViewState:
                      indicator=st.session_state["m_indicator"], classification=st.session_state["m_cls"],
                      basemap=st.session_state["m_base"], lang=lang, fixed_breaks=bool(st.session_state["m_fixed"]),
                      compare=st.session_state.get("m_cmp") if st.session_state.get("m_cmp_on") else None,
-                     change=st.session_state.get("m_chg", "abs"))
+                     change=st.session_state.get("m_chg", "abs"), demo=bool(st.session_state["m_demo"]))
 
 
 def write_view(state: ViewState) -> None:

@@ -22,9 +22,9 @@ def _bullets(issues) -> str:
     return "\n".join(f"- {escape_text(i.text(L))}" for i in issues)
 
 
-def _save(result, source: Source, who: str, filename: str) -> None:
+def _save(result, source: Source, who: str, filename: str, decisions: dict) -> None:
     try:
-        rev = db.save_import(result.rows, source, who, filename)
+        rev = db.save_import(result.rows, source, who, filename, shown=cache.indicators(), decisions=decisions)
     except Exception as exc:  # one transaction: nothing was changed
         st.session_state["import_message"] = ("error", t("import.save_failed", L, error=exc))
     else:
@@ -62,6 +62,8 @@ with tab_table:
     if (message := st.session_state.pop("import_message", None)) is not None:
         (st.success if message[0] == "success" else st.error)(escape_text(message[1]))
     if upload is not None:
+        decisions: dict = {}
+        conflicts = []
         source = Source(title, url, table)
         result = parse_upload(upload.getvalue(), upload.name, source, year=year, indicator=indicator)
         source_codes = {i.code for i in source.issues()}
@@ -75,12 +77,30 @@ with tab_table:
             preview = preview_changes(cache.indicators(), result.rows)
             st.markdown("**" + t("import.preview", L, **preview_counts(preview)) + "**")
             st.dataframe(preview_table(preview, L), hide_index=True, width="stretch")
+            status = result.rows["status"]
+            formulas = sorted(set(result.rows.loc[status == "derived", "formula"]) - {""})
+            st.markdown(escape_text(t("import.what_becomes", L, official=int((status == "official").sum()),
+                                      derived=int((status == "derived").sum()), formulas="; ".join(formulas) or "—")))
+            conflicts = preview[preview["change"] == "conflict"]
+            if len(conflicts):
+                st.warning(t("import.conflicts", L, n=len(conflicts)))
+            for rec in conflicts.itertuples():
+                key = (rec.region_code, int(rec.year), rec.indicator)
+                choice = st.radio(
+                    escape_text(t("import.conflict_choice", L, region=rec.region_code, year=rec.year,
+                                  indicator=rec.indicator, old=f"{rec.old_value:g}", url=rec.old_source_url,
+                                  new=f"{rec.new_value:g}")),
+                    ["keep", "replace"], index=None, horizontal=True, key=f"import_conflict_{'_'.join(map(str, key))}",
+                    format_func=lambda c: t(f"import.choice.{c}", L))
+                if choice is not None:
+                    decisions[key] = choice
         missing_source = bool(source_codes) or not who.strip()
         if missing_source:
             st.info(t("import.need_source", L) + "\n\n" + _bullets(source.issues()))
         st.button(t("import.save", L), key="import_save", type="primary", on_click=_save,
-                  args=(result, source, who, upload.name),
-                  disabled=bool(file_errors) or missing_source or not len(result.rows))
+                  args=(result, source, who, upload.name, decisions),
+                  disabled=bool(file_errors) or missing_source or not len(result.rows)
+                  or len(decisions) < len(conflicts))
 
 with tab_history:
     if (message := st.session_state.pop("import_history_message", None)) is not None:

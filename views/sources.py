@@ -2,9 +2,18 @@
 
 import streamlit as st
 
-from geo.data import DATASETS
+from geo.data import DATASETS, read_demo_proxy
 from geo.i18n import t
-from geo.sources import coverage_table, dataset_table, indicator_table
+from geo.sources import (
+    DEMO_ALPHA,
+    coverage_table,
+    cross_checks,
+    dataset_table,
+    indicator_table,
+    kind_counts,
+    source_conflicts,
+    source_upgrades_table,
+)
 from geo.targets import POLICY_SOURCE
 from ui import cache
 from ui.common import lang
@@ -43,3 +52,29 @@ st.caption(t("an.sources.coverage_key", L))
 cov = coverage_table(shown, L)
 st.dataframe(cov.drop(columns="indicator").rename(columns={"name": t("an.col.indicator", L)}), hide_index=True,
              width="stretch", key="coverage")
+
+st.subheader(t("src.kinds.title", L))
+st.caption(t("src.kinds.intro", L))
+counts = kind_counts(shown, L)
+st.dataframe(counts[["label", "figures", "official", "all_rows"]].rename(columns={
+    "label": t("src.col.kind", L), "figures": t("src.col.figures", L), "official": t("src.col.official", L),
+    "all_rows": t("src.col.all_rows", L)}), hide_index=True, width="stretch", key="source_kinds")
+
+st.subheader(t("src.conflicts.title", L))
+conflicts = source_conflicts(L)
+if conflicts.empty:
+    st.caption(t("src.conflicts.none", L))
+else:
+    st.dataframe(conflicts, hide_index=True, width="stretch", key="source_conflicts")
+with st.expander(t("src.upgrades.title", L)):
+    st.dataframe(source_upgrades_table(L), hide_index=True, width="stretch", key="source_upgrades")
+
+st.subheader(t("src.cross.title", L))
+st.caption(t("src.cross.intro", L))
+st.dataframe(cross_checks(L), hide_index=True, width="stretch", key="cross_checks")
+
+st.subheader(t("src.demo.title", L))
+proxy = read_demo_proxy()
+st.markdown(t("src.demo.method", L, alpha=DEMO_ALPHA,
+              proxy=t("src.demo.proxy_table", L)))
+st.dataframe(proxy.drop(columns=["source_kind"]), hide_index=True, width="stretch", key="demo_proxy")

@@ -36,7 +36,7 @@ from geo.crs import geometry_wgs84_to_gcj02
 from geo.data import MapInputs
 from geo.designations import strong_in_year, strong_rule
 from geo.i18n import format_value, t, unit_label
-from geo.indicators import INDICATORS, district_values, years_with_data
+from geo.indicators import INDICATORS, district_values, hide_demo, years_with_data
 from geo.names import BEIJING_CODE, BEIJING_DISTRICTS
 from geo.state import ViewState
 
@@ -122,9 +122,14 @@ def district_frame(inputs: MapInputs, state: ViewState) -> pd.DataFrame:
     In a change map (``state.compare``) the value is the change from the comparison year.
     """
     if state.compare is not None:
-        values = change_values(_bare(inputs.indicators), state.indicator, state.year, state.compare, state.change)
+        indicators = _bare(inputs.indicators)
+        if not state.demo:
+            indicators = indicators[indicators.status != "demo"]
+        values = change_values(indicators, state.indicator, state.year, state.compare, state.change)
     else:
         values = district_values(_bare(inputs.indicators), state.indicator, state.year)
+    if not state.demo:  # "show demo values" off: demo cells read "no official figure yet", everywhere
+        values = hide_demo(values)
     d = _bare(inputs.districts)[["code", "name_zh", "name_en"]].merge(values, left_on="code", right_on="region_code")
     strong = strong_districts(_bare(inputs.designations), state.year)
     d["strong"] = d["code"].map(lambda c: strong.get(c, []))
@@ -231,7 +236,8 @@ def legend_items(inputs: MapInputs, state: ViewState, frame: pd.DataFrame, class
                                 heading=True, warn="demo" in statuses))
         for colour, label in zip(classes.colors, classes.labels(fmt_break)):
             items.append(LegendItem(label, face=colour, edge="#888888"))
-        items.append(LegendItem(status_label("", lang), face=NO_DATA_COLOR, edge="#888888"))
+        no_data = t("status.no_official", lang) if not state.demo else status_label("", lang)
+        items.append(LegendItem(no_data, face=NO_DATA_COLOR, edge="#888888"))
         if "demo" in statuses:
             items.append(LegendItem(t("legend.demo_outline", lang), face="#ffffff", edge=styles.DEMO_OUTLINE["color"],
                                     dashed=True, width=1.6, warn=True))
