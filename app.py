@@ -6,13 +6,13 @@ import streamlit as st
 
 from geo.i18n import t
 from geo.paths import ROOT
+from ui.atlasmap import preload_assets
 from ui.common import draw_shared_sidebar, keep_lang_in_url, page_tab_title
 from ui.theme import apply_theme
 
 st.set_page_config(page_icon=str(ROOT / "static" / "favicon.png"), layout="wide")
 
 L = keep_lang_in_url()  # the session's language, written back into every page's URL
-apply_theme(L)  # contrast CSS and <html lang>, before any page draws
 # The page files live in views/, not pages/: with a pages/ folder beside app.py, Streamlit 1.67 runs
 # the first session of a fresh server in its legacy multipage mode, where a deep link such as
 # /targets runs that file alone (no navigation, no language switch). The map is the default page,
@@ -28,6 +28,9 @@ PAGES = [
     st.Page("views/present.py", title=t("page.present", L), icon=":material/slideshow:", url_path="present"),
 ]
 page = st.navigation(PAGES)
+# contrast CSS and <html lang> before any page draws; on map pages the browser starts fetching the map's
+# assets (Leaflet, renderer, geometry) with the first element, while the rest of the page loads
+apply_theme(L, preload=preload_assets() if page in (PAGES[0], PAGES[-1]) else None)
 st.set_page_config(page_title=page_tab_title(page.title, L))  # each page its own tab title
 # which page ran before this one: the map shows the session's year again on a new visit
 st.session_state["ui_prev_page"] = st.session_state.get("ui_page")

@@ -23,7 +23,7 @@ def widget(at: AppTest, key: str):
 
 
 def table_text(at: AppTest) -> str:
-    return " ".join(df.value.to_string() for df in at.dataframe)
+    return " ".join(df.value.to_string() for df in [*at.dataframe, *at.table])
 
 
 def test_default_view_has_no_exception_and_flags_demo():
@@ -49,8 +49,8 @@ def test_district_filter_limits_table_and_url():
     widget(at, "m_districts").set_value(["110108", "110105"]).run()
     assert not at.exception
     assert "110108,110105" in str(at.query_params["d"])
-    table = at.dataframe[0].value
-    assert sorted(table.iloc[:, 0]) == sorted(["海淀区", "朝阳区"])
+    table = at.table[0].value  # a static table, districts as its index
+    assert sorted(table.index) == sorted(["海淀区", "朝阳区"])
 
 
 def test_single_district_opens_its_profile():

@@ -6,7 +6,10 @@ draws it, switches years and plays by itself, and reports back:
 
 - ``year`` (state): the year shown, after the user moved the slider, pressed keys or played;
 - ``click`` (trigger): the district clicked or chosen with Enter;
-- ``exit`` (trigger): Esc in presentation mode; ``step`` (trigger): PageUp/PageDown there.
+- ``exit`` (trigger): Esc in presentation mode; ``step`` (trigger): PageUp/PageDown there;
+- ``ready`` (state): the map is drawn. The map page draws only the map on a session's first run
+  and the rest (controls, table, exports) once the map says it is drawn: the browser then loads
+  the scripts of those widgets after the map, not before it.
 
 The model's ``year`` only applies when ``yearToken`` changes (a new link, a new page visit):
 otherwise the browser keeps its own year, so key presses made while Python reruns are never
@@ -28,7 +31,8 @@ from geo.paths import STATIC_DIR
 from geo.state import ViewState
 from ui import cache
 
-__all__ = ["MapEvents", "draw_atlas_map", "geometry_url", "data_revision", "view_model", "ASSET_DIR"]
+__all__ = ["MapEvents", "draw_atlas_map", "geometry_url", "data_revision", "view_model", "ASSET_DIR",
+           "preload_assets"]
 
 ASSET_DIR = STATIC_DIR / "atlas"
 ASSET_URL = "/app/static/atlas/"
@@ -79,12 +83,13 @@ export default function (component) {
     host.setAttribute('data-testid', 'atlas-map');
     parentElement.appendChild(host);
   }
-  Promise.all([css(a.leafletCss), css(a.css), script(a.leaflet).then(() => script(a.renderer))]).then(() => {
+  Promise.all([css(a.leafletCss), css(a.css), script(a.leaflet), script(a.renderer)]).then(() => {
     window.AtlasMap.mount(host, data.model, {
       onYear: (y) => setStateValue('year', y),
       onClick: (code) => setTriggerValue('click', code),
       onExit: () => setTriggerValue('exit', Date.now()),
       onStep: (d) => setTriggerValue('step', d),
+      onReady: () => { if (!data.model.painted) setStateValue('ready', true); },
     });
   }).catch((err) => { host.textContent = String(err); });
 }
@@ -101,6 +106,7 @@ class MapEvents:
     click: str | None
     exit: bool
     step: int = 0
+    ready: bool = False
 
 
 def data_revision() -> str:
@@ -151,6 +157,14 @@ def view_model(inputs: MapInputs, state: ViewState) -> dict:
     return _model(data_revision(), base, geometry_url(inputs, state.basemap), inputs)
 
 
+def preload_assets() -> dict:
+    """Return the URLs the map needs (Leaflet, renderer, CSS, geometry for the link's basemap), for preloading."""
+    from ui.mapview import map_inputs
+
+    basemap = "amap" if st.query_params.get("base") == "amap" else "none"
+    return {**ASSETS, "geometry": geometry_url(map_inputs(), basemap) or None}
+
+
 def draw_atlas_map(inputs: MapInputs, state: ViewState, *, key: str, year_token: tuple[int, int],
                    mode: str = "page", height: str = "620px", extra: dict | None = None) -> MapEvents:
     """Draw the map of ``state``; return what it reported (year shown, district clicked, exit).
@@ -166,8 +180,9 @@ def draw_atlas_map(inputs: MapInputs, state: ViewState, *, key: str, year_token:
     model.update({"yearToken": token, "mode": mode, "height": height, **(extra or {})})
     result = _component(key=key, data={"assets": ASSETS, "model": model},
                         on_year_change=lambda: None, on_click_change=lambda: None, on_exit_change=lambda: None,
-                        on_step_change=lambda: None)
+                        on_step_change=lambda: None, on_ready_change=lambda: None)
     year = result.get("year")
     return MapEvents(int(year) if isinstance(year, (int, float)) and str(int(year)) in model["frames"] else None,
                      result.get("click") if isinstance(result.get("click"), str) else None,
-                     bool(result.get("exit")), int(result.get("step") or 0) if result.get("step") in (-1, 1) else 0)
+                     bool(result.get("exit")), int(result.get("step") or 0) if result.get("step") in (-1, 1) else 0,
+                     bool(result.get("ready")))

@@ -23,8 +23,9 @@ from geo.state import BASEMAPS, CHANGES, CLASSIFICATIONS, DEFAULT_YEAR, LAYERS, 
 from ui import cache
 from ui.common import status_mark
 
-__all__ = ["map_inputs", "read_view", "draw_controls", "draw_table", "draw_profile", "write_view",
-           "years_for", "last_map_query", "year_token", "take_map_year", "KEYS"]
+__all__ = ["map_inputs", "read_view", "prepare_view", "draw_controls", "draw_table", "draw_profile", "write_view",
+           "years_for", "last_map_query", "year_token", "take_map_year", "KEYS", "first_paint", "mark_painted",
+           "open_profile", "current_view", "on_page_visit", "district_table_frame"]
 
 
 def map_inputs() -> MapInputs:
@@ -105,40 +106,65 @@ def take_map_year(reported: int | None, years: list[int]) -> None:
     st.session_state[_SEEN_YEAR] = reported
 
 
-def draw_controls(inputs: MapInputs, url_state: ViewState) -> ViewState:
-    """Draw the map's sidebar controls; return the view they describe (the year is the map's own)."""
-    lang = url_state.lang
+def prepare_view(inputs: MapInputs, url_state: ViewState) -> ViewState:
+    """Return the view to show: the URL's when it is new, else the controls' (their session state).
+
+    The map is drawn before its controls (so it can show first); the controls' values are already in
+    the session state when a run starts, so the view is known without drawing them.
+    """
     _seed(url_state)
+    years = years_for(inputs, st.session_state["m_indicator"])
+    if st.session_state["m_year"] not in years:
+        st.session_state["m_year"] = best_year(inputs.indicators, st.session_state["m_indicator"]) or max(years)
+        _force_year(st.session_state["m_year"])
+    if st.session_state.get("m_cmp_on") and st.session_state.get("m_cmp") not in years:
+        st.session_state["m_cmp"] = years[0]
+    return current_view(url_state.lang)
+
+
+def first_paint() -> bool:
+    """Return True while this browser session's map has not been drawn yet (see ``ui.atlasmap``).
+
+    Then the page sends only the map, and the rest once the map reports it is drawn. Outside a
+    browser (AppTest) there is no report to wait for: everything is drawn at once.
+    """
+    try:
+        in_browser = bool(st.context.url)
+    except Exception:  # an old client or a bare run
+        in_browser = False
+    return in_browser and not st.session_state.get("m_painted")
+
+
+def mark_painted() -> None:
+    st.session_state["m_painted"] = True
+
+
+def draw_controls(inputs: MapInputs, lang: str) -> None:
+    """Draw the map's sidebar controls (their values are the view :func:`prepare_view` returned)."""
+    years = years_for(inputs, st.session_state["m_indicator"])
     with st.sidebar:
         st.header(t("ctl.heading", lang))
-        indicator = st.selectbox(t("ctl.indicator", lang), MAP_INDICATORS, key="m_indicator",
-                                 format_func=lambda i: INDICATORS[i].name_en if lang == "en" else INDICATORS[i].name_zh)
-        years = years_for(inputs, indicator)
-        if st.session_state["m_year"] not in years:
-            st.session_state["m_year"] = best_year(inputs.indicators, indicator) or max(years)
-            _force_year(st.session_state["m_year"])
+        st.selectbox(t("ctl.indicator", lang), MAP_INDICATORS, key="m_indicator", placeholder=t("common.choose", lang),
+                     format_func=lambda i: INDICATORS[i].name_en if lang == "en" else INDICATORS[i].name_zh)
         st.multiselect(t("ctl.districts", lang), list(BEIJING_DISTRICTS), key="m_districts",
                        format_func=lambda c: BEIJING_DISTRICTS[c][1 if lang == "en" else 0],
                        placeholder=t("ctl.districts_all", lang))
         st.multiselect(t("ctl.layers", lang), list(LAYERS), key="m_layers",
                        format_func=lambda name: t(f"layer.{name}", lang), placeholder=t("ctl.no_layers", lang))
-        st.selectbox(t("ctl.classification", lang), CLASSIFICATIONS, key="m_cls",
+        st.selectbox(t("ctl.classification", lang), CLASSIFICATIONS, key="m_cls", placeholder=t("common.choose", lang),
                      format_func=lambda c: t(f"cls.{c}", lang))
         st.checkbox(t("ctl.fixed_breaks", lang), key="m_fixed")
         st.checkbox(t("ctl.show_demo", lang), key="m_demo")
         if not st.session_state["m_demo"]:
             st.caption(t("status.import_cta", lang))
         if st.checkbox(t("ctl.compare", lang), key="m_cmp_on"):
-            if st.session_state.get("m_cmp") not in years:
-                st.session_state["m_cmp"] = years[0]
-            st.selectbox(t("ctl.compare_year", lang), years, key="m_cmp")
+            st.selectbox(t("ctl.compare_year", lang), years, key="m_cmp", placeholder=t("common.choose", lang))
             st.radio(t("ctl.change_kind", lang), CHANGES, key="m_chg", horizontal=True,
                      format_func=lambda c: t(f"carto.change.{c}", lang))
         st.radio(t("ctl.basemap", lang), BASEMAPS, key="m_base", horizontal=True,
                  format_func=lambda b: t(f"base.{b}", lang))
         if st.session_state["m_base"] != "none":
             st.caption(t("ctl.basemap_note", lang))
-    return current_view(lang)
 
 
 def current_view(lang: str) -> ViewState:
@@ -177,8 +203,9 @@ def draw_table(frame: pd.DataFrame, state: ViewState) -> None:
         t("tbl.source", lang): rows["source_note"],
         t("tbl.url", lang): rows["source_url"],
     })
-    st.dataframe(table.sort_values(t("tbl.rank", lang)), hide_index=True, width="stretch",
-                 column_config={t("tbl.url", lang): st.column_config.TextColumn()})
+    # a static table, not st.dataframe: 16 rows read well as text, and the data grid's large script
+    # would load before the map could be drawn (measured: ~1 s of the map's load time)
+    st.table(table.sort_values(t("tbl.rank", lang)).set_index(t("tbl.district", lang)))
 
 
 def open_profile(inputs: MapInputs, code: str, state: ViewState) -> None:

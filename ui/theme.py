@@ -33,16 +33,50 @@ THEME_CSS = f"""
 """
 
 _JS = """
+function once(key, make) {
+  const reg = (window.__atlasLoads = window.__atlasLoads || {});
+  return reg[key] || (reg[key] = make());
+}
+function tag(name, attrs) {
+  return new Promise((ok, fail) => {
+    const e = document.createElement(name);
+    Object.assign(e, attrs);
+    e.onload = ok; e.onerror = () => fail(new Error('atlas: cannot load ' + (attrs.src || attrs.href)));
+    document.head.appendChild(e);
+  });
+}
 export default function (component) {
-  const lang = component.data && component.data.lang;
+  const data = component.data || {};
+  const lang = data.lang;
   if (lang && document.documentElement.lang !== lang) document.documentElement.lang = lang;
+  const a = data.preload;  // the map's assets, fetched while the rest of the page loads
+  if (a) {
+    once(a.leafletCss, () => tag('link', {rel: 'stylesheet', href: a.leafletCss}).catch(() => {}));
+    once(a.css, () => tag('link', {rel: 'stylesheet', href: a.css}).catch(() => {}));
+    once(a.leaflet, () => tag('script', {src: a.leaflet})).catch(() => {});
+    once(a.renderer, () => tag('script', {src: a.renderer})).catch(() => {});
+    if (a.geometry) {
+      const geo = (window.__atlasGeo = window.__atlasGeo || {});
+      if (!geo[a.geometry]) geo[a.geometry] = fetch(a.geometry, {credentials: 'same-origin'}).then((r) => {
+        if (!r.ok) throw new Error('atlas: geometry ' + r.status);
+        return r.json();
+      });
+    }
+  }
 }
 """
 
 _doc_lang_component = st.components.v2.component("atlas_doc_lang", js=_JS, isolate_styles=False)
 
 
-def apply_theme(lang: str) -> None:
-    """Inject the contrast CSS and set the document language; call once per run, before the page."""
+def apply_theme(lang: str, preload: dict | None = None) -> None:
+    """Inject the contrast CSS and set the document language; call once per run, before the page.
+
+    ``preload``: the map's asset URLs (``ui.atlasmap.preload_assets``), fetched by the browser as
+    soon as this first element arrives, while the rest of the page is still loading.
+    """
     st.html(f"<style>{THEME_CSS}</style>")
-    _doc_lang_component(key="atlas_doc_lang", data={"lang": doc_lang(lang)}, height=0)
+    data: dict = {"lang": doc_lang(lang)}
+    if preload:
+        data["preload"] = preload
+    _doc_lang_component(key="atlas_doc_lang", data=data, height=0)

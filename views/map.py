@@ -1,4 +1,8 @@
-"""Map page: districts by IP density, strong districts, science cities, parks, E-Town, Jing-Jin-Ji."""
+"""Map page: districts by IP density, strong districts, science cities, parks, E-Town, Jing-Jin-Ji.
+
+The map comes first: on a session's first run only the title and the map are sent, the controls,
+table and exports once the map reports it is drawn (``ui.mapview.first_paint``).
+"""
 
 import streamlit as st
 
@@ -8,8 +12,9 @@ from ui import atlasmap, export_panel, mapview
 inputs = mapview.map_inputs()
 url_state = mapview.read_view(inputs)
 mapview.on_page_visit()
-state = mapview.draw_controls(inputs, url_state)
+state = mapview.prepare_view(inputs, url_state)
 lang = state.lang
+first = mapview.first_paint()
 
 st.title(t("app.title", lang))
 st.caption(t("map.subtitle", lang))
@@ -17,6 +22,10 @@ if url_state.notes:
     st.warning(t("map.bad_params", lang, params=", ".join(url_state.notes)))
 
 events = atlasmap.draw_atlas_map(inputs, state, key="atlas_map", year_token=mapview.year_token())
+if first and not events.ready:
+    st.stop()  # the rest follows the map's "drawn" report, a moment later
+mapview.mark_painted()
+mapview.draw_controls(inputs, lang)
 mapview.take_map_year(events.year, mapview.years_for(inputs, state.indicator))
 state = mapview.current_view(lang)
 mapview.write_view(state)

@@ -10,7 +10,7 @@
  */
 (function (global) {
   'use strict';
-  var L = global.L;
+  var L = global.L;  // Leaflet may load after this file (both are fetched at once): taken again at mount
 
   function el(tag, cls, text, parent) {
     var e = document.createElement(tag);
@@ -28,6 +28,8 @@
   function loadGeometry(model) {
     if (model.geometryData) return Promise.resolve(model.geometryData);
     var url = model.geometry;
+    var preloaded = global.__atlasGeo && global.__atlasGeo[url];  // fetched early by the page (ui/theme.py)
+    if (preloaded && !geometryCache[url]) geometryCache[url] = preloaded;
     if (!geometryCache[url]) {
       geometryCache[url] = fetch(url, {credentials: 'same-origin'}).then(function (r) {
         if (!r.ok) throw new Error('atlas: geometry ' + r.status);
@@ -37,7 +39,10 @@
     return geometryCache[url];
   }
 
+  function mark(name) { try { performance.mark('atlas:' + name); } catch (e) { /* old browser */ } }
+
   function Atlas(root, model, hooks) {
+    mark('mount');
     this.root = root;
     this.hooks = hooks || {};
     this.model = null;
@@ -148,9 +153,12 @@
       this.structure = structure;
       loadGeometry(model).then(function (geo) {
         if (self.model !== model) return;  // a newer model arrived meanwhile
+        mark('geometry');
         self._layers(geo);
         self.setYear(year, false, true);
         self.root.setAttribute('data-ready', '1');
+        mark('drawn');
+        if (self.hooks.onReady && !self.reportedReady) { self.reportedReady = true; self.hooks.onReady(); }
       }).catch(function (err) { self.root.setAttribute('data-error', String(err)); });
     } else {
       this.setYear(year, false, true);
@@ -445,7 +453,9 @@
     if (!this.labelMarkers) return;
     var zoom = this.map.getZoom(), m = this.model, f = m.frames[String(this.year)] || {d: {}, zones: []};
     var shown = this.shownZones || {}, placed = [], box = this.mapEl.getBoundingClientRect();
-    var self = this;
+    // write phase: texts and visibility; then one read phase (all boxes at once, one layout), then
+    // the placements: no layout is forced per label
+    var todo = [];
     this.labelMarkers.forEach(function (x) {
       var lb = x.lb, s = x.span;
       // presentation mode names every zone it shows; overlaps still give way by priority
@@ -454,12 +464,17 @@
       if (lb.kind === 'zone') visible = visible && !!shown[lb.id];
       if (lb.kind === 'district') {
         var c = f.d[lb.id] || {};
-        s.textContent = lb.text + (m.layers.strong && c.k && c.k.length ? ' ' + m.text.strongMark : '');
+        var text = lb.text + (m.layers.strong && c.k && c.k.length ? ' ' + m.text.strongMark : '');
+        if (s.textContent !== text) s.textContent = text;
       }
       s.style.transform = '';
       s.classList.remove('atlas-hidden');
       if (!visible) { s.classList.add('atlas-hidden'); s.setAttribute('data-hidden', 'zoom'); return; }
-      var r0 = s.getBoundingClientRect();
+      todo.push(x);
+    });
+    var rects = todo.map(function (x) { return x.span.getBoundingClientRect(); });
+    todo.forEach(function (x, i) {
+      var lb = x.lb, s = x.span, r0 = rects[i];
       var w = r0.width, h = r0.height;
       var cands = lb.kind === 'district' ? [[0, 0], [0, -h * 0.9], [0, h * 0.9]]
         : [[0, 0], [0, h], [0, -h], [w * 0.55, 0], [-w * 0.55, 0], [0, 2 * h], [0, -2 * h], [w * 0.55, h], [-w * 0.55, h],
@@ -479,7 +494,6 @@
       s.classList.add('atlas-hidden');
       s.setAttribute('data-hidden', 'overlap');
     });
-    void self;
   };
 
   Atlas.prototype.destroy = function () {
@@ -492,6 +506,7 @@
   global.AtlasMap = {
     /** Draw ``model`` into ``container`` (or update the map already there); return the instance. */
     mount: function (container, model, hooks) {
+      L = global.L;
       var inst = container.__atlas;
       if (inst) { inst.hooks = hooks || inst.hooks; inst.update(model); return inst; }
       inst = new Atlas(container, model, hooks);
