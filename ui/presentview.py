@@ -39,13 +39,14 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [da
 header[data-testid="stHeader"], [data-testid="stToolbar"] {display: none !important;}
 .block-container, [data-testid="stMainBlockContainer"] {padding: 0.5rem 1.2rem 0.2rem 1.2rem !important;
  max-width: 100% !important;}
-.st-key-present_title h1 {font-size: 2.1rem !important; line-height: 1.15; padding: 0 !important;}
-.st-key-present_header p, .st-key-present_header button p {font-size: 1.1rem !important;}
+.st-key-present_title h1 {font-size: 2.0rem !important; line-height: 1.15; padding: 0 !important;}
+.st-key-present_header p, .st-key-present_header button p {font-size: 1.05rem !important; white-space: nowrap;}
+.st-key-present_header [data-testid="stVerticalBlock"] {gap: 0.35rem;}
 .st-key-present_map .atlas-head {display: none;}
 </style>"""
 
 #: The map's height in presentation mode: the window less the header row, the time bar and the source line.
-MAP_HEIGHT = "max(340px, calc(100vh - 210px))"
+MAP_HEIGHT = "max(320px, calc(100vh - 205px))"
 
 
 def _query_value(key: str) -> str | None:
@@ -129,20 +130,21 @@ def _base_url() -> str:
 
 
 def draw_header(lang: str) -> None:
-    """Draw the scene title, position, previous/next buttons and the scene's share link."""
+    """Draw the scene title and position, then one row of controls: previous/next, language, scenes, exit, link."""
     i, scene = current()
     n = len(scenes())
     with st.container(key="present_header"):
-        left, prev_col, pos_col, next_col, lang_col, manage_col, exit_col = st.columns(
-            [5.2, 1.2, 1.0, 1.2, 1.6, 1.4, 1.2], vertical_alignment="center")
+        left, pos_col = st.columns([8, 1.4], vertical_alignment="center")
         with left:
             with st.container(key="present_title"):
                 st.title(scene.title(lang))
+        with pos_col:
+            st.markdown(f"**{escape(t('present.scene_of', lang, i=i + 1, n=n))}**")
+        prev_col, next_col, lang_col, manage_col, exit_col, link_col = st.columns(
+            [1.3, 1.3, 1.7, 1.6, 1.1, 3.4], vertical_alignment="center")
         with prev_col:
             st.button(t("present.prev", lang), key="present_prev", on_click=_go, args=(-1,), shortcut="Left",
                       disabled=i == 0, width="stretch")
-        with pos_col:
-            st.markdown(f"**{escape(t('present.scene_of', lang, i=i + 1, n=n))}**")
         with next_col:
             st.button(t("present.next", lang), key="present_next", on_click=_go, args=(1,), shortcut="Right",
                       disabled=i == n - 1, width="stretch")
@@ -153,8 +155,9 @@ def draw_header(lang: str) -> None:
                 draw_manager(lang)
         with exit_col:
             draw_exit(mapview.map_inputs(), lang)
-    link = scene_link(scene, lang, _base_url())
-    st.caption(f"{t('present.share_scene', lang)}: [{link}]({link}) · {t('present.keys', lang)}")
+        with link_col:
+            link = scene_link(scene, lang, _base_url())
+            st.caption(f"[{t('present.share_scene', lang)}]({link}) · {t('present.keys', lang)}")
 
 
 def _shown_state(inputs: MapInputs, scene: Scene, lang: str) -> ViewState:
@@ -187,7 +190,8 @@ def exit_to_map(state: ViewState) -> None:
 def draw_exit(inputs: MapInputs, lang: str) -> None:
     """Draw the exit button (Esc does the same): back to the map with the scene's view."""
     _, scene = current()
-    if st.button(t("present.exit", lang), key="present_exit", icon=":material/close:", width="stretch"):
+    if st.button(t("present.exit", lang), key="present_exit", icon=":material/close:", width="stretch",
+                 help=t("present.exit_help", lang)):
         exit_to_map(_shown_state(inputs, scene, lang))
 
 
