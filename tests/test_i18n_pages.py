@@ -9,6 +9,7 @@ the language switch's own "中文"/"English" are not UI text of one language and
 
 from __future__ import annotations
 
+import json
 import re
 import string
 from html.parser import HTMLParser
@@ -71,6 +72,17 @@ def _nodes(node):
             yield from _nodes(child)
 
 
+def map_strings(model: dict) -> list[str]:
+    """Return the UI strings the map component draws: its controls, legend, titles, banner, labels."""
+    text = model["text"]
+    out = [v for v in text.values() if isinstance(v, str)] + list(text["status"].values())
+    out += [i["label"] for legend in model["legends"] for i in legend]
+    for frame in model["frames"].values():
+        out += [frame["legendTitle"], frame["title"]] + ([frame["banner"]] if frame["banner"] else [])
+    out += [lb["text"] for lb in model["labels"]]
+    return out
+
+
 def page_strings(at: AppTest) -> list[str]:
     """Return the UI strings a person reads on the page (data cells excluded)."""
     out: list[str] = []
@@ -90,8 +102,10 @@ def page_strings(at: AppTest) -> list[str]:
                 out.append(str(proto.placeholder))
         elif kind in ("expander", "expandable"):
             out.append(str(node.label))
-        elif kind == "dataframe":
+        elif kind in ("dataframe", "table"):
             out.extend(str(c) for c in node.value.columns)
+        elif proto is not None and getattr(proto, "component_name", "") == "atlas_map":
+            out.extend(map_strings(json.loads(proto.json)["model"]))
         elif kind == "html":
             out.extend(overlay_text(proto.body))
         elif kind == "iframe" or (proto is not None and hasattr(proto, "srcdoc") and proto.srcdoc):

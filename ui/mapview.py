@@ -19,6 +19,7 @@ from geo.i18n import format_value, t, unit_label
 from geo.indicators import INDICATORS, MAP_INDICATORS, best_year, years_with_data
 from geo.names import BEIJING_DISTRICTS
 from geo.profile import district_profile
+from geo.source_kind import source_kind, source_kind_label
 from geo.state import BASEMAPS, CHANGES, CLASSIFICATIONS, DEFAULT_YEAR, LAYERS, ViewState, to_query, view_for_data
 from ui import cache
 from ui.common import status_mark
@@ -200,6 +201,9 @@ def draw_table(frame: pd.DataFrame, state: ViewState) -> None:
                                               for v, s in zip(rows["value"], rows["status"])],
         t("tbl.rank", lang): rows["rank"],
         t("tbl.status", lang): [t(f"status.{s}", lang) if s else t("status.none", lang) for s in rows["status"]],
+        t("tbl.kind", lang): [source_kind_label(k or source_kind(u), s, lang) if s else ""
+                              for k, u, s in zip(rows.get("source_kind", [""] * len(rows)), rows["source_url"],
+                                                 rows["status"])],
         t("tbl.source", lang): rows["source_note"],
         t("tbl.url", lang): rows["source_url"],
     })
@@ -233,8 +237,10 @@ def draw_profile(inputs: MapInputs, code: str, state: ViewState, heading: bool =
         ind["indicator"] = [INDICATORS[i].name_en if lang == "en" else INDICATORS[i].name_zh for i in ind.indicator]
         ind["value"] = [format_value(v, u, lang) + (f" {status_mark(s, lang)}" if s else "")
                         for v, u, s in zip(ind.value, ind.unit, ind.status)]
+        ind["source_kind"] = [source_kind_label(source_kind(u), s, lang) for u, s in zip(ind.source_url, ind.status)]
         ind["status"] = [t(f"status.{s}", lang) for s in ind.status]
-        st.dataframe(ind[["indicator", "year", "value", "status", "source_note", "source_url"]].rename(
+        st.dataframe(ind[["indicator", "year", "value", "status", "source_kind", "source_note", "source_url",
+                          "formula"]].rename(
             columns=lambda c: t(f"profile.col.{c}", lang)), hide_index=True, width="stretch")
     st.markdown(f"**{escape(t('profile.designations', lang))}**")
     shown = designations_for(inputs.designations, code, state.year)

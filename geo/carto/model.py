@@ -38,6 +38,7 @@ from geo.designations import strong_in_year, strong_rule
 from geo.i18n import format_value, t, unit_label
 from geo.indicators import INDICATORS, district_values, hide_demo, years_with_data
 from geo.names import BEIJING_CODE, BEIJING_DISTRICTS
+from geo.source_kind import source_kind, source_kind_label
 from geo.state import ViewState
 
 __all__ = ["BEIJING_BOUNDS", "JJJ_BOUNDS", "BASEMAP_TILES", "LegendItem", "district_frame",
@@ -306,12 +307,15 @@ def map_title(state: ViewState, frame: pd.DataFrame) -> str:
 
 
 def _source_title(row: dict, lang: str) -> str:
-    """Return a short source title for a tooltip: the note's lead (publisher, document), at most 40 chars."""
+    """Return a short source title for a tooltip: the note's lead (publisher, document), at most 40 chars,
+    and the kind of source (government, official media, repost) with the figure's status."""
     if row["status"] == "demo":
         return t("carto.tip.demo_source", lang)
     note = str(row.get("source_note") or "")
     lead = note.split(":", 1)[0].split("：", 1)[0].strip() or str(row.get("source_url") or "")
-    return lead if len(lead) <= 40 else lead[:39] + "…"
+    lead = lead if len(lead) <= 40 else lead[:39] + "…"
+    kind = row.get("source_kind") or source_kind(str(row.get("source_url") or ""))
+    return f"{lead} ({source_kind_label(kind, row['status'], lang)})"
 
 
 def tooltip_lines(row: dict, state: ViewState) -> list[str]:
