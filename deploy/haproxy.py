@@ -76,9 +76,10 @@ def render(bind: str, backends: list[Backend], stats_socket: Path | str, cookie:
 
 def check_config(path: Path) -> None:
     """Run ``haproxy -c`` on ``path``; raise :class:`HaproxyUnavailable` with its message if invalid."""
-    out = subprocess.run([find_haproxy(), "-c", "-q", "-f", str(path)], capture_output=True, text=True, timeout=30)
+    out = subprocess.run([find_haproxy(), "-c", "-f", str(path)], capture_output=True, text=True, timeout=30)
     if out.returncode != 0:
-        raise HaproxyUnavailable(f"haproxy refused {path}: {(out.stderr or out.stdout).strip()[-600:]}")
+        alerts = [line for line in (out.stderr + out.stdout).splitlines() if "[ALERT]" in line] or [out.stderr.strip()]
+        raise HaproxyUnavailable(f"haproxy refused {path}: " + " / ".join(alerts)[-800:])
 
 
 def command(stats_socket: Path | str, line: str, timeout: float = 2.0) -> str:

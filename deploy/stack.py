@@ -20,6 +20,7 @@ HAProxy or PostgreSQL exits, everything is stopped. ``<var>/serve/state.json`` l
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import os
 import secrets
@@ -125,6 +126,7 @@ class Stack:
         self._log = log or (lambda msg: print(f"atlas serve: {msg}", file=sys.stderr, flush=True))
         self._deathsig = pdeathsig_prefix("TERM")
         self._secret = ""
+        self._lock = None  # open file holding an exclusive lock on <var>/serve/lock while we run
 
     # ---------------------------------------------------------------- addresses
     @property
@@ -149,6 +151,14 @@ class Stack:
     def start(self, timeout: float = 120.0) -> None:
         """Start PostgreSQL (if ours), the workers, then HAProxy; return once the proxy answers."""
         self.serve_dir.mkdir(parents=True, exist_ok=True)
+        lock = (self.serve_dir / "lock").open("w")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.close()
+            raise StackError(f"another ./atlas serve runs with {self.var_dir} (see {self.state_path}); "
+                             "stop it or pass another --var-dir")
+        self._lock = lock
         try:
             self._start(timeout)
         except BaseException:
@@ -295,6 +305,8 @@ class Stack:
     # ---------------------------------------------------------------- stop
     def stop(self) -> None:
         """Stop HAProxy, the workers, then PostgreSQL (each waited for; killed if it does not stop)."""
+        if self._lock is None:  # not started (or another instance holds the folder): nothing of ours runs
+            return
         if self.haproxy is not None:
             _terminate(self.haproxy, 5)
             self.haproxy = None
@@ -309,6 +321,8 @@ class Stack:
             self.postgres.stop()
         self.state_path.unlink(missing_ok=True)
         self.stats_socket.unlink(missing_ok=True)
+        self._lock.close()  # releases the lock
+        self._lock = None
 
 
 def _terminate(proc: subprocess.Popen, timeout: float) -> None:
@@ -326,7 +340,8 @@ def _interrupt(signum, _frame):
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="./atlas serve", description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="./atlas serve", description="Serve the atlas to an office: N app processes "
+                                 "behind HAProxy, one shared PostgreSQL. Ctrl-C stops everything it started.")
     ap.add_argument("--workers", type=int, default=default_workers(),
                     help=f"app processes (default: the number of cores, here {default_workers()})")
     ap.add_argument("--host", default=os.environ.get("ATLAS_HOST", "0.0.0.0"),
@@ -342,8 +357,10 @@ def main(argv: list[str] | None = None) -> int:
         ports = [int(p) for p in args.worker_ports.split(",") if p.strip()] or None
     except ValueError:
         ap.error("--worker-ports: comma-separated numbers, e.g. 8601,8602")
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)  # also when started with SIGINT ignored (a background job)
+    signal.signal(signal.SIGTERM, _interrupt)
+    if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:  # respect nohup
+        signal.signal(signal.SIGHUP, _interrupt)
     try:
         stack = Stack(args.workers, host=args.host, port=args.port, var_dir=args.var_dir,
                       database_url=os.environ.get("ATLAS_DATABASE_URL"), worker_ports=ports)

@@ -7,7 +7,8 @@ folder) for the module:
   restart of w2 (its preview of the same file turns from "16 new · 19 changed" to "35 unchanged");
 - the worker serving a browser is killed: within 5 s the page is connected to the live worker
   (the sticky cookie now names it) and a rerun there shows the same view (URL query, title,
-  sidebar); the supervisor starts the dead worker again and HAProxy takes it back;
+  sidebar); the session then navigates and uploads there; the supervisor starts the dead worker
+  again and HAProxy takes it back;
 - a process killed in the middle of an import leaves no revision and no row behind; no committed
   revision is lost;
 - SIGINT (Ctrl-C) stops everything the command started.
@@ -227,6 +228,12 @@ def test_import_on_one_worker_shows_on_the_other_and_a_dead_worker_loses_nothing
     assert b.locator("[data-testid='stSidebar']").inner_text() == sidebar
     assert b.locator("[data-testid='stException']").count() == 0
     b.screenshot(path=str(artifacts / "stack-after-failover.png"), full_page=True)
+    # the moved session works fully on its new worker: navigation and an upload (cookies signed by
+    # the dead worker are valid there: one cookie secret for all workers)
+    b.get_by_role("link", name="数据导入").click()
+    _upload(b)
+    b.get_by_text("保存前预览: 新增 0 · 变化 0 · 不变 35").wait_for(timeout=30_000)
+    assert _cookie(b) == "w1"
 
     # nothing lost: the one revision, with its rows and source
     revisions = served.store().revisions()
