@@ -188,7 +188,12 @@ class Stack:
         self._log(f"serving {self.url} — {len(self.workers)} workers, store {self._store_label()}")
 
     def _cookie_secret(self) -> str:
-        """One secret for all workers (Streamlit signs its cookies with it), kept across restarts."""
+        """One secret for all workers (Streamlit signs its cookies with it), kept across restarts.
+
+        ``$STREAMLIT_SERVER_COOKIE_SECRET`` if set (several hosts share one), else ``<var>/serve/cookie_secret``.
+        """
+        if os.environ.get("STREAMLIT_SERVER_COOKIE_SECRET", "").strip():
+            return os.environ["STREAMLIT_SERVER_COOKIE_SECRET"].strip()
         path = self.serve_dir / "cookie_secret"
         if not path.exists():
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -199,7 +204,10 @@ class Stack:
     def _migrate(self) -> None:
         from geo.store import Store
 
-        store = Store(self.store_url)  # creates the tables if missing ("migrate on first use")
+        try:
+            store = Store(self.store_url)  # creates the tables if missing ("migrate on first use")
+        except Exception as exc:  # unreachable server, bad URL, no rights: say which store, not a traceback
+            raise StackError(f"cannot open the store {self._store_label()}: {type(exc).__name__}: {exc}") from exc
         store.engine.dispose()
 
     def _store_label(self) -> str:
@@ -369,7 +377,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         stack.start()
-        print(f"Beijing IP Atlas: {stack.url} ({len(stack.workers)} workers). Ctrl-C stops everything.", flush=True)
+        where = (f" (other machines: http://{socket.gethostname()}:{stack.port})"
+                 if args.host in ("0.0.0.0", "*", "") else "")
+        print(f"Beijing IP Atlas: {stack.url}{where}, {len(stack.workers)} workers. Ctrl-C stops everything.",
+              flush=True)
         stack.serve_forever()
     except KeyboardInterrupt:
         print("atlas serve: stopping…", file=sys.stderr, flush=True)
