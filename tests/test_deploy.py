@@ -5,6 +5,7 @@ The running stack (HAProxy + workers + PostgreSQL, fail-over, Ctrl-C) is tests/t
 
 from __future__ import annotations
 
+import doctest
 import fcntl
 import http.server
 import re
@@ -42,6 +43,11 @@ def test_config_sticks_by_cookie_passes_websockets_and_checks_health(tmp_path):
     tunnel = next(line for line in lines if line.startswith("timeout tunnel"))
     assert re.fullmatch(r"timeout tunnel (\d+)h", tunnel) and int(tunnel.split()[-1][:-1]) >= 1
     assert any("on-marked-down shutdown-sessions" in line and " check " in f" {line} " for line in lines)
+
+
+def test_doctests_of_the_config_renderer():
+    result = doctest.testmod(haproxy)
+    assert result.attempted > 0 and result.failed == 0
 
 
 def test_haproxy_accepts_the_rendered_config(tmp_path):
