@@ -1,11 +1,13 @@
 """A browser-less Streamlit session: speaks the app's websocket protocol (protobuf BackMsg/ForwardMsg).
 
-One :class:`Session` is what one browser tab is to the server: it connects to ``/_stcore/stream``,
-asks for a page, and reruns it with changed widget values, exactly as Streamlit's frontend does
-(it sends the state of every widget on the page, with the changed ones changed, and the query
-string the app last set, as the address bar would). It measures, per rerun,
-the time from sending the request to the server's ``script_finished`` message and the bytes
-received, and records every error the page reported (exception elements, failed runs).
+One :class:`Session` is what one browser tab is to the server: it loads ``/`` (keeping the cookies
+it is given: a proxy's sticky-session cookie, Streamlit's XSRF cookie), connects to
+``/_stcore/stream`` with those cookies, asks for a page, and reruns it with changed widget values,
+exactly as Streamlit's frontend does (it sends the state of every widget on the page, with the
+changed ones changed, and the query string the app last set, as the address bar would). It
+measures, per rerun, the time from sending the request to the server's ``script_finished``
+message and the bytes received, and records every error the page reported (exception elements,
+failed runs).
 
 Loopback only: :func:`connect` refuses any host other than 127.0.0.1 / localhost.
 """
@@ -15,16 +17,19 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+import urllib.request
 from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
 from urllib.parse import urlparse
 
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-__all__ = ["Session", "RunResult", "connect"]
+__all__ = ["Session", "RunResult", "connect", "load_page_cookies"]
 
 LOOPBACK = ("127.0.0.1", "localhost")
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never through a proxy
 OK_STATUSES = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
 
 
@@ -73,10 +78,11 @@ def _current_value(kind: str, proto) -> object:
 class Session:
     """One websocket session against a running Streamlit app."""
 
-    def __init__(self, ws, page: str, query: str) -> None:
+    def __init__(self, ws, page: str, query: str, cookies: dict[str, str] | None = None) -> None:
         self.ws = ws
         self.page = page
         self.query = query
+        self.cookies = dict(cookies or {})  # what the browser would hold, e.g. {"ATLAS_WORKER": "w2", ...}
         self.widgets: dict[str, Widget] = {}  # by user key (the part after the last '-' of the id)
         self.page_script_hash = ""
         self.debug = False
@@ -172,13 +178,33 @@ class Session:
         await self.ws.close()
 
 
-async def connect(base_url: str, page: str = "map", query: str = "") -> Session:
-    """Open a session on ``base_url`` (loopback only) and run ``page`` once."""
+def _cookie_header(cookies: dict[str, str]) -> dict[str, str]:
+    return {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())} if cookies else {}
+
+
+def load_page_cookies(base_url: str, cookies: dict[str, str] | None = None, timeout: float = 30.0) -> dict[str, str]:
+    """GET ``base_url/`` as a browser opening the app does; return ``cookies`` updated by its Set-Cookie headers.
+
+    Behind HAProxy this is where a new browser gets its sticky-session cookie, which it then sends
+    with the websocket handshake and every request, so they all reach the same worker.
+    """
+    jar = dict(cookies or {})
+    request = urllib.request.Request(base_url.rstrip("/") + "/", headers=_cookie_header(jar))
+    with _OPENER.open(request, timeout=timeout) as r:
+        r.read()
+        for header in r.headers.get_all("Set-Cookie") or []:
+            jar.update({k: m.value for k, m in SimpleCookie(header).items()})
+    return jar
+
+
+async def connect(base_url: str, page: str = "map", query: str = "", cookies: dict[str, str] | None = None) -> Session:
+    """Open a session on ``base_url`` (loopback only) like a browser tab: load ``/``, then the websocket."""
     url = urlparse(base_url)
     if url.hostname not in LOOPBACK:
         raise ValueError(f"refusing to connect to {url.hostname}: loopback only")
+    jar = await asyncio.to_thread(load_page_cookies, base_url, cookies)
     ws = await websockets.connect(f"ws://{url.netloc}/_stcore/stream", subprotocols=["streamlit"],
                                   origin=f"http://{url.netloc}", max_size=None, compression=None,
-                                  open_timeout=30, ping_interval=None)
-    session = Session(ws, page, query)
-    return session
+                                  open_timeout=30, ping_interval=None, proxy=None,
+                                  additional_headers=_cookie_header(jar))
+    return Session(ws, page, query, jar)

@@ -1,17 +1,15 @@
 """geo.store: revisions, exact roll back, atomic writes, the overlay the app shows, and PostgreSQL.
 
 The same tests run against SQLite (a temp file) and a real PostgreSQL server that this module
-starts itself with Debian's initdb/pg_ctl in a temp directory (as the ``postgres`` user when run as
-root); they are skipped, with the reason, only where no server can start.
+starts itself from Debian's binaries in a temp directory (``deploy.postgres.LocalPostgres``, as
+the ``postgres`` user when run as root); they are skipped, with the reason, only where no server
+can start.
 """
 
 from __future__ import annotations
 
-import glob
 import os
-import pwd
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -22,6 +20,7 @@ import pytest
 from common_import import SOURCE, counts, csv_bytes, long_rows, xlsx, yearbook_rows
 
 import geo.store as store_mod
+from deploy.postgres import LocalPostgres, PostgresUnavailable
 from geo.data import read_indicators
 from geo.importer import Source, parse_upload
 from geo.indicators import district_values, primary_rows
@@ -33,53 +32,21 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # ------------------------------------------------------------------------------------------- servers
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def postgres_url():
-    """Start a throwaway PostgreSQL server; yield its SQLAlchemy URL; stop and delete it afterwards."""
-    bins = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    if not bins:
-        pytest.skip("PostgreSQL is not installed (Debian package postgresql; ./atlas test installs it as root)")
-    bindir = Path(bins[-1]).parent
+    """Start a throwaway PostgreSQL server (deploy.postgres: Debian's binaries, as ``./atlas serve`` does);
+    yield its SQLAlchemy URL; stop and delete it afterwards."""
     base = Path(tempfile.mkdtemp(prefix="atlas-pg-"))
-    data, sock = base / "data", base / "sock"
-    sock.mkdir()
-    as_user: list[str] = []
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        try:
-            user = pwd.getpwnam("postgres")
-        except KeyError:
-            shutil.rmtree(base)
-            pytest.skip("running as root and there is no 'postgres' user to run the server as")
-        for path in (base, sock):
-            os.chown(path, user.pw_uid, user.pw_gid)
-        as_user = ["runuser", "-u", "postgres", "--"]
-    port = _free_port()
-    log = base / "server.log"
-
-    def run(*cmd: str) -> subprocess.CompletedProcess:
-        return subprocess.run([*as_user, *cmd], capture_output=True, text=True, timeout=120)
-
-    init = run(str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "atlas", "-E", "UTF8",
-               "--locale=C.UTF-8")
-    if init.returncode != 0:
-        shutil.rmtree(base, ignore_errors=True)
-        pytest.skip(f"initdb failed: {init.stderr.strip()[-300:]}")
-    opts = f"-p {port} -k {sock} -c listen_addresses='' -c fsync=off"
-    start = run(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", opts, "-w", "-t", "60", "start")
-    if start.returncode != 0:
-        text = log.read_text() if log.exists() else start.stderr
-        shutil.rmtree(base, ignore_errors=True)
-        pytest.skip(f"PostgreSQL did not start: {text.strip()[-300:]}")
     try:
-        yield f"postgresql+psycopg://atlas@/postgres?host={sock}&port={port}"
+        server = LocalPostgres(base, database="postgres", fsync=False)
+        server.start()
+    except PostgresUnavailable as exc:
+        shutil.rmtree(base, ignore_errors=True)
+        pytest.skip(str(exc))
+    try:
+        yield server.url()
     finally:
-        run(str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")
+        server.stop()
         shutil.rmtree(base, ignore_errors=True)
 
 

@@ -1,0 +1,7 @@
+"""``./atlas serve`` = ``python -m deploy``."""
+
+import sys
+
+from deploy.stack import main
+
+sys.exit(main())
