@@ -4,7 +4,7 @@ One stack (the real command, ``python -m deploy``, in a subprocess with its stat
 folder) for the module:
 
 - figures imported on the Import page of worker w1 are seen by a browser on worker w2, without a
-  restart of w2 (its preview of the same file turns from "16 new · 19 changed" to "35 unchanged");
+  restart of w2 (its preview of the same file turns from "16 new · 16 changed · 3 conflicts" to "32 unchanged · 3 conflicts");
 - the worker serving a browser is killed: within 5 s the page is connected to the live worker
   (the sticky cookie now names it) and a rerun there shows the same view (URL query, title,
   sidebar); the session then navigates and uploads there; the supervisor starts the dead worker
@@ -173,14 +173,17 @@ def test_import_on_one_worker_shows_on_the_other_and_a_dead_worker_loses_nothing
     b = _page_on(page_factory, served, "w2")
     b.goto(served.url + "/import")
     _upload(b)
-    b.get_by_text("保存前预览: 新增 16 · 变化 19 · 不变 0").wait_for(timeout=30_000)
+    b.get_by_text("保存前预览: 新增 16 · 变化 16 · 不变 0 · 冲突 3").wait_for(timeout=30_000)
     assert _cookie(b) == "w2"
 
     # browser A, on w1, imports it
     a = _page_on(page_factory, served, "w1")
     a.goto(served.url + "/import")
     _upload(a)
-    a.get_by_text("保存前预览: 新增 16 · 变化 19 · 不变 0").wait_for(timeout=30_000)
+    a.get_by_text("保存前预览: 新增 16 · 变化 16 · 不变 0 · 冲突 3").wait_for(timeout=30_000)
+    for i in range(3):  # keep each published figure the file's totals conflict with (recorded in the revision)
+        a.get_by_text("保留已公布的数字", exact=True).nth(i).click()
+        _settled(a)
     _fill(a, "来源出版物(必填)", TITLE)
     _fill(a, "表名/表号", "8-10 各区县有效发明专利情况")
     _fill(a, "来源网址(必填)", URL)
@@ -188,22 +191,23 @@ def test_import_on_one_worker_shows_on_the_other_and_a_dead_worker_loses_nothing
     a.wait_for_function("() => [...document.querySelectorAll('button')].some("
                         "b => b.innerText.includes('保存为新版本') && !b.disabled)", timeout=20_000)
     a.get_by_role("button", name="保存为新版本").click()
-    a.get_by_text("已保存为版本 1: 35 个数值").wait_for(timeout=30_000)
+    a.get_by_text("已保存为版本 1: 32 个数值").wait_for(timeout=30_000)
     assert _cookie(a) == "w1"  # the upload, the save and the websocket all stayed on w1
 
     # B's worker reads the shared store: the same file now changes nothing
     _settled(b)
     b.keyboard.press("r")  # Streamlit's rerun key, as a planner would reload the view
-    b.get_by_text("保存前预览: 新增 0 · 变化 0 · 不变 35").wait_for(timeout=30_000)
+    b.get_by_text("保存前预览: 新增 0 · 变化 0 · 不变 32 · 冲突 3").wait_for(timeout=30_000)
     assert _cookie(b) == "w2"
 
     # B opens a view on the map; then its worker dies
     b.goto(served.url + VIEW)
     _settled(b)
     assert "d=110108" in b.url and "layers=" in b.url  # the app wrote the full view into the URL
+    b.locator("[data-testid='stSidebar']").get_by_text("海淀区").wait_for()  # the controls follow the map
     view_url, title = b.url, b.title()
     sidebar = b.locator("[data-testid='stSidebar']").inner_text()
-    assert "2023" in sidebar and "海淀区" in sidebar
+    assert "海淀区" in sidebar and "year=2023" in b.url  # the year is the map's own control: in the URL
     assert _cookie(b) == "w2"
     dead = served.worker("w2")["pid"]
     before = len(b.sockets)
@@ -232,12 +236,12 @@ def test_import_on_one_worker_shows_on_the_other_and_a_dead_worker_loses_nothing
     # the dead worker are valid there: one cookie secret for all workers)
     b.get_by_role("link", name="数据导入").click()
     _upload(b)
-    b.get_by_text("保存前预览: 新增 0 · 变化 0 · 不变 35").wait_for(timeout=30_000)
+    b.get_by_text("保存前预览: 新增 0 · 变化 0 · 不变 32 · 冲突 3").wait_for(timeout=30_000)
     assert _cookie(b) == "w1"
 
     # nothing lost: the one revision, with its rows and source
     revisions = served.store().revisions()
-    assert [(r.id, r.author, r.source_title, r.imported_rows) for r in revisions] == [(1, "集群测试", TITLE, 35)]
+    assert [(r.id, r.author, r.source_title, r.imported_rows) for r in revisions] == [(1, "集群测试", TITLE, 32)]
 
     # the supervisor starts w2 again (on the same port) and HAProxy takes it back once it is warm
     _wait(lambda: served.worker("w2")["pid"] != dead and served.worker("w2")["restarts"] == 1, 30,
