@@ -14,7 +14,17 @@ import zipfile
 import geopandas as gpd
 import pandas as pd
 import pytest
-from common_import import POP, SOURCE, counts, csv_bytes, long_rows, xlsx, yearbook_rows
+from common_import import (
+    PER_10K,
+    POP,
+    SOURCE,
+    counts,
+    csv_bytes,
+    long_rows,
+    xlsx,
+    yearbook_rows,
+    yearbook_year_column_rows,
+)
 from shapely.geometry import Point, Polygon, box, mapping
 
 from geo.boundary_check import validate_boundary
@@ -113,6 +123,53 @@ def test_year_and_indicator_can_be_supplied():
     given = parse_upload(csv_bytes([["地区", "2022"]] + [r for r in rows[1:]]), "given.csv", SOURCE,
                          indicator="invention_patents_per_10k")
     assert given.ok and set(given.rows.indicator) == {"invention_patents_per_10k"}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_year_column_imports_in_one_step(fmt):
+    """A 年份 column (one row per district and year, indicators as columns) needs no year chosen by hand."""
+    rows = yearbook_year_column_rows((2022, 2023))
+    content = csv_bytes(rows) if fmt == "csv" else xlsx(rows)
+    result = parse_upload(content, f"by-year.{fmt}", SOURCE)
+    assert result.ok, [str(i) for i in result.issues]
+    assert result.layout == "wide" and not result.issues
+    official = result.rows[result.rows.status == "official"].set_index(["region_code", "year", "indicator"])
+    assert sorted(result.rows.year.unique()) == [2022, 2023]
+    assert official.at[("110108", 2023, "invention_patents_in_force"), "value"] == counts()["110108"]
+    assert official.at[("110108", 2022, "invention_patents_in_force"), "value"] == counts(0.9)["110108"]
+    assert official.at[("110119", 2023, "invention_patents_per_10k"), "value"] == PER_10K["110119"]
+    assert official.at[("110000", 2022, "invention_patents_in_force"), "value"] == sum(counts(0.9).values())
+    assert len(official) == 2 * (16 * 2 + 1)
+    # the note quotes the row's cell (district × indicator column)
+    note = official.at[("110108", 2022, "invention_patents_in_force"), "source_note"]
+    assert "“海淀区 · 2022年” × “有效发明专利(件)”" in note, note
+
+
+def test_year_column_beats_the_title_and_a_bad_year_names_its_cell():
+    rows = yearbook_year_column_rows((2023,))
+    rows[0] = ["各区县有效发明专利情况(2019年)"]  # the rows' 年份 wins over the title
+    assert set(parse_upload(csv_bytes(rows), "t.csv", SOURCE).rows.year) == {2023}
+    rows[5][0] = "去年"  # 东城's year (row 6, column A)
+    result = parse_upload(csv_bytes(rows), "t.csv", SOURCE)
+    issue = next(i for i in result.errors if i.code == "bad_year")
+    assert issue.text("zh") == "第6行 A列(“年份”): 年份“去年”不是有效年份。"
+    assert "row 6, column A (“年份”)" in issue.text("en")
+    rows[5][0] = None  # blank year and none in the title: said, not guessed
+    rows[0] = ["各区县有效发明专利情况"]
+    result = parse_upload(csv_bytes(rows), "t.csv", SOURCE)
+    assert any(i.code == "missing_year" and i.row == 6 and i.column == "A" for i in result.errors)
+    assert parse_upload(csv_bytes(rows), "t.csv", SOURCE, year=2023).ok  # the planner's year fills the blank
+
+
+def test_district_column_named_by_its_heading_anywhere():
+    """A 区县 column beyond the first four columns, after a year column, still names the districts."""
+    rows = [["序号", "年度", "类别", "代码", "区县", "有效发明专利"]]
+    rows += [[i + 1, 2021, "区", "", zh, counts()[code]] for i, (code, (zh, _)) in enumerate(BEIJING_DISTRICTS.items())]
+    result = parse_upload(csv_bytes(rows), "t.csv", SOURCE)
+    assert result.ok, [str(i) for i in result.issues]
+    official = result.rows[result.rows.status == "official"]
+    assert set(official.region_code) == set(BEIJING_DISTRICTS) and set(official.year) == {2021}
+    assert (result.rows[result.rows.status == "derived"].indicator == "invention_patents_per_10k").all()
 
 
 def test_aliases():
