@@ -23,18 +23,18 @@ import functools
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from geo.i18n import DEFAULT_LANG
 from geo.import_issues import MAX_BYTES, Issue, _fmt, _letter
-from geo.import_read import _Grid, _read_grid
+from geo.import_read import Grid, read_sheets
 from geo.indicators import INDICATORS
 from geo.names import BEIJING_CODE, BEIJING_DISTRICTS, district_code, region_name
 
 __all__ = ["MAX_BYTES", "MIN_YEAR", "ROW_COLUMNS", "Issue", "Source", "ImportResult", "parse_upload",
-           "derive_per_10k", "region_of", "indicator_of"]
+           "derive_per_10k", "region_of", "indicator_of", "sheet_score"]
 
 #: Uploads larger than this are refused before parsing.
 #: Earliest plausible year (China's Patent Law took effect on 1985-04-01).
@@ -118,8 +118,11 @@ class ImportResult:
     rows: pd.DataFrame
     issues: list[Issue]
     layout: str = ""  # "long", "wide" or "" when nothing could be read
-    sheet: str = ""
+    sheet: str = ""  # the workbook sheet read ("" for a CSV)
     encoding: str = ""
+    #: every sheet of the workbook, and those holding Beijing district names (best first)
+    sheets: list[str] = field(default_factory=list)
+    candidates: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Issue]:
@@ -273,7 +276,7 @@ def _find_long_header(rows: list[list[object]]) -> tuple[int, dict[str, int]] | 
     return None
 
 
-def _parse_long(grid: _Grid, header_row: int, cols: dict[str, int], defaults: dict, issues: list[Issue]
+def _parse_long(grid: Grid, header_row: int, cols: dict[str, int], defaults: dict, issues: list[Issue]
                 ) -> list[_Record]:
     rows = grid.rows
     heads = {role: _text(rows[header_row][c]) for role, c in cols.items()}
@@ -433,7 +436,7 @@ def _row_year(row: list[object], r: int, year_col: int, head: str, fallback: int
     return None
 
 
-def _merged_issues(grid: _Grid, header_row: int, issues: list[Issue]) -> None:
+def _merged_issues(grid: Grid, header_row: int, issues: list[Issue]) -> None:
     """Merged cells in the header or data area make it ambiguous which value belongs where."""
     for (r1, c1, r2, c2) in grid.merged:
         rng = {"range": f"{_letter(c1 - 1)}{r1}:{_letter(c2 - 1)}{r2}"}
@@ -443,7 +446,7 @@ def _merged_issues(grid: _Grid, header_row: int, issues: list[Issue]) -> None:
             issues.append(Issue("xlsx_merged_title", "warning", row=r1, params=rng))
 
 
-def _parse_wide(grid: _Grid, defaults: dict, issues: list[Issue]) -> list[_Record] | None:
+def _parse_wide(grid: Grid, defaults: dict, issues: list[Issue]) -> list[_Record] | None:
     """Read the yearbook layout: districts as rows; years or indicators as columns, or a 年份 column."""
     rows = grid.rows
     located = _locate_table(rows, issues)
@@ -650,8 +653,55 @@ def derive_per_10k(rows: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+#: Fewest distinct Beijing region names for a sheet to count as holding the table.
+_MIN_SHEET_NAMES = 3
+
+
+def sheet_score(grid: Grid) -> int:
+    """Return how many distinct Beijing regions (16 districts, 全市, E-Town) a table names in its cells.
+
+    Only whole cells count (prose on a cover page that mentions 海淀 does not), in the first 300
+    rows and 30 columns; a long-format header counts as a full table.
+    """
+    if _find_long_header(grid.rows) is not None:
+        return len(BEIJING_DISTRICTS) + 2
+    found = {region_of(cell) for row in grid.rows[:300] for cell in row[:30] if cell is not None}
+    found.discard(None)
+    return len(found)
+
+
+def _choose_sheet(grids: list[Grid], wanted: str | None, issues: list[Issue]) -> tuple[Grid | None, list[str]]:
+    """Return the table to read and the sheets that qualify (best first); say which sheet and why.
+
+    ``wanted`` (the planner's choice) wins; otherwise the sheet naming the most Beijing regions.
+    """
+    names = [g.sheet for g in grids]
+    scored = sorted(((sheet_score(g), i) for i, g in enumerate(grids)), key=lambda x: (-x[0], x[1]))
+    candidates = [names[i] for score, i in scored if score >= _MIN_SHEET_NAMES]
+    if wanted:
+        chosen = next((g for g in grids if g.sheet == wanted or g.sheet.strip() == str(wanted).strip()), None)
+        if chosen is None:
+            issues.append(Issue("sheet_missing", params={"sheet": wanted, "sheets": "、".join(names)}))
+        return chosen, candidates
+    if len(grids) == 1:
+        return grids[0], candidates
+    if not candidates:
+        first = next((g for g in grids if any(v is not None for row in g.rows for v in row)), grids[0])
+        issues.append(Issue("sheets_none", "warning", params={"sheet": first.sheet, "sheets": "、".join(names)}))
+        return first, candidates
+    chosen = grids[names.index(candidates[0])]
+    if len(candidates) > 1:
+        issues.append(Issue("sheets_several", "warning", params={
+            "n": len(candidates), "sheets": "、".join(candidates), "sheet": chosen.sheet}))
+    else:
+        others = "、".join(n for n in names if n != chosen.sheet)
+        issues.append(Issue("sheet_found", "warning", params={"sheet": chosen.sheet, "others": others}))
+    return chosen, candidates
+
+
 def parse_upload(content: bytes, filename: str, source: Source | None = None, *, year: int | None = None,
-                 indicator: str | None = None, unit: str | None = None, derive: bool = True) -> ImportResult:
+                 indicator: str | None = None, unit: str | None = None, derive: bool = True,
+                 sheet: str | None = None) -> ImportResult:
     """Read an uploaded CSV/XLSX of district figures; return its rows and every problem found.
 
     Parameters
@@ -665,6 +715,9 @@ def parse_upload(content: bytes, filename: str, source: Source | None = None, *,
         the year only in the document title).
     derive
         Add per-10k density derived from imported counts (status ``derived``).
+    sheet
+        The workbook sheet to read; by default the one naming the most Beijing districts (a cover
+        page before the table is passed over). Every message about the table names the sheet.
     """
     issues: list[Issue] = []
     if source is not None:
@@ -673,10 +726,25 @@ def parse_upload(content: bytes, filename: str, source: Source | None = None, *,
         issues.append(Issue("unknown_indicator", params={"label": indicator}))
         indicator = None
     empty = pd.DataFrame(columns=list(ROW_COLUMNS))
-    grid = _read_grid(content, filename, issues)
-    if grid is None:
+    grids = read_sheets(content, filename, issues)
+    if grids is None:
         return ImportResult(empty, issues)
-    defaults = {"year": year, "indicator": indicator, "unit": unit}
+    grid, candidates = _choose_sheet(grids, sheet, issues)
+    names = [g.sheet for g in grids if g.kind == "xlsx"]
+    if grid is None:
+        return ImportResult(empty, issues, sheets=names, candidates=candidates)
+    found: list[Issue] = list(grid.issues)  # everything found in the table names its sheet
+    rows, layout = _parse_grid(grid, {"year": year, "indicator": indicator, "unit": unit}, source, filename,
+                               derive, found)
+    if grid.kind == "xlsx":
+        found = [replace(i, sheet=grid.sheet) for i in found]
+    return ImportResult(rows if rows is not None else empty, issues + found, layout, grid.sheet, grid.encoding,
+                        names, candidates)
+
+
+def _parse_grid(grid: Grid, defaults: dict, source: Source | None, filename: str, derive: bool,
+                issues: list[Issue]) -> tuple[pd.DataFrame | None, str]:
+    """Return the checked rows of one table and its layout ("long", "wide"; "" if unreadable)."""
     long = _find_long_header(grid.rows)
     if long is not None:
         layout = "long"
@@ -688,7 +756,7 @@ def parse_upload(content: bytes, filename: str, source: Source | None = None, *,
         layout = "wide"
         records = _parse_wide(grid, defaults, issues)
         if records is None:
-            return ImportResult(empty, issues, "", grid.sheet, grid.encoding)
+            return None, ""
     records = _check_records(records, issues)
     _check_totals(records, issues)
     if not records and not any(i.level == "error" for i in issues):
@@ -696,4 +764,4 @@ def parse_upload(content: bytes, filename: str, source: Source | None = None, *,
     rows = _to_rows(records, source, filename)
     if derive and len(rows):
         rows = pd.concat([rows, derive_per_10k(rows)], ignore_index=True)
-    return ImportResult(rows, issues, layout, grid.sheet, grid.encoding)
+    return rows, layout

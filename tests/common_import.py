@@ -74,6 +74,23 @@ def xlsx(rows: list[list[object]], merges: tuple[str, ...] = ()) -> bytes:
     return buf.getvalue()
 
 
+def workbook(sheets: dict[str, list[list[object]]]) -> bytes:
+    """Return an XLSX workbook with one sheet per item of ``sheets`` (name -> rows), in that order."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+#: A yearbook cover page: prose only (it mentions 海淀 in a sentence, never as a cell of its own).
+COVER = [["北京统计年鉴2024"], ["说明"], ["本表数据由市知识产权局提供, 含海淀区、朝阳区等16个区。"], ["北京市统计局 编"]]
+
+
 def csv_bytes(rows: list[list[object]], encoding: str = "utf-8") -> bytes:
     """Return ``rows`` as CSV text in ``encoding``."""
     lines = [",".join("" if v is None else str(v) for v in row) for row in rows]

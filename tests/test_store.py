@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from common_import import SOURCE, counts, csv_bytes, long_rows, xlsx, yearbook_rows
+from common_import import COVER, SOURCE, counts, csv_bytes, long_rows, workbook, xlsx, yearbook_rows
 
 import geo.store as store_mod
 from geo.data import read_indicators
@@ -355,6 +355,23 @@ def test_readers_never_see_half_an_import(store):
         assert values == sorted(values)  # never an older revision after a newer one
         assert values[-1] == 9
     assert store.current_revision_id() == 9
+
+
+def test_cli_finds_the_data_sheet_names_it_and_takes_sheet(tmp_path):
+    env = {"ATLAS_VAR_DIR": str(tmp_path / "var"), "ATLAS_DATABASE_URL": ""}
+    rows = yearbook_rows(2022)
+    rows[6][1] = "abc"  # 西城 2022: not a number
+    f = tmp_path / "年鉴.xlsx"
+    f.write_bytes(workbook({"封面": COVER, "2023": yearbook_rows(2023), "2022": rows}))
+    src = ["--source-title", SOURCE.title, "--source-url", SOURCE.url, "--dry-run", "--lang", "en"]
+    auto = _cli(str(f), *src, env=env)
+    assert auto.returncode == 0, auto.stderr
+    assert "Sheet “2023” read as yearbook layout" in auto.stdout and "read “2023”" in auto.stderr
+    picked = _cli(str(f), *src, "--sheet", "2022", env=env)
+    assert picked.returncode == 1
+    assert "error: sheet “2022”, row 7, column B (“有效发明专利(件)”): “abc” is not a number." in picked.stderr
+    missing = _cli(str(f), *src, "--sheet", "Sheet9", env=env)
+    assert missing.returncode == 1 and "no sheet named “Sheet9” (it has: 封面、2023、2022)" in missing.stderr
 
 
 def test_cli_states_the_real_size_of_a_large_file(tmp_path):

@@ -65,7 +65,14 @@ with tab_table:
         decisions: dict = {}
         conflicts = []
         source = Source(title, url, table)
-        result = parse_upload(upload.getvalue(), upload.name, source, year=year, indicator=indicator)
+        sheet_key = f"import_sheet_{upload.file_id}"  # a new file starts from the sheet found in it
+        result = parse_upload(upload.getvalue(), upload.name, source, year=year, indicator=indicator,
+                              sheet=st.session_state.get(sheet_key))
+        if len(result.sheets) > 1:
+            st.selectbox(t("import.sheet", L), result.sheets, key=sheet_key,
+                         index=result.sheets.index(result.sheet) if result.sheet in result.sheets else 0,
+                         format_func=lambda s: t("import.sheet_with_names", L, sheet=s)
+                         if s in result.candidates else s)
         source_codes = {i.code for i in source.issues()}
         file_errors = [i for i in result.errors if i.code not in source_codes]
         if file_errors:
@@ -73,7 +80,9 @@ with tab_table:
         if result.warnings:
             st.warning(t("import.warnings", L) + "\n\n" + _bullets(result.warnings))
         if len(result.rows):
-            st.caption(t("import.layout", L, layout=t(f"import.layout.{result.layout}", L), n=len(result.rows)))
+            layout = t(f"import.layout.{result.layout}", L)
+            st.caption(escape_text(t("import.layout_sheet", L, layout=layout, sheet=result.sheet, n=len(result.rows))
+                                   if result.sheet else t("import.layout", L, layout=layout, n=len(result.rows))))
             preview = preview_changes(cache.indicators(), result.rows)
             st.markdown("**" + t("import.preview", L, **preview_counts(preview)) + "**")
             st.dataframe(preview_table(preview, L), hide_index=True, width="stretch")
