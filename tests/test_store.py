@@ -406,3 +406,48 @@ def test_conflict_with_an_official_figure_needs_a_choice_recorded_in_the_revisio
                       decisions={key: "replace", **others})
     shown = primary_rows(overlay(shipped, store.current_rows())).set_index(["region_code", "year", "indicator"])
     assert shown.loc[key, "value"] == sum(counts().values())  # replaced, by choice
+
+
+def _total_541k_rows() -> list[list[object]]:
+    """A yearbook table with a 年份 column whose 合计 row for 2023 is 541,000 (the districts add up to it)."""
+    c = counts(541_000 / sum(counts().values()))
+    c["110119"] += 541_000 - sum(c.values())
+    rows: list[list[object]] = [["各区县有效发明专利情况"], ["年份", "地区", "有效发明专利(件)"], [2023, "合计", 541_000]]
+    rows += [[2023, zh, c[code]] for code, (zh, _en) in BEIJING_DISTRICTS.items()]
+    return rows
+
+
+def test_total_row_conflicting_with_the_published_figure_needs_a_choice(store, shipped):
+    """合计 541,000 against Beijing's published 574,000 (2023): a conflict in the preview, nothing saved unchosen."""
+    result = parse_upload(csv_bytes(_total_541k_rows()), "合计.csv", SOURCE)
+    assert result.ok, [str(i) for i in result.issues]
+    key = ("110000", 2023, "invention_patents_in_force")
+    preview = preview_changes(shipped, result.rows).set_index(["region_code", "year", "indicator"])
+    assert preview.loc[key, "change"] == "conflict"
+    assert (preview.loc[key, "old_value"], preview.loc[key, "new_value"]) == (574_000, 541_000)
+    assert (preview.change == "conflict").sum() == 1  # the districts are new, only the total conflicts
+    with pytest.raises(StoreError, match="keep / replace"):
+        store.save_import(result.rows, SOURCE, "planner", shown=shipped)
+    assert store.current_revision_id() == 0 and store.current_rows().empty
+    store.save_import(result.rows, SOURCE, "planner", shown=shipped, decisions={key: "keep"})
+    shown = primary_rows(overlay(shipped, store.current_rows())).set_index(["region_code", "year", "indicator"])
+    assert shown.loc[key, "value"] == 574_000 and shown.loc[("110108", 2023, "invention_patents_in_force"), "status"] \
+        == "official"
+
+
+def test_cli_total_row_conflict_is_listed_and_refused_until_chosen(tmp_path):
+    env = {"ATLAS_VAR_DIR": str(tmp_path / "var"), "ATLAS_DATABASE_URL": ""}
+    f = tmp_path / "合计.csv"
+    f.write_bytes(csv_bytes(_total_541k_rows()))
+    src = ["--source-title", SOURCE.title, "--source-url", SOURCE.url, "--who", "cli", "--lang", "en"]
+    dry = _cli(str(f), *src, "--dry-run", env=env)
+    assert "110000 2023 invention_patents_in_force: 574000 (official) -> 541000 (official)  [conflict]" in dry.stdout
+    refused = _cli(str(f), *src, env=env)
+    assert refused.returncode == 1 and "1 values differ from a published official figure" in refused.stderr
+    store = Store(f"sqlite:///{tmp_path / 'var' / 'atlas.sqlite'}")
+    assert store.current_revision_id() == 0
+    saved = _cli(str(f), *src, "--on-conflict", "replace", env=env)
+    assert saved.returncode == 0, saved.stderr
+    rows = store.current_rows().set_index(["region_code", "year", "indicator"])
+    assert rows.loc[("110000", 2023, "invention_patents_in_force"), "value"] == 541_000
+    assert '"choice": "replace"' in store.revisions()[0].decisions

@@ -9,6 +9,7 @@ from geo.i18n import t
 from geo.import_report import preview_counts, preview_table, revisions_html
 from geo.importer import Source, parse_upload
 from geo.indicators import INDICATORS
+from geo.names import region_name
 from geo.safe import escape_text
 from geo.store import preview_changes
 from ui import cache
@@ -16,6 +17,10 @@ from ui.common import lang, upload_hint
 
 L = lang()
 db = cache.import_store()
+
+
+def _indicator_name(ind: str) -> str:
+    return (INDICATORS[ind].name_en if L == "en" else INDICATORS[ind].name_zh) if ind in INDICATORS else ind
 
 
 def _bullets(issues) -> str:
@@ -96,9 +101,9 @@ with tab_table:
             for rec in conflicts.itertuples():
                 key = (rec.region_code, int(rec.year), rec.indicator)
                 choice = st.radio(
-                    escape_text(t("import.conflict_choice", L, region=rec.region_code, year=rec.year,
-                                  indicator=rec.indicator, old=f"{rec.old_value:g}", url=rec.old_source_url,
-                                  new=f"{rec.new_value:g}")),
+                    escape_text(t("import.conflict_choice", L, region=region_name(rec.region_code, L), year=rec.year,
+                                  indicator=_indicator_name(rec.indicator), old=f"{rec.old_value:,.6g}",
+                                  url=rec.old_source_url, new=f"{rec.new_value:,.6g}")),
                     ["keep", "replace"], index=None, horizontal=True, key=f"import_conflict_{'_'.join(map(str, key))}",
                     format_func=lambda c: t(f"import.choice.{c}", L))
                 if choice is not None:
