@@ -52,8 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     store = open_store(args.database)
     who = args.who or getpass.getuser()
     if args.list:
+        zones = store.boundary_zones()
         for rev in store.revisions():
-            print(revision_label(rev, "en" if lang == "en" else "zh"))
+            print(revision_label(rev, "en" if lang == "en" else "zh", zones))
         return 0
     if args.rollback is not None:
         try:

@@ -26,7 +26,7 @@ from geo.data import read_indicators
 from geo.importer import Source, parse_upload
 from geo.indicators import district_values, primary_rows
 from geo.names import BEIJING_DISTRICTS
-from geo.store import Store, StoreError, default_url, overlay, preview_changes
+from geo.store import Store, StoreError, default_url, overlay, overlay_boundaries, preview_changes
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -93,7 +93,7 @@ def store(request, tmp_path):
     s = Store(url)
     yield s
     with s.engine.begin() as conn:  # leave the shared server empty for the next test
-        conn.exec_driver_sql("DROP TABLE atlas_rows; DROP TABLE atlas_revisions")
+        conn.exec_driver_sql("DROP TABLE atlas_boundaries; DROP TABLE atlas_rows; DROP TABLE atlas_revisions")
     s.engine.dispose()
 
 
@@ -451,3 +451,128 @@ def test_cli_total_row_conflict_is_listed_and_refused_until_chosen(tmp_path):
     rows = store.current_rows().set_index(["region_code", "year", "indicator"])
     assert rows.loc[("110000", 2023, "invention_patents_in_force"), "value"] == 541_000
     assert '"choice": "replace"' in store.revisions()[0].decisions
+
+
+# ------------------------------------------------------------------ zone outlines
+
+#: A checked outline for ZGC Dongcheng Park (a box inside 东城区, far from its borders).
+OUTLINE_ZONE = "zgc_dongcheng"
+OUTLINE_SOURCE = Source("北京市规划和自然资源委员会 中关村东城园四至范围", "https://ghzrzyw.beijing.gov.cn/", "附图1")
+
+
+@pytest.fixture(scope="module")
+def outline():
+    import json
+
+    from shapely.geometry import box, mapping
+
+    from geo.boundary_check import validate_boundary
+
+    doc = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {}, "geometry": mapping(box(116.405, 39.925, 116.425, 39.945))}]}
+    checked = validate_boundary(json.dumps(doc).encode(), "dongcheng-park.geojson", OUTLINE_ZONE)
+    assert checked.ok, [str(i) for i in checked.issues]
+    return checked
+
+
+@pytest.fixture(scope="module")
+def shipped_zones():
+    from geo.data import read_zones
+
+    return read_zones()
+
+
+def _quality(zones: pd.DataFrame, zone_id: str = OUTLINE_ZONE) -> str:
+    return str(zones.set_index("zone_id").at[zone_id, "geometry_quality"])
+
+
+def test_outline_is_a_revision_drawn_official_and_rolled_back(store, outline, shipped_zones):
+    assert _quality(shipped_zones) == "schematic"
+    _import(store, csv_bytes(long_rows(2022)), "a.csv")  # revision 1: figures only
+    rows_before = store.current_rows()
+    rev = store.save_boundary(outline.geometry, OUTLINE_ZONE, OUTLINE_SOURCE, "测绘科", "dongcheng-park.geojson",
+                              area_km2=outline.area_km2)
+    assert rev.id == 2 and rev.action == "boundary" and rev.author == "测绘科" and rev.imported_rows == 0
+    assert rev.source_url == OUTLINE_SOURCE.url and rev.filename == "dongcheng-park.geojson"
+    listed = store.revisions()
+    assert [(r.id, r.action) for r in listed] == [(2, "boundary"), (1, "import")]
+    assert store.boundary_zones() == {2: OUTLINE_ZONE}
+    pd.testing.assert_frame_equal(store.current_rows(), rows_before)  # the figures are untouched
+
+    stored = store.current_boundaries()
+    assert list(stored.zone_id) == [OUTLINE_ZONE] and int(stored.revision_id.iloc[0]) == 2
+    assert stored.author.iloc[0] == "测绘科" and stored.created_at.iloc[0] == rev.created_at
+    zones = overlay_boundaries(shipped_zones, stored)
+    z = zones.set_index("zone_id").loc[OUTLINE_ZONE]
+    assert z.geometry_quality == "official" and z.geometry.equals(outline.geometry)
+    assert OUTLINE_SOURCE.url in z.geometry_note and "revision 2" in z.geometry_note
+    assert _quality(shipped_zones) == "schematic"  # the input is not changed
+    others = zones[zones.zone_id != OUTLINE_ZONE]
+    assert (others.geometry_quality.to_numpy() == shipped_zones[shipped_zones.zone_id != OUTLINE_ZONE]
+            .geometry_quality.to_numpy()).all()
+
+    # a figure import later keeps the outline; rolling back to before the outline makes it schematic again
+    _import(store, xlsx(yearbook_rows(2023)), "b.xlsx")
+    assert list(store.current_boundaries().zone_id) == [OUTLINE_ZONE]
+    back = store.rollback(1, "李回滚")
+    assert store.current_boundaries().empty
+    assert _quality(overlay_boundaries(shipped_zones, store.current_boundaries())) == "schematic"
+    pd.testing.assert_frame_equal(store.current_rows(), rows_before)
+    # append-only: the outline's revision can be restored, and nothing was deleted
+    store.rollback(3, "李回滚")
+    assert _quality(overlay_boundaries(shipped_zones, store.current_boundaries())) == "official"
+    assert [r.id for r in store.revisions()] == [back.id + 1, back.id, 3, 2, 1]
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM atlas_boundaries").scalar() == 1
+
+
+def test_a_newer_outline_replaces_the_older_and_rollback_restores_it(store, outline):
+    from shapely.geometry import box
+
+    store.save_boundary(outline.geometry, OUTLINE_ZONE, OUTLINE_SOURCE, "a")
+    smaller = box(116.41, 39.93, 116.42, 39.94)
+    store.save_boundary(smaller, OUTLINE_ZONE, OUTLINE_SOURCE, "b")
+    current = store.current_boundaries()
+    assert len(current) == 1 and int(current.revision_id.iloc[0]) == 2 and current.author.iloc[0] == "b"
+    assert float(current.area_km2.iloc[0]) == pytest.approx(0.94, rel=0.05)  # computed when not given
+    store.rollback(1, "c")
+    assert store.current_boundaries().author.iloc[0] == "a"
+
+
+@pytest.mark.parametrize("bad", ["no-author", "no-source-url", "no-zone", "point", "invalid", "projected"])
+def test_refused_outlines_change_nothing(store, outline, bad):
+    from shapely.geometry import Point, Polygon
+
+    geom, zone, source, who = outline.geometry, OUTLINE_ZONE, OUTLINE_SOURCE, "tester"
+    if bad == "no-author":
+        who = " "
+    elif bad == "no-source-url":
+        source = Source(OUTLINE_SOURCE.title, "")
+    elif bad == "no-zone":
+        zone = ""
+    elif bad == "point":
+        geom = Point(116.41, 39.93)
+    elif bad == "invalid":
+        geom = Polygon([(116.3, 39.9), (116.4, 40.0), (116.4, 39.9), (116.3, 40.0), (116.3, 39.9)])
+    elif bad == "projected":
+        geom = Polygon([(440000, 4420000), (441000, 4420000), (441000, 4421000), (440000, 4420000)])
+    with pytest.raises(StoreError):
+        store.save_boundary(geom, zone, source, who)
+    assert store.current_revision_id() == 0 and store.current_boundaries().empty
+
+
+def test_existing_database_gains_the_outline_table(tmp_path):
+    """A database made before outlines were stored (no atlas_boundaries) is opened and extended, data kept."""
+    import sqlalchemy as sa
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    old = Store(url)
+    _import(old, csv_bytes(long_rows(2022)), "a.csv")
+    with old.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE atlas_boundaries")
+    old.engine.dispose()
+    assert "atlas_boundaries" not in sa.inspect(sa.create_engine(url)).get_table_names()
+    reopened = Store(url)
+    assert "atlas_boundaries" in sa.inspect(reopened.engine).get_table_names()
+    assert reopened.current_revision_id() == 1 and len(reopened.current_rows()) == 32
+    assert reopened.current_boundaries().empty
