@@ -17,8 +17,8 @@ class Issue:
     """One problem found in an upload: ``level`` is 'error' (blocks saving) or 'warning'.
 
     ``row`` is the 1-based row as a spreadsheet shows it; ``column`` the column letter; ``header``
-    the column's heading. The message text lives in ``geo/locale/import.json`` under
-    ``import.msg.<code>``.
+    the column's heading; ``sheet`` the workbook sheet read (XLSX only). The message text lives in
+    ``geo/locale/import.json`` under ``import.msg.<code>``.
     """
 
     code: str
@@ -27,10 +27,15 @@ class Issue:
     column: str | None = None
     header: str | None = None
     params: dict = field(default_factory=dict, compare=False)
+    sheet: str | None = None
 
     def where(self, lang: str = DEFAULT_LANG) -> str:
-        """Return where the problem is, e.g. ``第7行 C列(“2022年”)`` / ``row 7, column C (“2022年”)``."""
-        parts = []
+        """Return where the problem is, e.g. ``工作表“8-10” 第7行 C列(“2022年”)`` / ``sheet “8-10”, row 7, column C``.
+
+        >>> Issue("no_rows", sheet="表1", row=3).where("en"), Issue("no_rows", sheet="表1").where("zh")
+        ('sheet “表1”, row 3', '工作表“表1”')
+        """
+        parts = [t("import.where.sheet", lang, sheet=self.sheet)] if self.sheet else []
         if self.row is not None:
             parts.append(t("import.where.row", lang, row=self.row))
         if self.column is not None:

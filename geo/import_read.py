@@ -15,17 +15,22 @@ from dataclasses import dataclass, field
 
 from geo.import_issues import MAX_BYTES, Issue, _letter
 
+__all__ = ["Grid", "read_sheets", "size_issue"]
+
 _MAX_UNZIPPED = 100 * 1024 * 1024
 
 
-
 @dataclass
-class _Grid:
+class Grid:
+    """The cells of one table: a CSV file, or one sheet of a workbook (``sheet`` is its name)."""
+
     rows: list[list[object]]
     kind: str  # "csv" or "xlsx"
     sheet: str = ""
     encoding: str = ""
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (row1, col1, row2, col2), 1-based
+    #: problems of this sheet's cells (formulas): they count only if this sheet is the one read
+    issues: list[Issue] = field(default_factory=list)
 
 
 def _decode(content: bytes, issues: list[Issue]) -> tuple[str, str] | None:
@@ -50,7 +55,7 @@ def _decode(content: bytes, issues: list[Issue]) -> tuple[str, str] | None:
     return text, "GBK/GB18030"
 
 
-def _read_csv(content: bytes, issues: list[Issue]) -> _Grid | None:
+def _read_csv(content: bytes, issues: list[Issue]) -> Grid | None:
     decoded = _decode(content, issues)
     if decoded is None:
         return None
@@ -62,14 +67,36 @@ def _read_csv(content: bytes, issues: list[Issue]) -> _Grid | None:
     except csv.Error:
         delimiter = ","
     rows = [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    grid = Grid([[c if c.strip() else None for c in row] for row in rows], "csv", encoding=encoding)
     for r, row in enumerate(rows):
         for c, cell in enumerate(row):
             if isinstance(cell, str) and cell.strip().startswith("=") and len(cell.strip()) > 1:
-                issues.append(Issue("csv_formula", row=r + 1, column=_letter(c), params={"formula": cell.strip()[:60]}))
-    return _Grid([[c if c.strip() else None for c in row] for row in rows], "csv", encoding=encoding)
+                grid.issues.append(Issue("csv_formula", row=r + 1, column=_letter(c),
+                                         params={"formula": cell.strip()[:60]}))
+    return grid
 
 
-def _read_xlsx(content: bytes, issues: list[Issue]) -> _Grid | None:
+def _read_sheet(ws) -> Grid:
+    """Return one worksheet's cells; formulas are reported (never evaluated) and left blank."""
+    grid = Grid([], "xlsx", sheet=ws.title)
+    for r, row in enumerate(ws.iter_rows(), start=1):
+        values = []
+        for cell in row:
+            v = cell.value
+            if cell.data_type == "f" or (isinstance(v, str) and v.startswith("=") and len(v) > 1):
+                text = v if isinstance(v, str) else getattr(v, "text", "") or "="
+                grid.issues.append(Issue("xlsx_formula", row=r, column=_letter(cell.column - 1),
+                                         params={"formula": str(text)[:60]}))
+                v = None
+            elif isinstance(v, (dt.datetime, dt.date)):
+                v = v.year if v.month == 12 and v.day == 31 else str(v)
+            values.append(v)
+        grid.rows.append(values)
+    grid.merged = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
+    return grid
+
+
+def _read_xlsx(content: bytes, issues: list[Issue]) -> list[Grid] | None:
     import openpyxl  # imported lazily: only uploads need it
 
     try:
@@ -86,30 +113,13 @@ def _read_xlsx(content: bytes, issues: list[Issue]) -> _Grid | None:
         issues.append(Issue("bad_xlsx"))
         return None
     try:
-        # data_only=False: formulas stay formulas (never evaluated, and refused below).
+        # data_only=False: formulas stay formulas (never evaluated; _read_sheet refuses them).
         wb = openpyxl.load_workbook(io.BytesIO(content), read_only=False, data_only=False, keep_vba=False,
                                     keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds on broken files
         issues.append(Issue("bad_xlsx", params={"detail": type(exc).__name__}))
         return None
-    ws = next((s for s in wb.worksheets if s.max_row > 1 or s.max_column > 1 or s.cell(1, 1).value is not None),
-              wb.worksheets[0])
-    rows: list[list[object]] = []
-    for r, row in enumerate(ws.iter_rows(), start=1):
-        values = []
-        for cell in row:
-            v = cell.value
-            if cell.data_type == "f" or (isinstance(v, str) and v.startswith("=") and len(v) > 1):
-                text = v if isinstance(v, str) else getattr(v, "text", "") or "="
-                issues.append(Issue("xlsx_formula", row=r, column=_letter(cell.column - 1),
-                                    params={"formula": str(text)[:60]}))
-                v = None
-            elif isinstance(v, (dt.datetime, dt.date)):
-                v = v.year if v.month == 12 and v.day == 31 else str(v)
-            values.append(v)
-        rows.append(values)
-    merged = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
-    return _Grid(rows, "xlsx", sheet=ws.title, merged=merged)
+    return [_read_sheet(ws) for ws in wb.worksheets]
 
 
 def size_issue(nbytes: int) -> Issue | None:
@@ -126,7 +136,12 @@ def size_issue(nbytes: int) -> Issue | None:
     return Issue("too_big", params={"mb": f"{mb:.0f}" if mb >= 10 else f"{mb:.1f}", "limit": MAX_BYTES // 2**20})
 
 
-def _read_grid(content: bytes, filename: str, issues: list[Issue]) -> _Grid | None:
+def read_sheets(content: bytes, filename: str, issues: list[Issue]) -> list[Grid] | None:
+    """Return the tables of an upload: one for a CSV, one per worksheet of an XLSX (in workbook order).
+
+    File-level problems (empty, too big, old .xls, damaged, undecodable) go into ``issues`` and
+    give None; problems of one sheet's cells stay on its :class:`Grid`.
+    """
     name = (filename or "").lower()
     if len(content) == 0 or not content.strip():
         issues.append(Issue("empty_file"))
@@ -147,6 +162,7 @@ def _read_grid(content: bytes, filename: str, issues: list[Issue]) -> _Grid | No
     if not name.endswith((".csv", ".txt", ".tsv")):
         issues.append(Issue("unsupported_type", params={"name": filename}))
         return None
-    return _read_csv(content, issues)
+    grid = _read_csv(content, issues)
+    return None if grid is None else [grid]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from geo.i18n import DEFAULT_LANG, format_value, t
@@ -10,7 +12,7 @@ from geo.names import region_name
 from geo.safe import escape_text, safe_url
 from geo.store import Revision
 
-__all__ = ["preview_table", "preview_counts", "revisions_html", "revision_label"]
+__all__ = ["preview_table", "preview_counts", "revisions_html", "revision_label", "revision_action"]
 
 
 def _value(value: float | None, unit: str, status: str, lang: str) -> str:
@@ -46,17 +48,32 @@ def preview_table(preview: pd.DataFrame, lang: str = DEFAULT_LANG) -> pd.DataFra
     return pd.DataFrame(rows)
 
 
-def revision_label(rev: Revision, lang: str = DEFAULT_LANG) -> str:
+def revision_action(rev: Revision, lang: str = DEFAULT_LANG, zones: Mapping[int, str] | None = None) -> str:
+    """Return what a revision did: import figures, import a zone outline (``zones``: revision -> zone), roll back.
+
+    >>> r = Revision(3, "2025-01-01T00:00:00+00:00", "a", "boundary", None, "t", "", "https://a", "z.geojson", 0, 5)
+    >>> revision_action(r, "en", {3: "Zhongguancun Dongcheng Park"})
+    'zone outline: Zhongguancun Dongcheng Park'
+    """
+    if rev.action == "boundary":
+        return t("import.action.boundary", lang, zone=(zones or {}).get(rev.id, "?"))
+    if rev.action == "rollback":
+        return t("import.action.rollback", lang, target=rev.target)
+    return t("import.action.import", lang)
+
+
+def revision_label(rev: Revision, lang: str = DEFAULT_LANG, zones: Mapping[int, str] | None = None) -> str:
     """Return one line describing a revision (plain text; escape before putting it in HTML)."""
-    action = t("import.action.import", lang) if rev.action == "import" else t(
-        "import.action.rollback", lang, target=rev.target)
+    action = revision_action(rev, lang, zones)
     source = " · ".join(p for p in (rev.source_title, rev.source_table, rev.source_url) if p) or "—"
     return t("import.rev_line", lang, rev=rev.id, when=rev.created_at.replace("T", " "), who=rev.author,
              action=action, n=rev.row_count, source=source)
 
 
-def revisions_html(revisions: list[Revision], lang: str = DEFAULT_LANG) -> str:
+def revisions_html(revisions: list[Revision], lang: str = DEFAULT_LANG, zones: Mapping[int, str] | None = None) -> str:
     """Return the revision list as an HTML table; every text from the store is escaped.
+
+    ``zones`` names the zone of each outline revision (:meth:`geo.store.Store.boundary_zones`).
 
     >>> r = Revision(1, "2025-01-01T00:00:00+00:00", "<b>x</b>", "import", None, "<script>1</script>", "", "https://a",
     ...              "f.csv", 3, 3)
@@ -68,8 +85,7 @@ def revisions_html(revisions: list[Revision], lang: str = DEFAULT_LANG) -> str:
     cells = "".join(f"<th>{escape_text(h)}</th>" for h in head)
     body = []
     for rev in revisions:
-        action = t("import.action.import", lang) if rev.action == "import" else t(
-            "import.action.rollback", lang, target=rev.target)
+        action = revision_action(rev, lang, zones)
         url = safe_url(rev.source_url)
         link = f' <a href="{url}" target="_blank" rel="noopener noreferrer">{escape_text(rev.source_url)}</a>' if url \
             else escape_text(rev.source_url)

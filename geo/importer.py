@@ -23,18 +23,18 @@ import functools
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from geo.i18n import DEFAULT_LANG
 from geo.import_issues import MAX_BYTES, Issue, _fmt, _letter
-from geo.import_read import _Grid, _read_grid
+from geo.import_read import Grid, read_sheets
 from geo.indicators import INDICATORS
 from geo.names import BEIJING_CODE, BEIJING_DISTRICTS, district_code, region_name
 
 __all__ = ["MAX_BYTES", "MIN_YEAR", "ROW_COLUMNS", "Issue", "Source", "ImportResult", "parse_upload",
-           "derive_per_10k", "region_of", "indicator_of"]
+           "derive_per_10k", "region_of", "indicator_of", "sheet_score"]
 
 #: Uploads larger than this are refused before parsing.
 #: Earliest plausible year (China's Patent Law took effect on 1985-04-01).
@@ -118,8 +118,11 @@ class ImportResult:
     rows: pd.DataFrame
     issues: list[Issue]
     layout: str = ""  # "long", "wide" or "" when nothing could be read
-    sheet: str = ""
+    sheet: str = ""  # the workbook sheet read ("" for a CSV)
     encoding: str = ""
+    #: every sheet of the workbook, and those holding Beijing district names (best first)
+    sheets: list[str] = field(default_factory=list)
+    candidates: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Issue]:
@@ -273,7 +276,7 @@ def _find_long_header(rows: list[list[object]]) -> tuple[int, dict[str, int]] | 
     return None
 
 
-def _parse_long(grid: _Grid, header_row: int, cols: dict[str, int], defaults: dict, issues: list[Issue]
+def _parse_long(grid: Grid, header_row: int, cols: dict[str, int], defaults: dict, issues: list[Issue]
                 ) -> list[_Record]:
     rows = grid.rows
     heads = {role: _text(rows[header_row][c]) for role, c in cols.items()}
@@ -329,8 +332,26 @@ def _parse_long(grid: _Grid, header_row: int, cols: dict[str, int], defaults: di
     return out
 
 
-def _parse_wide(grid: _Grid, defaults: dict, issues: list[Issue]) -> list[_Record] | None:
-    rows = grid.rows
+def _is_header(cell: object, role: str) -> bool:
+    """Return True when ``cell`` is a heading of ``role`` ('region', 'year', …) in ``_LONG_HEADERS``."""
+    return _key(cell) in {_key(n) for n in _LONG_HEADERS[role]}
+
+
+def _locate_table(rows: list[list[object]], issues: list[Issue]) -> tuple[int, int, int] | None:
+    """Return ``(header_row, label_col, data_start)`` of a yearbook table (0-based), else add an issue.
+
+    A heading such as 地区/区/区县 names the district column wherever it is (when a district name
+    sits below it); otherwise the first of the first four columns holding a district name is the
+    label column, and the header is the nearest row above with text right of it.
+    """
+    for r, row in enumerate(rows[:30]):
+        for c, cell in enumerate(row):
+            if not _is_header(cell, "region"):
+                continue
+            below = next((b for b in range(r + 1, min(len(rows), r + 40))
+                          if c < len(rows[b]) and region_of(rows[b][c]) is not None), None)
+            if below is not None:
+                return r, c, below
     first = None
     for r, row in enumerate(rows[:200]):
         for c in range(min(len(row), 4)):
@@ -348,60 +369,103 @@ def _parse_wide(grid: _Grid, defaults: dict, issues: list[Issue]) -> list[_Recor
     if header_row is None:
         issues.append(Issue("no_header", row=data_start + 1))
         return None
-    title = " ".join(_text(v) for r in range(header_row) for v in rows[r] if _text(v))
-    title_year = None
-    if m := re.search(r"((?:19|20)\d{2})\s*年", title):
-        title_year = int(m.group(1))
-    title_unit = None
-    if m := re.search(r"单位\s*[:：]?\s*([^\s,，;；)）]+)", title + " " + _text(rows[header_row][label_col])):
-        title_unit = m.group(1)
-    title_ind = _indicator_in_title(title) if title else None
+    return header_row, label_col, data_start
 
-    # Columns: each gets (year, indicator, unit); what the heading lacks comes from the title or defaults.
-    header = rows[header_row]
-    columns: list[tuple[int, int, str, str | None, str]] = []
-    missing_year = missing_ind = False
+
+def _title_defaults(rows: list[list[object]], header_row: int, label_col: int) -> dict:
+    """Return the year, unit and indicator that the title rows above the header state (or None)."""
+    title = " ".join(_text(v) for r in range(header_row) for v in rows[r] if _text(v))
+    out: dict = {"year": None, "unit": None, "indicator": _indicator_in_title(title) if title else None}
+    if m := re.search(r"((?:19|20)\d{2})\s*年", title):
+        out["year"] = int(m.group(1))
+    if m := re.search(r"单位\s*[:：]?\s*([^\s,，;；)）]+)", title + " " + _text(rows[header_row][label_col])):
+        out["unit"] = m.group(1)
+    return out
+
+
+def _value_columns(header: list[object], header_row: int, label_col: int, year_col: int | None, defaults: dict,
+                   title: dict, issues: list[Issue]) -> list[tuple[int, int | None, str, str | None, str]]:
+    """Return ``(column, year, indicator, unit, heading)`` of each column to import, right of the labels.
+
+    What a heading lacks comes from the planner's choice, then the title. With a year column
+    (``year_col``) the year is read per row, so a column's year stays None.
+    """
+    columns = []
     for c in range(label_col + 1, len(header)):
         head = _text(header[c])
-        if not head:
+        if not head or c == year_col:
             continue
         year = _year_of_header(head)
         ind, unit = None, None
         if year is None:
             base, unit = _split_unit(head)
             ind = indicator_of(base)
-            generic = _key(base) in {_key(n) for n in _LONG_HEADERS["value"]}  # "数值": indicator from elsewhere
-            if ind is None and not generic:
+            if ind is None and not _is_header(base, "value"):  # "数值": indicator from elsewhere
                 issues.append(Issue("column_ignored", "warning", row=header_row + 1, column=_letter(c), header=head))
                 continue
-        year = year or defaults.get("year") or title_year
-        ind = ind or defaults.get("indicator") or title_ind
-        unit = unit or defaults.get("unit") or title_unit
-        if year is None:
-            missing_year = True
+        if year_col is None:
+            year = year or defaults.get("year") or title["year"]
+        ind = ind or defaults.get("indicator") or title["indicator"]
+        unit = unit or defaults.get("unit") or title["unit"]
+        if year is None and year_col is None:
             issues.append(Issue("missing_year", row=header_row + 1, column=_letter(c), header=head))
             continue
         if ind is None:
-            missing_ind = True
             issues.append(Issue("missing_indicator", row=header_row + 1, column=_letter(c), header=head))
             continue
         columns.append((c, year, ind, unit, head))
+    return columns
+
+
+def _row_year(row: list[object], r: int, year_col: int, head: str, fallback: int | None,
+              issues: list[Issue]) -> int | None:
+    """Return the year a row's 年份 cell gives (blank: ``fallback``), else add an issue and return None."""
+    v = row[year_col] if year_col < len(row) else None
+    where = dict(row=r + 1, column=_letter(year_col), header=head)
+    kind, num = _number(v)
+    if kind == "num" and float(num).is_integer():
+        return int(num)
+    if kind != "num" and (year := _year_of_header(v)) is not None:
+        return year
+    if kind == "missing" and fallback is not None:
+        return fallback
+    if kind == "missing":
+        issues.append(Issue("missing_year", **where))
+    else:
+        issues.append(Issue("bad_year", **where, params={"value": _text(v)[:60]}))
+    return None
+
+
+def _merged_issues(grid: Grid, header_row: int, issues: list[Issue]) -> None:
+    """Merged cells in the header or data area make it ambiguous which value belongs where."""
+    for (r1, c1, r2, c2) in grid.merged:
+        rng = {"range": f"{_letter(c1 - 1)}{r1}:{_letter(c2 - 1)}{r2}"}
+        if r2 >= header_row + 1:
+            issues.append(Issue("xlsx_merged", row=r1, column=f"{_letter(c1 - 1)}–{_letter(c2 - 1)}", params=rng))
+        else:
+            issues.append(Issue("xlsx_merged_title", "warning", row=r1, params=rng))
+
+
+def _parse_wide(grid: Grid, defaults: dict, issues: list[Issue]) -> list[_Record] | None:
+    """Read the yearbook layout: districts as rows; years or indicators as columns, or a 年份 column."""
+    rows = grid.rows
+    located = _locate_table(rows, issues)
+    if located is None:
+        return None
+    header_row, label_col, data_start = located
+    header = rows[header_row]
+    title = _title_defaults(rows, header_row, label_col)
+    year_col = next((c for c, cell in enumerate(header) if c != label_col and _is_header(cell, "year")), None)
+    columns = _value_columns(header, header_row, label_col, year_col, defaults, title, issues)
     if not columns:
-        if not (missing_year or missing_ind):
+        if not any(i.code in ("missing_year", "missing_indicator") for i in issues):
             issues.append(Issue("no_value_columns", row=header_row + 1))
         return None
-
-    # Merged cells in the header or data area make it ambiguous which value belongs where.
-    for (r1, c1, r2, c2) in grid.merged:
-        if r2 >= header_row + 1:
-            issues.append(Issue("xlsx_merged", row=r1, column=f"{_letter(c1 - 1)}–{_letter(c2 - 1)}",
-                                params={"range": f"{_letter(c1 - 1)}{r1}:{_letter(c2 - 1)}{r2}"}))
-        else:
-            issues.append(Issue("xlsx_merged_title", "warning", row=r1,
-                                params={"range": f"{_letter(c1 - 1)}{r1}:{_letter(c2 - 1)}{r2}"}))
+    _merged_issues(grid, header_row, issues)
 
     out = []
     head_label = _text(header[label_col]) or None
+    year_head = _text(header[year_col]) if year_col is not None else ""
     for r in range(data_start, len(rows)):
         row = rows[r]
         label = _text(row[label_col]) if label_col < len(row) else ""
@@ -416,6 +480,11 @@ def _parse_wide(grid: _Grid, defaults: dict, issues: list[Issue]) -> list[_Recor
                 issues.append(Issue("unknown_district", row=r + 1, column=_letter(label_col), header=head_label,
                                     params={"label": label or "(空)"}))
             continue  # note rows (注: …, 资料来源: …) and blank rows
+        row_year = None
+        if year_col is not None:
+            row_year = _row_year(row, r, year_col, year_head, defaults.get("year") or title["year"], issues)
+            if row_year is None:
+                continue
         for (c, year, ind, unit, head), (_, v) in zip(columns, values):
             kind, value = _number(v)
             if kind == "missing":
@@ -424,7 +493,8 @@ def _parse_wide(grid: _Grid, defaults: dict, issues: list[Issue]) -> list[_Recor
                 issues.append(Issue("not_a_number", row=r + 1, column=_letter(c), header=head,
                                     params={"value": _text(v)[:60]}))
                 continue
-            out.append(_Record(code, year, ind, value, unit, r + 1, _letter(c), head, label))
+            quoted = f"{label} · {_text(row[year_col]) or row_year}" if row_year is not None and year_col is not None else label
+            out.append(_Record(code, row_year or year, ind, value, unit, r + 1, _letter(c), head, quoted))
     return out
 
 
@@ -583,8 +653,55 @@ def derive_per_10k(rows: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+#: Fewest distinct Beijing region names for a sheet to count as holding the table.
+_MIN_SHEET_NAMES = 3
+
+
+def sheet_score(grid: Grid) -> int:
+    """Return how many distinct Beijing regions (16 districts, 全市, E-Town) a table names in its cells.
+
+    Only whole cells count (prose on a cover page that mentions 海淀 does not), in the first 300
+    rows and 30 columns; a long-format header counts as a full table.
+    """
+    if _find_long_header(grid.rows) is not None:
+        return len(BEIJING_DISTRICTS) + 2
+    found = {region_of(cell) for row in grid.rows[:300] for cell in row[:30] if cell is not None}
+    found.discard(None)
+    return len(found)
+
+
+def _choose_sheet(grids: list[Grid], wanted: str | None, issues: list[Issue]) -> tuple[Grid | None, list[str]]:
+    """Return the table to read and the sheets that qualify (best first); say which sheet and why.
+
+    ``wanted`` (the planner's choice) wins; otherwise the sheet naming the most Beijing regions.
+    """
+    names = [g.sheet for g in grids]
+    scored = sorted(((sheet_score(g), i) for i, g in enumerate(grids)), key=lambda x: (-x[0], x[1]))
+    candidates = [names[i] for score, i in scored if score >= _MIN_SHEET_NAMES]
+    if wanted:
+        chosen = next((g for g in grids if g.sheet == wanted or g.sheet.strip() == str(wanted).strip()), None)
+        if chosen is None:
+            issues.append(Issue("sheet_missing", params={"sheet": wanted, "sheets": "、".join(names)}))
+        return chosen, candidates
+    if len(grids) == 1:
+        return grids[0], candidates
+    if not candidates:
+        first = next((g for g in grids if any(v is not None for row in g.rows for v in row)), grids[0])
+        issues.append(Issue("sheets_none", "warning", params={"sheet": first.sheet, "sheets": "、".join(names)}))
+        return first, candidates
+    chosen = grids[names.index(candidates[0])]
+    if len(candidates) > 1:
+        issues.append(Issue("sheets_several", "warning", params={
+            "n": len(candidates), "sheets": "、".join(candidates), "sheet": chosen.sheet}))
+    else:
+        others = "、".join(n for n in names if n != chosen.sheet)
+        issues.append(Issue("sheet_found", "warning", params={"sheet": chosen.sheet, "others": others}))
+    return chosen, candidates
+
+
 def parse_upload(content: bytes, filename: str, source: Source | None = None, *, year: int | None = None,
-                 indicator: str | None = None, unit: str | None = None, derive: bool = True) -> ImportResult:
+                 indicator: str | None = None, unit: str | None = None, derive: bool = True,
+                 sheet: str | None = None) -> ImportResult:
     """Read an uploaded CSV/XLSX of district figures; return its rows and every problem found.
 
     Parameters
@@ -598,6 +715,9 @@ def parse_upload(content: bytes, filename: str, source: Source | None = None, *,
         the year only in the document title).
     derive
         Add per-10k density derived from imported counts (status ``derived``).
+    sheet
+        The workbook sheet to read; by default the one naming the most Beijing districts (a cover
+        page before the table is passed over). Every message about the table names the sheet.
     """
     issues: list[Issue] = []
     if source is not None:
@@ -606,10 +726,25 @@ def parse_upload(content: bytes, filename: str, source: Source | None = None, *,
         issues.append(Issue("unknown_indicator", params={"label": indicator}))
         indicator = None
     empty = pd.DataFrame(columns=list(ROW_COLUMNS))
-    grid = _read_grid(content, filename, issues)
-    if grid is None:
+    grids = read_sheets(content, filename, issues)
+    if grids is None:
         return ImportResult(empty, issues)
-    defaults = {"year": year, "indicator": indicator, "unit": unit}
+    grid, candidates = _choose_sheet(grids, sheet, issues)
+    names = [g.sheet for g in grids if g.kind == "xlsx"]
+    if grid is None:
+        return ImportResult(empty, issues, sheets=names, candidates=candidates)
+    found: list[Issue] = list(grid.issues)  # everything found in the table names its sheet
+    rows, layout = _parse_grid(grid, {"year": year, "indicator": indicator, "unit": unit}, source, filename,
+                               derive, found)
+    if grid.kind == "xlsx":
+        found = [replace(i, sheet=grid.sheet) for i in found]
+    return ImportResult(rows if rows is not None else empty, issues + found, layout, grid.sheet, grid.encoding,
+                        names, candidates)
+
+
+def _parse_grid(grid: Grid, defaults: dict, source: Source | None, filename: str, derive: bool,
+                issues: list[Issue]) -> tuple[pd.DataFrame | None, str]:
+    """Return the checked rows of one table and its layout ("long", "wide"; "" if unreadable)."""
     long = _find_long_header(grid.rows)
     if long is not None:
         layout = "long"
@@ -621,7 +756,7 @@ def parse_upload(content: bytes, filename: str, source: Source | None = None, *,
         layout = "wide"
         records = _parse_wide(grid, defaults, issues)
         if records is None:
-            return ImportResult(empty, issues, "", grid.sheet, grid.encoding)
+            return None, ""
     records = _check_records(records, issues)
     _check_totals(records, issues)
     if not records and not any(i.level == "error" for i in issues):
@@ -629,4 +764,4 @@ def parse_upload(content: bytes, filename: str, source: Source | None = None, *,
     rows = _to_rows(records, source, filename)
     if derive and len(rows):
         rows = pd.concat([rows, derive_per_10k(rows)], ignore_index=True)
-    return ImportResult(rows, issues, layout, grid.sheet, grid.encoding)
+    return rows, layout

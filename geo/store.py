@@ -1,10 +1,13 @@
-"""Revisioned storage of imported official figures (SQLite by default, PostgreSQL when configured).
+"""Revisioned storage of imported official figures and zone outlines (SQLite by default, PostgreSQL when configured).
 
 Pure (no Streamlit). Every import writes a new revision (who, when, source, row count) holding the
 complete set of imported rows as they stand after it; the current data are the latest revision's
-rows. Rolling back writes one more revision that copies an earlier one's rows, so nothing is ever
-deleted and every state can be reached again. Each write is one transaction: a failed import
-leaves the previous state intact.
+rows. A zone outline that passed the checks (:func:`geo.boundary_check.validate_boundary`) is a
+revision too (action ``boundary``): its GeoJSON is kept once in ``atlas_boundaries`` and the
+outlines in force at a revision follow the revision chain (:func:`boundary_state`). Rolling back
+writes one more revision restoring an earlier one's rows and outlines, so nothing is ever deleted
+and every state can be reached again. Each write is one transaction: a failed import leaves the
+previous state intact.
 
 Where: ``$ATLAS_DATABASE_URL`` (an SQLAlchemy URL such as ``postgresql+psycopg://user@host/db``) if
 set, else SQLite at ``geo.paths.VAR_DIR / "atlas.sqlite"`` (``$ATLAS_VAR_DIR`` moves it).
@@ -26,7 +29,8 @@ from geo.importer import ROW_COLUMNS, ImportResult, Source, parse_upload
 from geo.indicators import STATUS_RANK
 from geo.source_kind import source_kinds
 
-__all__ = ["Revision", "Store", "StoreError", "default_url", "open_store", "overlay", "preview_changes"]
+__all__ = ["Revision", "Store", "StoreError", "default_url", "open_store", "overlay", "preview_changes",
+           "boundary_state", "overlay_boundaries", "BOUNDARY_COLUMNS"]
 
 _META = sa.MetaData()
 REVISIONS = sa.Table(
@@ -34,7 +38,7 @@ REVISIONS = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("created_at", sa.String(40), nullable=False),
     sa.Column("author", sa.String(200), nullable=False),
-    sa.Column("action", sa.String(20), nullable=False),  # "import" or "rollback"
+    sa.Column("action", sa.String(20), nullable=False),  # "import", "boundary" or "rollback"
     sa.Column("target", sa.Integer, nullable=True),  # for a rollback: the revision restored
     sa.Column("source_title", sa.Text, nullable=False, default=""),
     sa.Column("source_table", sa.Text, nullable=False, default=""),
@@ -65,6 +69,25 @@ ROWS = sa.Table(
     sa.UniqueConstraint("revision_id", "region_code", "year", "indicator", "status", name="atlas_rows_key"),
     sa.CheckConstraint("status IN ('official', 'derived')", name="atlas_rows_status"),
 )
+#: Zone outlines brought in by a ``boundary`` revision (WGS-84 GeoJSON geometry, kept once, never altered).
+BOUNDARIES = sa.Table(
+    "atlas_boundaries", _META,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("revision_id", sa.Integer, sa.ForeignKey("atlas_revisions.id"), nullable=False, index=True),
+    sa.Column("zone_id", sa.String(80), nullable=False),
+    sa.Column("geojson", sa.Text, nullable=False),
+    sa.Column("area_km2", sa.Float, nullable=False),
+    sa.Column("source_title", sa.Text, nullable=False),
+    sa.Column("source_table", sa.Text, nullable=False, default=""),
+    sa.Column("source_url", sa.Text, nullable=False),
+    sa.Column("filename", sa.Text, nullable=False, default=""),
+    sa.Column("author", sa.String(200), nullable=False),
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.UniqueConstraint("revision_id", "zone_id", name="atlas_boundaries_key"),
+)
+#: Columns of :meth:`Store.boundaries_at` (one row per zone whose outline is in force).
+BOUNDARY_COLUMNS = ("zone_id", "geojson", "area_km2", "revision_id", "source_title", "source_table", "source_url",
+                    "filename", "author", "created_at")
 _KEY = ["region_code", "year", "indicator"]
 
 
@@ -178,12 +201,42 @@ class Store:
         The revision id and its rows are read in one snapshot (REPEATABLE READ on PostgreSQL; on
         SQLite one transaction), so a reader never sees half of an import that commits meanwhile.
         """
+        with self._snapshot() as conn:
+            rev = int(conn.execute(sa.select(sa.func.max(REVISIONS.c.id))).scalar() or 0)
+            return self.rows_at(rev, conn)
+
+    def boundaries_at(self, rev_id: int, conn: sa.Connection | None = None) -> pd.DataFrame:
+        """Return the zone outlines in force after revision ``rev_id`` (columns :data:`BOUNDARY_COLUMNS`)."""
+        if conn is None:
+            with self.engine.connect() as c:
+                return self.boundaries_at(rev_id, c)
+        chain = conn.execute(sa.select(REVISIONS.c.id, REVISIONS.c.action, REVISIONS.c.target).where(
+            REVISIONS.c.id <= rev_id).order_by(REVISIONS.c.id)).all()
+        brought = conn.execute(sa.select(BOUNDARIES.c.id, BOUNDARIES.c.revision_id, BOUNDARIES.c.zone_id).where(
+            BOUNDARIES.c.revision_id <= rev_id)).all()
+        ids = sorted(boundary_state(chain, brought).get(rev_id, {}).values())
+        if not ids:
+            return pd.DataFrame(columns=list(BOUNDARY_COLUMNS))
+        cols = [BOUNDARIES.c[name] for name in BOUNDARY_COLUMNS]
+        rows = conn.execute(sa.select(*cols).where(BOUNDARIES.c.id.in_(ids)).order_by(BOUNDARIES.c.zone_id)).all()
+        return pd.DataFrame(rows, columns=list(BOUNDARY_COLUMNS))
+
+    def current_boundaries(self) -> pd.DataFrame:
+        """Return the zone outlines of the latest revision, read in one snapshot (see :meth:`current_rows`)."""
+        with self._snapshot() as conn:
+            rev = int(conn.execute(sa.select(sa.func.max(REVISIONS.c.id))).scalar() or 0)
+            return self.boundaries_at(rev, conn)
+
+    def boundary_zones(self) -> dict[int, str]:
+        """Return, per ``boundary`` revision, the zone whose outline it brought in."""
+        with self.engine.connect() as conn:
+            return {int(r): str(z) for r, z in conn.execute(sa.select(BOUNDARIES.c.revision_id, BOUNDARIES.c.zone_id))}
+
+    def _snapshot(self) -> sa.Connection:
         engine = self.engine
         if engine.dialect.name == "postgresql":
             engine = engine.execution_options(isolation_level="REPEATABLE READ")
-        with engine.connect() as conn:
-            rev = int(conn.execute(sa.select(sa.func.max(REVISIONS.c.id))).scalar() or 0)
-            return self.rows_at(rev, conn)
+        return engine.connect()
 
     # ------------------------------------------------------------------ writing
     def _lock(self, conn: sa.Connection) -> None:
@@ -268,8 +321,57 @@ class Store:
             return result, None
         return result, self.save_import(result.rows, source, author, filename)
 
+    def save_boundary(self, geometry: object, zone_id: str, source: Source, author: str, filename: str = "", *,
+                      area_km2: float | None = None) -> Revision:
+        """Write a new revision in which ``geometry`` (WGS-84, checked) is the official outline of ``zone_id``.
+
+        The figures stay as they are (the revision carries the current rows); the outline and its
+        source, author and time go to ``atlas_boundaries``. Pass the geometry of a
+        :class:`geo.boundary_check.BoundaryResult` that is ``ok``. Raises :class:`StoreError` (and
+        changes nothing) if the source, author or zone is missing, or the geometry is not a valid
+        polygon in degrees.
+        """
+        import shapely
+
+        problems = [i.code for i in source.issues()]
+        if problems:
+            raise StoreError(f"source incomplete: {', '.join(problems)}")
+        if not str(author or "").strip():
+            raise StoreError("who imported the outline must be recorded (author is empty)")
+        zone = str(zone_id or "").strip()
+        if not zone:
+            raise StoreError("which zone the outline is for must be given")
+        geom = geometry
+        if not isinstance(geom, shapely.Geometry) or geom.is_empty or geom.geom_type not in ("Polygon",
+                                                                                             "MultiPolygon"):
+            raise StoreError("the outline must be a non-empty polygon")
+        if not shapely.is_valid(geom):
+            raise StoreError(f"the outline is not valid: {shapely.is_valid_reason(geom)}")
+        minx, miny, maxx, maxy = geom.bounds
+        if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+            raise StoreError("the outline must be in WGS-84 degrees")
+        if area_km2 is None:
+            import pyproj
+
+            utm = pyproj.Transformer.from_crs(4326, 32650, always_xy=True)
+            area_km2 = shapely.transform(geom, lambda a: __import__("numpy").column_stack(
+                utm.transform(a[:, 0], a[:, 1]))).area / 1e6
+        who = str(author).strip()[:200]
+        with self.engine.begin() as conn:
+            self._lock(conn)
+            current_id = int(conn.execute(sa.select(sa.func.max(REVISIONS.c.id))).scalar() or 0)
+            rows = self.rows_at(current_id, conn)
+            rev = self._write(conn, rows, author=who, action="boundary", source_title=source.title.strip(),
+                              source_table=(source.table or "").strip(), source_url=source.url.strip(),
+                              filename=filename or "", imported_rows=0)
+            conn.execute(sa.insert(BOUNDARIES).values(
+                revision_id=rev.id, zone_id=zone, geojson=shapely.to_geojson(geom), area_km2=float(area_km2),
+                source_title=source.title.strip(), source_table=(source.table or "").strip(),
+                source_url=source.url.strip(), filename=filename or "", author=who, created_at=rev.created_at))
+            return rev
+
     def rollback(self, rev_id: int, author: str) -> Revision:
-        """Write a new revision restoring exactly the rows of revision ``rev_id`` (0 = nothing imported)."""
+        """Write a new revision restoring exactly the rows and outlines of revision ``rev_id`` (0 = nothing imported)."""
         if not str(author or "").strip():
             raise StoreError("who rolled back must be recorded (author is empty)")
         with self.engine.begin() as conn:
@@ -279,6 +381,57 @@ class Store:
             rows = self.rows_at(rev_id, conn)
             return self._write(conn, rows, author=str(author).strip()[:200], action="rollback", target=rev_id,
                                imported_rows=0)
+
+
+def boundary_state(chain, brought) -> dict[int, dict[str, int]]:
+    """Return, per revision, the outline (boundary id) in force for each zone.
+
+    ``chain`` holds ``(revision id, action, target)`` in id order; ``brought`` holds ``(boundary id,
+    revision id, zone id)``. A revision inherits the state of the one before it, plus the outlines
+    it brought; a rollback takes the state of its target (0: no outline).
+
+    >>> chain = [(1, "boundary", None), (2, "import", None), (3, "rollback", 0), (4, "rollback", 2)]
+    >>> state = boundary_state(chain, [(7, 1, "zgc_dongcheng")])
+    >>> state[2], state[3], state[4]
+    ({'zgc_dongcheng': 7}, {}, {'zgc_dongcheng': 7})
+    """
+    by_rev: dict[int, list[tuple[str, int]]] = {}
+    for boundary_id, rev, zone in brought:
+        by_rev.setdefault(int(rev), []).append((str(zone), int(boundary_id)))
+    state: dict[int, dict[str, int]] = {0: {}}
+    previous = 0
+    for rev, action, target in chain:
+        rev = int(rev)
+        if action == "rollback":
+            state[rev] = dict(state.get(int(target or 0), {}))
+        else:
+            state[rev] = {**state[previous], **dict(by_rev.get(rev, []))}
+        previous = rev
+    return state
+
+
+def overlay_boundaries(zones: pd.DataFrame, boundaries: pd.DataFrame | None) -> pd.DataFrame:
+    """Return ``zones`` with each stored outline as its geometry, drawn as ``official`` (input not changed).
+
+    ``boundaries`` is :meth:`Store.boundaries_at` (GeoJSON in WGS-84); its source, revision, author
+    and date go into ``geometry_note``. An outline for a zone that no longer exists is left out.
+    """
+    if boundaries is None or boundaries.empty:
+        return zones
+    import shapely
+
+    out = zones.copy()
+    for b in boundaries.itertuples():
+        hit = out.index[out["zone_id"] == b.zone_id]
+        if not len(hit):
+            continue
+        i = hit[0]
+        out.loc[i, "geometry"] = shapely.from_geojson(b.geojson)
+        out.loc[i, "geometry_quality"] = "official"
+        source = " · ".join(p for p in (b.source_title, b.source_table) if p)
+        out.loc[i, "geometry_note"] = (f"official outline: {source} ({b.source_url}); imported revision "
+                                       f"{int(b.revision_id)} by {b.author}, {str(b.created_at).replace('T', ' ')}")
+    return out
 
 
 def _insert_rows(conn: sa.Connection, rev_id: int, rows: pd.DataFrame) -> None:

@@ -29,6 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--who", default=None, help="who imports (default: the login name)")
     p.add_argument("--year", type=int, default=None, help="year, if the file does not say")
     p.add_argument("--indicator", choices=sorted(INDICATORS), default=None, help="indicator, if the file does not say")
+    p.add_argument("--sheet", default=None, help="XLSX sheet to read (default: the one naming the most Beijing districts)")
     p.add_argument("--no-derive", action="store_true", help="do not derive per-10k density from counts")
     p.add_argument("--dry-run", action="store_true", help="check and preview only; save nothing")
     p.add_argument("--database", default=None, help="SQLAlchemy URL (default: $ATLAS_DATABASE_URL or var/atlas.sqlite)")
@@ -51,8 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     store = open_store(args.database)
     who = args.who or getpass.getuser()
     if args.list:
+        zones = store.boundary_zones()
         for rev in store.revisions():
-            print(revision_label(rev, "en" if lang == "en" else "zh"))
+            print(revision_label(rev, "en" if lang == "en" else "zh", zones))
         return 0
     if args.rollback is not None:
         try:
@@ -77,11 +79,15 @@ def main(argv: list[str] | None = None) -> int:
         content = fh.read(MAX_BYTES + 1)  # never read more than the limit (+1 to detect it)
     source = Source(args.source_title, args.source_url, args.source_table)
     result = parse_upload(content, args.file.name, source, year=args.year, indicator=args.indicator,
-                          derive=not args.no_derive)
+                          derive=not args.no_derive, sheet=args.sheet)
     for issue in result.issues:
         tag = "error" if issue.level == "error" else "note"
         print(f"{tag}: {_say(issue.text('zh'), issue.text('en'), lang)}", file=sys.stderr)
     if len(result.rows):
+        layout = {code: t(f"import.layout.{result.layout}", code) for code in ("zh", "en")}
+        key = "import.layout_sheet" if result.sheet else "import.layout"
+        print(_say(*(t(key, code, layout=layout[code], sheet=result.sheet, n=len(result.rows)) for code in ("zh", "en")),
+                   lang))
         from geo.data import read_indicators
 
         preview = preview_changes(overlay(read_indicators(), store.current_rows()), result.rows)

@@ -43,6 +43,23 @@ def yearbook_rows(year: int = 2023, *, with_total: bool = True, with_etown: bool
     return rows
 
 
+def yearbook_year_column_rows(years: tuple[int, ...] = (2022, 2023)) -> list[list[object]]:
+    """Return a yearbook-style table with a 年份 column: one row per district and year, indicators as columns.
+
+    The title names no year (the rows do); 2022's counts are 0.9 × 2023's; the years are written
+    as 2022年 and 2023 to show both forms; each year has its 全市 row (the sum of the districts).
+    """
+    rows: list[list[object]] = [["各区县有效发明专利情况"], ["年份", "地区", "有效发明专利(件)", "每万人发明专利拥有量(件/万人)"]]
+    for year in years:
+        factor = 0.9 ** (max(years) - year)
+        c = counts(factor)
+        label = f"{year}年" if year != max(years) else year
+        rows.append([label, "全市", sum(c.values()), None])
+        for code, (zh, _en) in BEIJING_DISTRICTS.items():
+            rows.append([label, zh, c[code], round(PER_10K[code] * factor, 1)])
+    return rows
+
+
 def xlsx(rows: list[list[object]], merges: tuple[str, ...] = ()) -> bytes:
     """Return an XLSX workbook (one sheet) holding ``rows``; ``merges`` like ``"A1:C1"``."""
     wb = openpyxl.Workbook()
@@ -55,6 +72,23 @@ def xlsx(rows: list[list[object]], merges: tuple[str, ...] = ()) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def workbook(sheets: dict[str, list[list[object]]]) -> bytes:
+    """Return an XLSX workbook with one sheet per item of ``sheets`` (name -> rows), in that order."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+#: A yearbook cover page: prose only (it mentions 海淀 in a sentence, never as a cell of its own).
+COVER = [["北京统计年鉴2024"], ["说明"], ["本表数据由市知识产权局提供, 含海淀区、朝阳区等16个区。"], ["北京市统计局 编"]]
 
 
 def csv_bytes(rows: list[list[object]], encoding: str = "utf-8") -> bytes:

@@ -48,3 +48,48 @@ def test_history_lists_revisions_escaped_and_rolls_back(var):
     assert not at.exception
     assert any("新版本 2 恢复了版本 0" in s.value for s in at.success)
     assert store.current_revision_id() == 2 and store.current_rows().empty
+
+
+def _zone_quality(at: AppTest, zone_id: str) -> str:
+    """Open the Zones page on ``zone_id``; return the geometry quality metric it shows."""
+    at.switch_page("views/zones.py").run()
+    assert not at.exception
+    next(s for s in at.selectbox if s.key == "zs_zone").set_value(zone_id).run()
+    assert not at.exception
+    return at.metric[2].value
+
+
+def test_stored_outline_is_listed_drawn_official_and_rolled_back_on_the_page(var):
+    from shapely.geometry import box
+
+    from geo.importer import Source
+
+    store = Store(f"sqlite:///{var / 'atlas.sqlite'}")
+    assert store.import_upload(xlsx(yearbook_rows(2023)), "a.xlsx", SOURCE, "tester")[1] is not None
+    at = open_import()
+    assert _zone_quality(at, "zgc_dongcheng") == "示意范围"  # before: schematic
+
+    source = Source("东城园四至范围图", "https://www.bjdch.gov.cn/", "附图1")
+    rev = store.save_boundary(box(116.405, 39.925, 116.425, 39.945), "zgc_dongcheng", source, "测绘科",
+                              "dongcheng.geojson")
+    assert rev.id == 2
+    assert _zone_quality(at, "zgc_dongcheng") == "官方边界文件"  # the app's zones follow the store's revision
+
+    at.switch_page("views/import_data.py").run()
+    assert not at.exception
+    html = " ".join(m.value for m in at.markdown)
+    assert "功能区边界: 中关村东城园" in html and "东城园四至范围图" in html and "测绘科" in html
+    zone = next(s for s in at.selectbox if s.key == "import_boundary_zone")
+    assert zone.format_func("zgc_dongcheng") == "中关村东城园 · 官方边界文件"
+    zone.set_value("zgc_dongcheng").run()
+    assert any("该功能区当前为官方边界(版本 2 导入, 来源: 东城园四至范围图" in i.value for i in at.info)
+    target = next(s for s in at.selectbox if s.key == "import_rollback_target")
+    assert target.options[:1] == ["1"]
+    target.set_value(1)
+    next(w for w in at.text_input if w.key == "import_rollback_who").input("规划处").run()
+    next(b for b in at.button if b.key == "import_rollback").click().run()
+    assert not at.exception
+    assert any("新版本 3 恢复了版本 1" in s.value for s in at.success)
+    assert _zone_quality(at, "zgc_dongcheng") == "示意范围"  # rolled back: schematic again
+    assert store.current_boundaries().empty and [r.action for r in store.revisions()] == ["rollback", "boundary",
+                                                                                          "import"]

@@ -14,7 +14,19 @@ import zipfile
 import geopandas as gpd
 import pandas as pd
 import pytest
-from common_import import POP, SOURCE, counts, csv_bytes, long_rows, xlsx, yearbook_rows
+from common_import import (
+    COVER,
+    PER_10K,
+    POP,
+    SOURCE,
+    counts,
+    csv_bytes,
+    long_rows,
+    workbook,
+    xlsx,
+    yearbook_rows,
+    yearbook_year_column_rows,
+)
 from shapely.geometry import Point, Polygon, box, mapping
 
 from geo.boundary_check import validate_boundary
@@ -115,6 +127,105 @@ def test_year_and_indicator_can_be_supplied():
     assert given.ok and set(given.rows.indicator) == {"invention_patents_per_10k"}
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_year_column_imports_in_one_step(fmt):
+    """A 年份 column (one row per district and year, indicators as columns) needs no year chosen by hand."""
+    rows = yearbook_year_column_rows((2022, 2023))
+    content = csv_bytes(rows) if fmt == "csv" else xlsx(rows)
+    result = parse_upload(content, f"by-year.{fmt}", SOURCE)
+    assert result.ok, [str(i) for i in result.issues]
+    assert result.layout == "wide" and not result.issues
+    official = result.rows[result.rows.status == "official"].set_index(["region_code", "year", "indicator"])
+    assert sorted(result.rows.year.unique()) == [2022, 2023]
+    assert official.at[("110108", 2023, "invention_patents_in_force"), "value"] == counts()["110108"]
+    assert official.at[("110108", 2022, "invention_patents_in_force"), "value"] == counts(0.9)["110108"]
+    assert official.at[("110119", 2023, "invention_patents_per_10k"), "value"] == PER_10K["110119"]
+    assert official.at[("110000", 2022, "invention_patents_in_force"), "value"] == sum(counts(0.9).values())
+    assert len(official) == 2 * (16 * 2 + 1)
+    # the note quotes the row's cell (district × indicator column)
+    note = official.at[("110108", 2022, "invention_patents_in_force"), "source_note"]
+    assert "“海淀区 · 2022年” × “有效发明专利(件)”" in note, note
+
+
+def test_year_column_beats_the_title_and_a_bad_year_names_its_cell():
+    rows = yearbook_year_column_rows((2023,))
+    rows[0] = ["各区县有效发明专利情况(2019年)"]  # the rows' 年份 wins over the title
+    assert set(parse_upload(csv_bytes(rows), "t.csv", SOURCE).rows.year) == {2023}
+    rows[5][0] = "去年"  # 东城's year (row 6, column A)
+    result = parse_upload(csv_bytes(rows), "t.csv", SOURCE)
+    issue = next(i for i in result.errors if i.code == "bad_year")
+    assert issue.text("zh") == "第6行 A列(“年份”): 年份“去年”不是有效年份。"
+    assert "row 6, column A (“年份”)" in issue.text("en")
+    rows[5][0] = None  # blank year and none in the title: said, not guessed
+    rows[0] = ["各区县有效发明专利情况"]
+    result = parse_upload(csv_bytes(rows), "t.csv", SOURCE)
+    assert any(i.code == "missing_year" and i.row == 6 and i.column == "A" for i in result.errors)
+    assert parse_upload(csv_bytes(rows), "t.csv", SOURCE, year=2023).ok  # the planner's year fills the blank
+
+
+def test_district_column_named_by_its_heading_anywhere():
+    """A 区县 column beyond the first four columns, after a year column, still names the districts."""
+    rows = [["序号", "年度", "类别", "代码", "区县", "有效发明专利"]]
+    rows += [[i + 1, 2021, "区", "", zh, counts()[code]] for i, (code, (zh, _)) in enumerate(BEIJING_DISTRICTS.items())]
+    result = parse_upload(csv_bytes(rows), "t.csv", SOURCE)
+    assert result.ok, [str(i) for i in result.issues]
+    official = result.rows[result.rows.status == "official"]
+    assert set(official.region_code) == set(BEIJING_DISTRICTS) and set(official.year) == {2021}
+    assert (result.rows[result.rows.status == "derived"].indicator == "invention_patents_per_10k").all()
+
+
+# ----------------------------------------------------------------------------------------- sheets
+
+def test_cover_sheet_then_data_sheet_reads_the_data_sheet_and_says_so():
+    content = workbook({"封面": COVER, "说明": [["指标解释"], ["有效发明专利: 截至年末"]], "8-10": yearbook_rows(2023)})
+    result = parse_upload(content, "年鉴.xlsx", SOURCE)
+    assert result.ok, [str(i) for i in result.issues]
+    assert result.sheet == "8-10" and result.sheets == ["封面", "说明", "8-10"] and result.candidates == ["8-10"]
+    assert set(BEIJING_DISTRICTS) <= set(result.rows.region_code)
+    note = next(i for i in result.warnings if i.code == "sheet_found")
+    assert note.text("zh") == "已读取工作表“8-10”(含北京的区名); 其他工作表(封面、说明)中没有区名, 未读取。"
+    assert "Read the sheet “8-10”" in note.text("en")
+    # every message about the table names the sheet it read
+    rows = yearbook_rows(2023)
+    rows[6][1] = "abc"
+    bad = parse_upload(workbook({"封面": COVER, "8-10": rows}), "年鉴.xlsx", SOURCE)
+    table_issues = [i for i in bad.issues if i.code not in ("sheet_found",)]
+    assert table_issues and all(i.text("zh").startswith("工作表“8-10”") for i in table_issues)
+    assert all(i.text("en").startswith("sheet “8-10”") for i in table_issues)
+
+
+def test_formula_on_a_cover_sheet_does_not_block_the_data_sheet():
+    content = workbook({"封面": [["北京统计年鉴"], ["=HYPERLINK(\"http://x\")"]], "数据": yearbook_rows(2023)})
+    result = parse_upload(content, "年鉴.xlsx", SOURCE)
+    assert result.ok and result.sheet == "数据", [str(i) for i in result.issues]
+    assert parse_upload(content, "年鉴.xlsx", SOURCE, sheet="封面").sheet == "封面"  # chosen: its problems count
+    assert any(i.code == "xlsx_formula" and i.sheet == "封面"
+               for i in parse_upload(content, "年鉴.xlsx", SOURCE, sheet="封面").errors)
+
+
+def test_several_data_sheets_the_planner_picks_one():
+    content = workbook({"封面": COVER, "2022": yearbook_rows(2022), "2023": yearbook_rows(2023)})
+    auto = parse_upload(content, "年鉴.xlsx", SOURCE)
+    assert auto.ok and auto.sheet == "2022" and auto.candidates == ["2022", "2023"]
+    note = next(i for i in auto.warnings if i.code == "sheets_several")
+    assert "2 个工作表含北京的区名(2022、2023); 已读取“2022”" in note.text("zh")
+    assert "choose it under “Sheet”" in note.text("en")
+    picked = parse_upload(content, "年鉴.xlsx", SOURCE, sheet="2023")
+    assert picked.ok and picked.sheet == "2023" and set(picked.rows.year) == {2023}
+    assert not any(i.code.startswith("sheet") for i in picked.issues)
+    missing = parse_upload(content, "年鉴.xlsx", SOURCE, sheet="2030")
+    issue = next(i for i in missing.errors if i.code == "sheet_missing")
+    assert issue.text("zh") == "工作簿中没有名为“2030”的工作表(现有: 封面、2022、2023)。" and missing.rows.empty
+
+
+def test_no_sheet_with_district_names_says_which_sheets_were_looked_at():
+    result = parse_upload(workbook({"封面": COVER, "附注": [["无"]]}), "x.xlsx", SOURCE)
+    assert not result.ok
+    assert "所有工作表(封面、附注)中都没有北京的区名; 已读取第一个工作表“封面”" in result.messages("zh", "warning")[0]
+    layout = next(i for i in result.errors if i.code == "layout_unknown")
+    assert layout.text("en").startswith("sheet “封面”: Cannot recognise the layout")
+
+
 def test_aliases():
     assert region_of("全市") == region_of("合  计") == "110000"
     assert region_of("北京经济技术开发区") == "BDA"
@@ -126,8 +237,10 @@ def test_messages_name_row_and_column_in_both_languages():
     rows = yearbook_rows()
     rows[6][1] = "abc"  # 西城's count (row 7, column B)
     issue = next(i for i in parse_upload(xlsx(rows), "x.xlsx", SOURCE).errors if i.code == "not_a_number")
-    assert issue.text("zh") == "第7行 B列(“有效发明专利(件)”): “abc”不是数字。"
-    assert issue.text("en") == "row 7, column B (“有效发明专利(件)”): “abc” is not a number."
+    assert issue.text("zh") == "工作表“8-10” 第7行 B列(“有效发明专利(件)”): “abc”不是数字。"
+    assert issue.text("en") == "sheet “8-10”, row 7, column B (“有效发明专利(件)”): “abc” is not a number."
+    csv_issue = next(i for i in parse_upload(csv_bytes(rows), "x.csv", SOURCE).errors if i.code == "not_a_number")
+    assert csv_issue.text("zh") == "第7行 B列(“有效发明专利(件)”): “abc”不是数字。"  # a CSV has no sheet
 
 
 # ----------------------------------------------------------------------------------------- bad files

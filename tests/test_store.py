@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from common_import import SOURCE, counts, csv_bytes, long_rows, xlsx, yearbook_rows
+from common_import import COVER, SOURCE, counts, csv_bytes, long_rows, workbook, xlsx, yearbook_rows
 
 import geo.store as store_mod
 from deploy.postgres import LocalPostgres, PostgresUnavailable
@@ -25,7 +25,7 @@ from geo.data import read_indicators
 from geo.importer import Source, parse_upload
 from geo.indicators import district_values, primary_rows
 from geo.names import BEIJING_DISTRICTS
-from geo.store import Store, StoreError, default_url, overlay, preview_changes
+from geo.store import Store, StoreError, default_url, overlay, overlay_boundaries, preview_changes
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,7 +60,7 @@ def store(request, tmp_path):
     s = Store(url)
     yield s
     with s.engine.begin() as conn:  # leave the shared server empty for the next test
-        conn.exec_driver_sql("DROP TABLE atlas_rows; DROP TABLE atlas_revisions")
+        conn.exec_driver_sql("DROP TABLE atlas_boundaries; DROP TABLE atlas_rows; DROP TABLE atlas_revisions")
     s.engine.dispose()
 
 
@@ -324,6 +324,23 @@ def test_readers_never_see_half_an_import(store):
     assert store.current_revision_id() == 9
 
 
+def test_cli_finds_the_data_sheet_names_it_and_takes_sheet(tmp_path):
+    env = {"ATLAS_VAR_DIR": str(tmp_path / "var"), "ATLAS_DATABASE_URL": ""}
+    rows = yearbook_rows(2022)
+    rows[6][1] = "abc"  # 西城 2022: not a number
+    f = tmp_path / "年鉴.xlsx"
+    f.write_bytes(workbook({"封面": COVER, "2023": yearbook_rows(2023), "2022": rows}))
+    src = ["--source-title", SOURCE.title, "--source-url", SOURCE.url, "--dry-run", "--lang", "en"]
+    auto = _cli(str(f), *src, env=env)
+    assert auto.returncode == 0, auto.stderr
+    assert "Sheet “2023” read as yearbook layout" in auto.stdout and "read “2023”" in auto.stderr
+    picked = _cli(str(f), *src, "--sheet", "2022", env=env)
+    assert picked.returncode == 1
+    assert "error: sheet “2022”, row 7, column B (“有效发明专利(件)”): “abc” is not a number." in picked.stderr
+    missing = _cli(str(f), *src, "--sheet", "Sheet9", env=env)
+    assert missing.returncode == 1 and "no sheet named “Sheet9” (it has: 封面、2023、2022)" in missing.stderr
+
+
 def test_cli_states_the_real_size_of_a_large_file(tmp_path):
     big = tmp_path / "big.csv"
     with big.open("wb") as fh:  # a sparse 52 MB file: nothing is written to disk
@@ -356,3 +373,173 @@ def test_conflict_with_an_official_figure_needs_a_choice_recorded_in_the_revisio
                       decisions={key: "replace", **others})
     shown = primary_rows(overlay(shipped, store.current_rows())).set_index(["region_code", "year", "indicator"])
     assert shown.loc[key, "value"] == sum(counts().values())  # replaced, by choice
+
+
+def _total_541k_rows() -> list[list[object]]:
+    """A yearbook table with a 年份 column whose 合计 row for 2023 is 541,000 (the districts add up to it)."""
+    c = counts(541_000 / sum(counts().values()))
+    c["110119"] += 541_000 - sum(c.values())
+    rows: list[list[object]] = [["各区县有效发明专利情况"], ["年份", "地区", "有效发明专利(件)"], [2023, "合计", 541_000]]
+    rows += [[2023, zh, c[code]] for code, (zh, _en) in BEIJING_DISTRICTS.items()]
+    return rows
+
+
+def test_total_row_conflicting_with_the_published_figure_needs_a_choice(store, shipped):
+    """合计 541,000 against Beijing's published 574,000 (2023): a conflict in the preview, nothing saved unchosen."""
+    result = parse_upload(csv_bytes(_total_541k_rows()), "合计.csv", SOURCE)
+    assert result.ok, [str(i) for i in result.issues]
+    key = ("110000", 2023, "invention_patents_in_force")
+    preview = preview_changes(shipped, result.rows).set_index(["region_code", "year", "indicator"])
+    assert preview.loc[key, "change"] == "conflict"
+    assert (preview.loc[key, "old_value"], preview.loc[key, "new_value"]) == (574_000, 541_000)
+    assert (preview.change == "conflict").sum() == 1  # the districts are new, only the total conflicts
+    with pytest.raises(StoreError, match="keep / replace"):
+        store.save_import(result.rows, SOURCE, "planner", shown=shipped)
+    assert store.current_revision_id() == 0 and store.current_rows().empty
+    store.save_import(result.rows, SOURCE, "planner", shown=shipped, decisions={key: "keep"})
+    shown = primary_rows(overlay(shipped, store.current_rows())).set_index(["region_code", "year", "indicator"])
+    assert shown.loc[key, "value"] == 574_000 and shown.loc[("110108", 2023, "invention_patents_in_force"), "status"] \
+        == "official"
+
+
+def test_cli_total_row_conflict_is_listed_and_refused_until_chosen(tmp_path):
+    env = {"ATLAS_VAR_DIR": str(tmp_path / "var"), "ATLAS_DATABASE_URL": ""}
+    f = tmp_path / "合计.csv"
+    f.write_bytes(csv_bytes(_total_541k_rows()))
+    src = ["--source-title", SOURCE.title, "--source-url", SOURCE.url, "--who", "cli", "--lang", "en"]
+    dry = _cli(str(f), *src, "--dry-run", env=env)
+    assert "110000 2023 invention_patents_in_force: 574000 (official) -> 541000 (official)  [conflict]" in dry.stdout
+    refused = _cli(str(f), *src, env=env)
+    assert refused.returncode == 1 and "1 values differ from a published official figure" in refused.stderr
+    store = Store(f"sqlite:///{tmp_path / 'var' / 'atlas.sqlite'}")
+    assert store.current_revision_id() == 0
+    saved = _cli(str(f), *src, "--on-conflict", "replace", env=env)
+    assert saved.returncode == 0, saved.stderr
+    rows = store.current_rows().set_index(["region_code", "year", "indicator"])
+    assert rows.loc[("110000", 2023, "invention_patents_in_force"), "value"] == 541_000
+    assert '"choice": "replace"' in store.revisions()[0].decisions
+
+
+# ------------------------------------------------------------------ zone outlines
+
+#: A checked outline for ZGC Dongcheng Park (a box inside 东城区, far from its borders).
+OUTLINE_ZONE = "zgc_dongcheng"
+OUTLINE_SOURCE = Source("北京市规划和自然资源委员会 中关村东城园四至范围", "https://ghzrzyw.beijing.gov.cn/", "附图1")
+
+
+@pytest.fixture(scope="module")
+def outline():
+    import json
+
+    from shapely.geometry import box, mapping
+
+    from geo.boundary_check import validate_boundary
+
+    doc = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {}, "geometry": mapping(box(116.405, 39.925, 116.425, 39.945))}]}
+    checked = validate_boundary(json.dumps(doc).encode(), "dongcheng-park.geojson", OUTLINE_ZONE)
+    assert checked.ok, [str(i) for i in checked.issues]
+    return checked
+
+
+@pytest.fixture(scope="module")
+def shipped_zones():
+    from geo.data import read_zones
+
+    return read_zones()
+
+
+def _quality(zones: pd.DataFrame, zone_id: str = OUTLINE_ZONE) -> str:
+    return str(zones.set_index("zone_id").at[zone_id, "geometry_quality"])
+
+
+def test_outline_is_a_revision_drawn_official_and_rolled_back(store, outline, shipped_zones):
+    assert _quality(shipped_zones) == "schematic"
+    _import(store, csv_bytes(long_rows(2022)), "a.csv")  # revision 1: figures only
+    rows_before = store.current_rows()
+    rev = store.save_boundary(outline.geometry, OUTLINE_ZONE, OUTLINE_SOURCE, "测绘科", "dongcheng-park.geojson",
+                              area_km2=outline.area_km2)
+    assert rev.id == 2 and rev.action == "boundary" and rev.author == "测绘科" and rev.imported_rows == 0
+    assert rev.source_url == OUTLINE_SOURCE.url and rev.filename == "dongcheng-park.geojson"
+    listed = store.revisions()
+    assert [(r.id, r.action) for r in listed] == [(2, "boundary"), (1, "import")]
+    assert store.boundary_zones() == {2: OUTLINE_ZONE}
+    pd.testing.assert_frame_equal(store.current_rows(), rows_before)  # the figures are untouched
+
+    stored = store.current_boundaries()
+    assert list(stored.zone_id) == [OUTLINE_ZONE] and int(stored.revision_id.iloc[0]) == 2
+    assert stored.author.iloc[0] == "测绘科" and stored.created_at.iloc[0] == rev.created_at
+    zones = overlay_boundaries(shipped_zones, stored)
+    z = zones.set_index("zone_id").loc[OUTLINE_ZONE]
+    assert z.geometry_quality == "official" and z.geometry.equals(outline.geometry)
+    assert OUTLINE_SOURCE.url in z.geometry_note and "revision 2" in z.geometry_note
+    assert _quality(shipped_zones) == "schematic"  # the input is not changed
+    others = zones[zones.zone_id != OUTLINE_ZONE]
+    assert (others.geometry_quality.to_numpy() == shipped_zones[shipped_zones.zone_id != OUTLINE_ZONE]
+            .geometry_quality.to_numpy()).all()
+
+    # a figure import later keeps the outline; rolling back to before the outline makes it schematic again
+    _import(store, xlsx(yearbook_rows(2023)), "b.xlsx")
+    assert list(store.current_boundaries().zone_id) == [OUTLINE_ZONE]
+    back = store.rollback(1, "李回滚")
+    assert store.current_boundaries().empty
+    assert _quality(overlay_boundaries(shipped_zones, store.current_boundaries())) == "schematic"
+    pd.testing.assert_frame_equal(store.current_rows(), rows_before)
+    # append-only: the outline's revision can be restored, and nothing was deleted
+    store.rollback(3, "李回滚")
+    assert _quality(overlay_boundaries(shipped_zones, store.current_boundaries())) == "official"
+    assert [r.id for r in store.revisions()] == [back.id + 1, back.id, 3, 2, 1]
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM atlas_boundaries").scalar() == 1
+
+
+def test_a_newer_outline_replaces_the_older_and_rollback_restores_it(store, outline):
+    from shapely.geometry import box
+
+    store.save_boundary(outline.geometry, OUTLINE_ZONE, OUTLINE_SOURCE, "a")
+    smaller = box(116.41, 39.93, 116.42, 39.94)
+    store.save_boundary(smaller, OUTLINE_ZONE, OUTLINE_SOURCE, "b")
+    current = store.current_boundaries()
+    assert len(current) == 1 and int(current.revision_id.iloc[0]) == 2 and current.author.iloc[0] == "b"
+    assert float(current.area_km2.iloc[0]) == pytest.approx(0.94, rel=0.05)  # computed when not given
+    store.rollback(1, "c")
+    assert store.current_boundaries().author.iloc[0] == "a"
+
+
+@pytest.mark.parametrize("bad", ["no-author", "no-source-url", "no-zone", "point", "invalid", "projected"])
+def test_refused_outlines_change_nothing(store, outline, bad):
+    from shapely.geometry import Point, Polygon
+
+    geom, zone, source, who = outline.geometry, OUTLINE_ZONE, OUTLINE_SOURCE, "tester"
+    if bad == "no-author":
+        who = " "
+    elif bad == "no-source-url":
+        source = Source(OUTLINE_SOURCE.title, "")
+    elif bad == "no-zone":
+        zone = ""
+    elif bad == "point":
+        geom = Point(116.41, 39.93)
+    elif bad == "invalid":
+        geom = Polygon([(116.3, 39.9), (116.4, 40.0), (116.4, 39.9), (116.3, 40.0), (116.3, 39.9)])
+    elif bad == "projected":
+        geom = Polygon([(440000, 4420000), (441000, 4420000), (441000, 4421000), (440000, 4420000)])
+    with pytest.raises(StoreError):
+        store.save_boundary(geom, zone, source, who)
+    assert store.current_revision_id() == 0 and store.current_boundaries().empty
+
+
+def test_existing_database_gains_the_outline_table(tmp_path):
+    """A database made before outlines were stored (no atlas_boundaries) is opened and extended, data kept."""
+    import sqlalchemy as sa
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    old = Store(url)
+    _import(old, csv_bytes(long_rows(2022)), "a.csv")
+    with old.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE atlas_boundaries")
+    old.engine.dispose()
+    assert "atlas_boundaries" not in sa.inspect(sa.create_engine(url)).get_table_names()
+    reopened = Store(url)
+    assert "atlas_boundaries" in sa.inspect(reopened.engine).get_table_names()
+    assert reopened.current_revision_id() == 1 and len(reopened.current_rows()) == 32
+    assert reopened.current_boundaries().empty

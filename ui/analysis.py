@@ -20,15 +20,15 @@ from ui.common import status_mark
 __all__ = ["summaries", "value_text", "status_text", "figures_table", "source_links", "area_text"]
 
 
-@st.cache_data(show_spinner=False)
-def _summaries(lang: str) -> list[ZoneSummary]:
+@st.cache_data(show_spinner=False, max_entries=8)
+def _summaries(lang: str, revision: str) -> list[ZoneSummary]:
     return zone_summaries(cache.zones(), cache.districts(), data.read_indicators(include_demo=False),
                           cache.designations(), lang)
 
 
 def summaries(lang: str) -> list[ZoneSummary]:
-    """Return the zone summaries (cached per language)."""
-    return _summaries(lang)
+    """Return the zone summaries (cached per language and store revision: imported outlines count)."""
+    return _summaries(lang, cache.store_revision())
 
 
 def status_text(status: str, lang: str) -> str:

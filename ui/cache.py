@@ -8,7 +8,8 @@ import streamlit as st
 
 from geo import data, store
 
-__all__ = ["districts", "regions", "zones", "designations", "indicators", "import_store"]
+__all__ = ["districts", "regions", "zones", "shipped_zones", "designations", "indicators", "import_store",
+           "store_revision"]
 
 
 @st.cache_data(show_spinner=False)
@@ -22,7 +23,7 @@ def regions() -> gpd.GeoDataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def zones() -> gpd.GeoDataFrame:
+def shipped_zones() -> gpd.GeoDataFrame:
     return data.read_zones()
 
 
@@ -64,3 +65,31 @@ def indicators() -> pd.DataFrame:
     except Exception:  # database down or unreadable: fall back to the shipped data
         return shipped_indicators()
     return _indicators_at(db.url, revision_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _zones_at(url: str, revision_id: int) -> gpd.GeoDataFrame:
+    return store.overlay_boundaries(shipped_zones(), _store_for(url).boundaries_at(revision_id))
+
+
+def zones() -> gpd.GeoDataFrame:
+    """Return the zones the app draws: shipped outlines, each replaced by its latest imported official one.
+
+    Cached per revision of the import store, like :func:`indicators`: an outline saved or rolled
+    back on the Import page shows on every page at the next rerun. If the store cannot be reached
+    the shipped zones are shown.
+    """
+    try:
+        db = import_store()
+        revision_id = db.current_revision_id()
+    except Exception:  # database down or unreadable: fall back to the shipped zones
+        return shipped_zones()
+    return _zones_at(db.url, revision_id)
+
+
+def store_revision() -> str:
+    """Return a cache key of what the store holds now: its latest revision id ("shipped" if unreachable)."""
+    try:
+        return str(import_store().current_revision_id())
+    except Exception:  # store unreachable: zones() and indicators() show the shipped data
+        return "shipped"

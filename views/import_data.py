@@ -9,6 +9,7 @@ from geo.i18n import t
 from geo.import_report import preview_counts, preview_table, revisions_html
 from geo.importer import Source, parse_upload
 from geo.indicators import INDICATORS
+from geo.names import region_name
 from geo.safe import escape_text
 from geo.store import preview_changes
 from ui import cache
@@ -16,6 +17,10 @@ from ui.common import lang, upload_hint
 
 L = lang()
 db = cache.import_store()
+
+
+def _indicator_name(ind: str) -> str:
+    return (INDICATORS[ind].name_en if L == "en" else INDICATORS[ind].name_zh) if ind in INDICATORS else ind
 
 
 def _bullets(issues) -> str:
@@ -33,8 +38,36 @@ def _save(result, source: Source, who: str, filename: str, decisions: dict) -> N
 
 def _rollback() -> None:
     target = int(st.session_state["import_rollback_target"])
+    outlines_before = db.current_boundaries()[["zone_id", "revision_id"]].to_dict("records")
     rev = db.rollback(target, st.session_state["import_rollback_who"])
+    if db.current_boundaries()[["zone_id", "revision_id"]].to_dict("records") != outlines_before:
+        st.cache_data.clear()  # the map's geometry file is cached by basemap only (ui/atlasmap.py)
     st.session_state["import_history_message"] = t("import.rolled_back", L, rev=rev.id, target=target)
+
+
+def _zone_name(zone_id: str) -> str:
+    shipped = cache.shipped_zones().set_index("zone_id")
+    if zone_id not in shipped.index:
+        return zone_id
+    return str(shipped.at[zone_id, "name_en" if L == "en" else "name_zh"])
+
+
+def _quality_short(quality: str) -> str:
+    return t(f"map.quality.{quality}", L).split(":")[0].split("(")[0].strip()
+
+
+def _save_boundary(checked, zone_id: str, filename: str) -> None:
+    source = Source(st.session_state.get("import_boundary_title", ""), st.session_state.get("import_boundary_url", ""),
+                    st.session_state.get("import_boundary_table", ""))
+    try:
+        rev = db.save_boundary(checked.geometry, zone_id, source, st.session_state.get("import_boundary_who", ""),
+                               filename, area_km2=checked.area_km2)
+    except Exception as exc:  # one transaction: nothing was changed
+        st.session_state["import_boundary_message"] = ("error", t("import.save_failed", L, error=exc))
+    else:
+        st.cache_data.clear()  # the map's geometry file is cached by basemap only (ui/atlasmap.py)
+        st.session_state["import_boundary_message"] = ("success", t("import.boundary_saved", L, rev=rev.id,
+                                                                    zone=_zone_name(zone_id)))
 
 
 st.title(t("import.title", L))
@@ -65,7 +98,14 @@ with tab_table:
         decisions: dict = {}
         conflicts = []
         source = Source(title, url, table)
-        result = parse_upload(upload.getvalue(), upload.name, source, year=year, indicator=indicator)
+        sheet_key = f"import_sheet_{upload.file_id}"  # a new file starts from the sheet found in it
+        result = parse_upload(upload.getvalue(), upload.name, source, year=year, indicator=indicator,
+                              sheet=st.session_state.get(sheet_key))
+        if len(result.sheets) > 1:
+            st.selectbox(t("import.sheet", L), result.sheets, key=sheet_key,
+                         index=result.sheets.index(result.sheet) if result.sheet in result.sheets else 0,
+                         format_func=lambda s: t("import.sheet_with_names", L, sheet=s)
+                         if s in result.candidates else s)
         source_codes = {i.code for i in source.issues()}
         file_errors = [i for i in result.errors if i.code not in source_codes]
         if file_errors:
@@ -73,7 +113,9 @@ with tab_table:
         if result.warnings:
             st.warning(t("import.warnings", L) + "\n\n" + _bullets(result.warnings))
         if len(result.rows):
-            st.caption(t("import.layout", L, layout=t(f"import.layout.{result.layout}", L), n=len(result.rows)))
+            layout = t(f"import.layout.{result.layout}", L)
+            st.caption(escape_text(t("import.layout_sheet", L, layout=layout, sheet=result.sheet, n=len(result.rows))
+                                   if result.sheet else t("import.layout", L, layout=layout, n=len(result.rows))))
             preview = preview_changes(cache.indicators(), result.rows)
             st.markdown("**" + t("import.preview", L, **preview_counts(preview)) + "**")
             st.dataframe(preview_table(preview, L), hide_index=True, width="stretch")
@@ -87,9 +129,9 @@ with tab_table:
             for rec in conflicts.itertuples():
                 key = (rec.region_code, int(rec.year), rec.indicator)
                 choice = st.radio(
-                    escape_text(t("import.conflict_choice", L, region=rec.region_code, year=rec.year,
-                                  indicator=rec.indicator, old=f"{rec.old_value:g}", url=rec.old_source_url,
-                                  new=f"{rec.new_value:g}")),
+                    escape_text(t("import.conflict_choice", L, region=region_name(rec.region_code, L), year=rec.year,
+                                  indicator=_indicator_name(rec.indicator), old=f"{rec.old_value:,.6g}",
+                                  url=rec.old_source_url, new=f"{rec.new_value:,.6g}")),
                     ["keep", "replace"], index=None, horizontal=True, key=f"import_conflict_{'_'.join(map(str, key))}",
                     format_func=lambda c: t(f"import.choice.{c}", L))
                 if choice is not None:
@@ -110,18 +152,29 @@ with tab_history:
         st.info(t("import.history_empty", L))
     else:
         st.caption(t("import.current", L, rev=revisions[0].id))
-        st.markdown(revisions_html(revisions, L), unsafe_allow_html=True)
+        outline_zones = {rev: _zone_name(z) for rev, z in db.boundary_zones().items()}
+        st.markdown(revisions_html(revisions, L, outline_zones), unsafe_allow_html=True)
         st.selectbox(t("import.rollback_to", L), [r.id for r in revisions[1:]] + [0], key="import_rollback_target",
                      format_func=lambda i: t("import.rev0", L) if i == 0 else str(i), placeholder=t("common.choose", L))
         rb_who = st.text_input(t("import.who", L), key="import_rollback_who")
         st.button(t("import.rollback", L), key="import_rollback", on_click=_rollback, disabled=not rb_who.strip())
 
 with tab_boundary:
-    zones = cache.zones().set_index("zone_id")
-    zone_ids = list(zones.index[zones.geometry_quality == "schematic"])
+    if (message := st.session_state.pop("import_boundary_message", None)) is not None:
+        (st.success if message[0] == "success" else st.error)(escape_text(message[1]))
+    shipped = cache.shipped_zones()
+    stored = db.current_boundaries().set_index("zone_id")
+    # zones drawn schematic or as a point in the shipped data, and those already given an imported outline
+    zone_ids = [z for z, q in zip(shipped.zone_id, shipped.geometry_quality) if q in ("schematic", "point")
+                or z in stored.index]
+    quality = dict(zip(cache.zones().zone_id, cache.zones().geometry_quality))
     zone_id = st.selectbox(t("import.boundary_zone", L), zone_ids, key="import_boundary_zone",
-                           format_func=lambda z: str(zones.at[z, "name_en" if L == "en" else "name_zh"]),
+                           format_func=lambda z: _zone_name(z) + " · " + _quality_short(quality.get(z, "none")),
                            placeholder=t("common.choose", L))
+    if zone_id in stored.index:
+        b = stored.loc[zone_id]
+        st.info(escape_text(t("import.boundary_current", L, rev=int(b.revision_id),
+                              source=" · ".join(p for p in (b.source_title, b.source_url) if p))))
     upload_hint(L)
     outline = st.file_uploader(t("import.boundary_file", L), key="import_boundary_file")
     if outline is not None:
@@ -129,4 +182,15 @@ with tab_boundary:
         for issue in checked.issues:
             (st.error if issue.level == "error" else st.warning)(escape_text(issue.text(L)))
         if checked.ok:
-            st.success(t("import.boundary_ok", L, area=checked.area_km2, zone=zone_id))
+            st.success(escape_text(t("import.boundary_ok", L, area=checked.area_km2, zone=_zone_name(zone_id))))
+            left, right = st.columns(2)
+            b_title = left.text_input(t("import.source_title", L), key="import_boundary_title")
+            right.text_input(t("import.source_table", L), key="import_boundary_table")
+            b_url = left.text_input(t("import.source_url", L), key="import_boundary_url")
+            b_who = right.text_input(t("import.who", L), key="import_boundary_who")
+            b_source = Source(b_title, b_url)
+            if b_source.issues() or not b_who.strip():
+                st.info(t("import.need_source", L) + "\n\n" + _bullets(b_source.issues()))
+            st.button(t("import.boundary_save", L), key="import_boundary_save", type="primary",
+                      on_click=_save_boundary, args=(checked, zone_id, outline.name),
+                      disabled=bool(b_source.issues()) or not b_who.strip())
