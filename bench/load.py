@@ -68,7 +68,8 @@ async def one_session(url: str, n: int, actions: int, think: tuple[float, float]
                     change = {"m_districts": rnd.sample(districts, rnd.choice([0, 1, 2]))}
                     kind = "district"
                 else:
-                    change = {"m_year": [rnd.choice(YEARS)]}
+                    year = rnd.choice(YEARS)  # the map's own year control reports {"year": …} (the naive page: a slider)
+                    change = {"atlas_map": {"year": int(year)}} if "atlas_map" in s.widgets else {"m_year": [year]}
                     kind = "year"
                 r = await s.run(change, timeout=max(1.0, deadline - time.monotonic()))
                 out[kind].append(r.seconds)

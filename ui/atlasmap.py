@@ -117,9 +117,9 @@ def data_revision() -> str:
         return "shipped"
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _asset(datum_key: str, _inputs: MapInputs) -> tuple[str, str]:
-    return geometry_asset(_inputs, datum_key)
+@st.cache_data(show_spinner=False, max_entries=8)
+def _asset(key: str, _inputs: MapInputs) -> tuple[str, str]:
+    return geometry_asset(_inputs, key.split("@", 1)[0])
 
 
 def geometry_url(inputs: MapInputs, basemap: str) -> str:
@@ -128,7 +128,8 @@ def geometry_url(inputs: MapInputs, basemap: str) -> str:
     The file name is content-hashed and written atomically, so several app processes may write
     it at once. If ``static/atlas/`` cannot be written the geometry goes inline in the model.
     """
-    name, text = _asset("amap" if basemap == "amap" else "none", inputs)
+    # keyed by the data revision too: a stored official outline (Import page) changes the geometry
+    name, text = _asset(f"{'amap' if basemap == 'amap' else 'none'}@{data_revision()}", inputs)
     path = ASSET_DIR / name
     if not path.exists():
         try:
@@ -147,7 +148,8 @@ def _model(revision: str, state: ViewState, geometry: str, _inputs: MapInputs) -
     if not geometry:
         import json
 
-        model["geometryData"] = json.loads(_asset("amap" if state.basemap == "amap" else "none", _inputs)[1])
+        model["geometryData"] = json.loads(_asset(f"{'amap' if state.basemap == 'amap' else 'none'}@{revision}",
+                                                  _inputs)[1])
     return model
 
 

@@ -38,10 +38,7 @@ def _save(result, source: Source, who: str, filename: str, decisions: dict) -> N
 
 def _rollback() -> None:
     target = int(st.session_state["import_rollback_target"])
-    outlines_before = db.current_boundaries()[["zone_id", "revision_id"]].to_dict("records")
-    rev = db.rollback(target, st.session_state["import_rollback_who"])
-    if db.current_boundaries()[["zone_id", "revision_id"]].to_dict("records") != outlines_before:
-        st.cache_data.clear()  # the map's geometry file is cached by basemap only (ui/atlasmap.py)
+    rev = db.rollback(target, st.session_state["import_rollback_who"])  # the map follows the revision
     st.session_state["import_history_message"] = t("import.rolled_back", L, rev=rev.id, target=target)
 
 
@@ -64,8 +61,7 @@ def _save_boundary(checked, zone_id: str, filename: str) -> None:
                                filename, area_km2=checked.area_km2)
     except Exception as exc:  # one transaction: nothing was changed
         st.session_state["import_boundary_message"] = ("error", t("import.save_failed", L, error=exc))
-    else:
-        st.cache_data.clear()  # the map's geometry file is cached by basemap only (ui/atlasmap.py)
+    else:  # the map's geometry and model are cached per data revision (ui/atlasmap.py): they follow
         st.session_state["import_boundary_message"] = ("success", t("import.boundary_saved", L, rev=rev.id,
                                                                     zone=_zone_name(zone_id)))
 
