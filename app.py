@@ -6,12 +6,14 @@ import streamlit as st
 
 from geo.i18n import t
 from geo.paths import ROOT
+from ui import cache
 from ui.atlasmap import preload_assets
 from ui.common import draw_shared_sidebar, keep_lang_in_url, page_tab_title
 from ui.theme import apply_theme
 
 st.set_page_config(page_icon=str(ROOT / "static" / "favicon.png"), layout="wide")
 
+cache.begin_run()  # the store's revision, read once: every part of this run shows the same data
 L = keep_lang_in_url()  # the session's language, written back into every page's URL
 # The page files live in views/, not pages/: with a pages/ folder beside app.py, Streamlit 1.67 runs
 # the first session of a fresh server in its legacy multipage mode, where a deep link such as

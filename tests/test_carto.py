@@ -238,3 +238,18 @@ def test_one_style_constant_reaches_every_renderer(inputs, monkeypatch):
     edges = {c for coll in fig.axes[0].collections for c in
              [("#%02x%02x%02x" % tuple(int(v * 255) for v in rgba[:3])) for rgba in coll.get_edgecolor()]}
     assert colour in edges
+
+
+@pytest.mark.parametrize("districts", [("110108",), ("110108", "110105"), tuple(BEIJING_DISTRICTS)])
+def test_selection_reuses_the_views_model_exactly(inputs, districts):
+    from geo.carto.model import select_districts
+
+    state = ViewState(districts=districts, layers=("districts", "strong", "etda"))
+    direct = layer_model(inputs, state)
+    reused = select_districts(layer_model(inputs, state.with_(districts=())), inputs, state)
+    assert reused["selected"] == direct["selected"] == list(districts)
+    assert reused["bounds"] == direct["bounds"]
+    for y, frame in direct["frames"].items():  # same fills, tooltips and zones; the legend gains the selection line
+        assert frame["d"] == reused["frames"][y]["d"] and frame["zones"] == reused["frames"][y]["zones"]
+    direct_labels = [i["label"] for i in direct["legends"][direct["frames"]["2024"]["legend"]]]
+    assert reused["selectionLegend"]["label"] in direct_labels

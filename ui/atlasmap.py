@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from geo.carto.model import geometry_asset, layer_model
+from geo.carto.model import geometry_asset, layer_model, select_districts
 from geo.data import MapInputs
 from geo.paths import STATIC_DIR
 from geo.state import ViewState
@@ -110,11 +110,8 @@ class MapEvents:
 
 
 def data_revision() -> str:
-    """Return a key of the indicator data the app shows (the import store's revision)."""
-    try:
-        return str(cache.import_store().current_revision_id())
-    except Exception:  # store unreachable: ui.cache.indicators() shows the shipped table
-        return "shipped"
+    """Return a key of the data the app shows (this run's store revision, ``ui.cache.store_revision``)."""
+    return cache.store_revision()
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -154,9 +151,14 @@ def _model(revision: str, state: ViewState, geometry: str, _inputs: MapInputs) -
 
 
 def view_model(inputs: MapInputs, state: ViewState) -> dict:
-    """Return the cached layer model of ``state`` (every year; ``state.year`` only picks the first shown)."""
-    base = state.with_(notes=(), year=0)
-    return _model(data_revision(), base, geometry_url(inputs, state.basemap), inputs)
+    """Return the cached layer model of ``state`` (every year; ``state.year`` only picks the first shown).
+
+    Cached without the district selection: selecting districts reuses the view's model
+    (``geo.carto.model.select_districts``).
+    """
+    base = state.with_(notes=(), year=0, districts=())
+    model = _model(data_revision(), base, geometry_url(inputs, state.basemap), inputs)
+    return select_districts(model, inputs, state)
 
 
 def preload_assets() -> dict:

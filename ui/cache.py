@@ -9,7 +9,7 @@ import streamlit as st
 from geo import data, store
 
 __all__ = ["districts", "regions", "zones", "shipped_zones", "designations", "indicators", "import_store",
-           "store_revision"]
+           "store_revision", "begin_run", "run_revision"]
 
 
 @st.cache_data(show_spinner=False)
@@ -47,6 +47,32 @@ def import_store() -> store.Store:
     return _store_for(store.default_url())
 
 
+_RUN_REVISION = "atlas_run_revision"
+
+
+def _read_revision() -> int | None:
+    try:
+        return import_store().current_revision_id()
+    except Exception:  # database down or unreadable: the shipped data is shown
+        return None
+
+
+def begin_run() -> None:
+    """Read the store's revision once at the start of a run (app.py): every part of the page shows it.
+
+    One query per run instead of one per lookup, and figures, outlines, map and table of one run
+    always come from the same revision, even while another session saves an import.
+    """
+    st.session_state[_RUN_REVISION] = _read_revision()
+
+
+def run_revision() -> int | None:
+    """Return this run's store revision (None: store unreachable, the shipped data is shown)."""
+    if _RUN_REVISION in st.session_state:
+        return st.session_state[_RUN_REVISION]
+    return _read_revision()  # a page run without app.py (a test of one view)
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def _indicators_at(url: str, revision_id: int) -> pd.DataFrame:
     return store.overlay(shipped_indicators(), _store_for(url).rows_at(revision_id))
@@ -59,12 +85,10 @@ def indicators() -> pd.DataFrame:
     roll back on the Import page shows on every page at the next rerun. If the store cannot be
     reached the shipped table is shown (with its demo marks), never an error.
     """
-    try:
-        db = import_store()
-        revision_id = db.current_revision_id()
-    except Exception:  # database down or unreadable: fall back to the shipped data
+    revision_id = run_revision()
+    if revision_id is None:  # database down or unreadable: fall back to the shipped data
         return shipped_indicators()
-    return _indicators_at(db.url, revision_id)
+    return _indicators_at(import_store().url, revision_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -79,17 +103,13 @@ def zones() -> gpd.GeoDataFrame:
     back on the Import page shows on every page at the next rerun. If the store cannot be reached
     the shipped zones are shown.
     """
-    try:
-        db = import_store()
-        revision_id = db.current_revision_id()
-    except Exception:  # database down or unreadable: fall back to the shipped zones
+    revision_id = run_revision()
+    if revision_id is None:  # database down or unreadable: fall back to the shipped zones
         return shipped_zones()
-    return _zones_at(db.url, revision_id)
+    return _zones_at(import_store().url, revision_id)
 
 
 def store_revision() -> str:
-    """Return a cache key of what the store holds now: its latest revision id ("shipped" if unreachable)."""
-    try:
-        return str(import_store().current_revision_id())
-    except Exception:  # store unreachable: zones() and indicators() show the shipped data
-        return "shipped"
+    """Return a cache key of what the page shows: this run's revision id ("shipped" if the store is unreachable)."""
+    revision_id = run_revision()
+    return "shipped" if revision_id is None else str(revision_id)

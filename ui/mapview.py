@@ -225,10 +225,15 @@ def open_profile(inputs: MapInputs, code: str, state: ViewState) -> None:
     dialog()
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _profile(revision: str, code: str, _inputs: MapInputs):
+    return district_profile(_inputs, code)
+
+
 def draw_profile(inputs: MapInputs, code: str, state: ViewState, heading: bool = True) -> None:
     """Draw the profile panel of one district (beside the map, so it shows without scrolling)."""
     lang = state.lang
-    p = district_profile(inputs, code)
+    p = _profile(cache.store_revision(), code, inputs)
     if heading:
         st.header(t("profile.title", lang, name=p.name_en if lang == "en" else p.name_zh))
     st.caption(t("profile.area", lang, area=f"{p.area_km2:,.1f}"))

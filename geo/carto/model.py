@@ -45,7 +45,7 @@ __all__ = ["BEIJING_BOUNDS", "JJJ_BOUNDS", "BASEMAP_TILES", "LegendItem", "distr
            "strong_districts", "classes_for", "zones_in_view", "view_bounds", "legend_items", "source_line",
            "demo_banner", "map_title", "district_labels", "zone_labels", "region_labels", "display_geometry",
            "geometry_asset", "layer_model", "model_years", "fmt_break", "status_label", "tooltip_lines", "unique_labels",
-           "short_name"]
+           "short_name", "select_districts", "selection_legend_item"]
 
 BEIJING_BOUNDS = ((39.44, 115.42), (41.06, 117.51))
 JJJ_BOUNDS = ((36.0, 113.4), (42.7, 119.9))
@@ -243,8 +243,7 @@ def legend_items(inputs: MapInputs, state: ViewState, frame: pd.DataFrame, class
             items.append(LegendItem(t("legend.demo_outline", lang), face="#ffffff", edge=styles.DEMO_OUTLINE["color"],
                                     dashed=True, width=1.6, warn=True))
         if state.districts:
-            items.append(LegendItem(t("carto.legend.selected", lang), face="#ffffff", edge=styles.SELECTED["color"],
-                                    width=3.0))
+            items.append(selection_legend_item(lang))
     if "strong" in state.layers:
         items.append(LegendItem(f"{styles.STRONG_MARK} {t('legend.strong', lang)}", face="#ffffff",
                                 edge=styles.STRONG["color"], width=2.5))
@@ -266,6 +265,27 @@ def legend_items(inputs: MapInputs, state: ViewState, frame: pd.DataFrame, class
     if not items:
         items.append(LegendItem(t("carto.legend.empty", lang), heading=True))
     return items
+
+
+def selection_legend_item(lang: str) -> LegendItem:
+    """Return the legend line of the selection highlight (distinct from the strong-district outline)."""
+    return LegendItem(t("carto.legend.selected", lang), face="#ffffff", edge=styles.SELECTED["color"], width=3.0)
+
+
+def select_districts(model: dict, inputs: MapInputs, state: ViewState) -> dict:
+    """Return ``model`` (built with no district selected) with ``state.districts`` selected.
+
+    A selection changes only the highlight, the dimming (both drawn by the renderer from
+    ``selected``), the bounds and one legend line: the cached model of the view is reused.
+    """
+    if not state.districts:
+        return model
+    out = dict(model)
+    out["selected"] = list(state.districts)
+    out["bounds"] = [list(p) for p in view_bounds(inputs, state)]
+    if "districts" in state.layers:
+        out["selectionLegend"] = asdict(selection_legend_item(state.lang))
+    return out
 
 
 def source_line(inputs: MapInputs, state: ViewState, frame: pd.DataFrame) -> str:

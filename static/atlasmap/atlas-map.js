@@ -354,10 +354,15 @@
   };
 
   Atlas.prototype._legend = function (f) {
-    var key = JSON.stringify([this.model.legends[f.legend], f.legendTitle]);
+    var items = (this.model.legends[f.legend] || []).slice();
+    if (this.model.selectionLegend) {  // the selection's line goes after the classes (see select_districts)
+      var at = items.findIndex(function (it) { return it.warn && !it.heading; });
+      items.splice(at < 0 ? items.length : at + 1, 0, this.model.selectionLegend);
+    }
+    var key = JSON.stringify([items, f.legendTitle]);
     if (key === this.legendKey) return;
     this.legendKey = key;
-    var box = this.legendEl, items = this.model.legends[f.legend] || [];
+    var box = this.legendEl;
     box.textContent = '';
     box.setAttribute('role', 'group');
     box.setAttribute('aria-label', this.model.text.legend);
