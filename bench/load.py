@@ -34,7 +34,7 @@ from pathlib import Path
 
 from bench import wsclient
 from bench.servers import Server, rss_mb, start
-from geo.paths import ROOT
+from geo.data.paths import ROOT
 
 RESULTS = ROOT / "bench" / "results"
 MAX_SESSIONS = 100

@@ -18,8 +18,8 @@ import streamlit as st  # noqa: E402
 from streamlit_folium import st_folium  # noqa: E402
 
 from bench.boundaries import full_districts_path  # noqa: E402
-from geo.classify import classify  # noqa: E402
-from geo.data import read_indicators  # noqa: E402
+from geo.carto.classify import classify  # noqa: E402
+from geo.data.datasets import read_indicators  # noqa: E402
 
 st.set_page_config(page_title="naive map (benchmark)", layout="wide")
 

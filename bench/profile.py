@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 
-from geo.paths import ROOT
+from geo.data.paths import ROOT
 
 
 def profile_year_changes(script: str, years: list[int]) -> tuple[pstats.Stats, list[float]]:

@@ -11,7 +11,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from geo.paths import ROOT
+from geo.data.paths import ROOT
 
 __all__ = ["Server", "start", "rss_mb"]
 

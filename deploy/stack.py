@@ -36,7 +36,7 @@ from pathlib import Path
 from deploy import haproxy
 from deploy.postgres import LocalPostgres, PostgresUnavailable, pdeathsig_prefix
 from deploy.warmup import WarmupError, warm
-from geo.paths import ROOT
+from geo.data.paths import ROOT
 
 __all__ = ["Stack", "StackError", "Worker", "default_workers", "free_port", "main"]
 
@@ -106,7 +106,7 @@ class Stack:
     def __init__(self, workers: int | None = None, *, host: str = "127.0.0.1", port: int = 8501,
                  var_dir: Path | str | None = None, database_url: str | None = None,
                  worker_ports: list[int] | None = None, fsync: bool = True, log=None) -> None:
-        from geo.paths import VAR_DIR
+        from geo.data.paths import VAR_DIR
 
         n = workers or default_workers()
         if worker_ports and len(worker_ports) != n:
@@ -202,7 +202,7 @@ class Stack:
         return path.read_text().strip()
 
     def _migrate(self) -> None:
-        from geo.store import Store
+        from geo.imports.store import Store
 
         try:
             store = Store(self.store_url)  # creates the tables if missing ("migrate on first use")

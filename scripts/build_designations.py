@@ -17,7 +17,7 @@ source note quotes ("term 2022-07 to 2025-06", "construction period 2019-06 to 2
 period in the title ("（2025-2027年）", in force from the notice's year), else :data:`TERMS` (each
 entry says why); without any, the term runs from ``year`` with no end stated (``term_to`` empty).
 ``term_note`` says which. Which designations make a district "strong" in a year is decided in one
-place, ``geo.designations.strong_in_year``.
+place, ``geo.data.designations.strong_in_year``.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from geo.paths import ZONES_DIR  # noqa: E402
-from geo.provenance import write_table_with_meta  # noqa: E402
+from geo.data.paths import ZONES_DIR  # noqa: E402
+from geo.data.provenance import write_table_with_meta  # noqa: E402
 
 
 def stage_of(name_zh: str) -> str:

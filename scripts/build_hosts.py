@@ -12,7 +12,7 @@ The rule follows ``shared/reference/source-upgrades.md`` (deliberately strict):
   Daily, China IP News);
 - ``repost``: hosts seen in the research notes that carry an official figure second-hand (a
   WeChat repost, a portal copying a newspaper, a mirror); each row says whose text it copies;
-- anything else is ``other`` (:func:`geo.source_kind.source_kind` needs no row for it).
+- anything else is ``other`` (:func:`geo.data.source_kind.source_kind` needs no row for it).
 A host matches a row when it equals the row's ``host`` or ends with ``.`` + ``host``.
 """
 
@@ -24,8 +24,8 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from geo.paths import DATA_DIR  # noqa: E402
-from geo.provenance import write_table_with_meta  # noqa: E402
+from geo.data.paths import DATA_DIR  # noqa: E402
+from geo.data.provenance import write_table_with_meta  # noqa: E402
 
 GOV = [("gov.cn", "中国政府网站 (*.gov.cn)", "Chinese government sites (*.gov.cn)", "any government domain")]
 MEDIA = [

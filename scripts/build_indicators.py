@@ -19,7 +19,7 @@ source_value, source_unit, source_url, source_note, formula, primary.
 - ``status`` is ``official`` (as published) or ``derived`` (``formula`` says how).
 - Several sources can give the same region/year/indicator; ``primary`` marks the one the map
   uses: official before derived, then the strongest source kind (government, official media,
-  repost, other: ``geo.source_kind``), then the order listed (the notes order by authority).
+  repost, other: ``geo.data.source_kind``), then the order listed (the notes order by authority).
 District demo values are *not* here: scripts/make_demo.py writes them to their own file.
 """
 
@@ -33,10 +33,10 @@ import geopandas as gpd
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from geo.paths import BOUNDARIES_DIR, INDICATORS_DIR, SOURCES_DIR  # noqa: E402
-from geo.provenance import write_table_with_meta  # noqa: E402
-from geo.source_kind import KIND_RANK, source_kind  # noqa: E402
-from geo.sources import DISTRICT_ROWS  # noqa: E402
+from geo.analysis.sources import DISTRICT_ROWS  # noqa: E402
+from geo.data.paths import BOUNDARIES_DIR, INDICATORS_DIR, SOURCES_DIR  # noqa: E402
+from geo.data.provenance import write_table_with_meta  # noqa: E402
+from geo.data.source_kind import KIND_RANK, source_kind  # noqa: E402
 
 TARGET_ROWS = {  # prefix of targets_actuals_source.indicator -> (region_code, indicator)
     "每万人发明专利拥有量 (Beijing": ("110000", "invention_patents_per_10k"),

@@ -34,8 +34,8 @@ import shapely
 from shapely.geometry import Point, box
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from geo.names import XIONGAN_CODE  # noqa: E402
-from geo.paths import BOUNDARIES_DIR, ZONES_DIR  # noqa: E402
+from geo.data.names import XIONGAN_CODE  # noqa: E402
+from geo.data.paths import BOUNDARIES_DIR, ZONES_DIR  # noqa: E402
 
 METRIC = "EPSG:32650"  # UTM 50N, metres; good across Beijing and Tianjin
 ADMINISTRATIVE = {  # zone_id -> region codes whose union is the zone

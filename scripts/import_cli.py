@@ -12,12 +12,12 @@ import getpass
 import sys
 from pathlib import Path
 
-from geo.i18n import t
-from geo.import_read import size_issue
-from geo.import_report import preview_counts, revision_label
-from geo.importer import MAX_BYTES, Source, parse_upload
-from geo.indicators import INDICATORS
-from geo.store import StoreError, open_store, overlay, preview_changes
+from geo.data.indicators import INDICATORS
+from geo.imports.parse import MAX_BYTES, Source, parse_upload
+from geo.imports.read import size_issue
+from geo.imports.report import preview_counts, revision_label
+from geo.imports.store import StoreError, open_store, overlay, preview_changes
+from geo.text.i18n import t
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         key = "import.layout_sheet" if result.sheet else "import.layout"
         print(_say(*(t(key, code, layout=layout[code], sheet=result.sheet, n=len(result.rows)) for code in ("zh", "en")),
                    lang))
-        from geo.data import read_indicators
+        from geo.data.datasets import read_indicators
 
         preview = preview_changes(overlay(read_indicators(), store.current_rows()), result.rows)
         counts = preview_counts(preview)
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         print(_say(t("import.cli.dry_run", "zh"), t("import.cli.dry_run", "en"), lang))
         return 0
     try:
-        from geo.data import read_indicators
+        from geo.data.datasets import read_indicators
 
         shown = overlay(read_indicators(), store.current_rows())
         conflicts = preview_changes(shown, result.rows)

@@ -33,9 +33,9 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from geo.names import BEIJING_DISTRICTS  # noqa: E402
-from geo.paths import INDICATORS_DIR  # noqa: E402
-from geo.provenance import write_table_with_meta  # noqa: E402
+from geo.data.names import BEIJING_DISTRICTS  # noqa: E402
+from geo.data.paths import INDICATORS_DIR  # noqa: E402
+from geo.data.provenance import write_table_with_meta  # noqa: E402
 
 DEMO_URL = "demo:scripts/make_demo.py"  # not a publication: the generating script
 ANCHOR = ("110107", 2019, 78.61, 6)  # 石景山 2019: published value and rank

@@ -10,8 +10,8 @@ import io
 
 import openpyxl
 
-from geo.importer import Source
-from geo.names import BEIJING_DISTRICTS
+from geo.data.names import BEIJING_DISTRICTS
+from geo.imports.parse import Source
 
 POP = {"110101": 70.88, "110102": 110.62, "110105": 345.25, "110106": 201.98, "110107": 56.79, "110108": 313.35,
        "110109": 39.26, "110111": 131.28, "110112": 184.03, "110113": 132.4, "110114": 226.95, "110115": 199.36,

@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 import pytest
 from axe_playwright_python.base import AXE_SCRIPT
 
-from geo.i18n import LANGS, doc_lang
+from geo.text.i18n import LANGS, doc_lang
 
 pytestmark = pytest.mark.browser
 

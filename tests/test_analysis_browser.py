@@ -9,9 +9,9 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from conftest import RequestLog, wait_for_map, wait_idle
 
-from geo.i18n import t
-from geo.projects import PROJECT_VIEWS
-from geo.state import to_query
+from geo.analysis.projects import PROJECT_VIEWS
+from geo.text.i18n import t
+from geo.view.state import to_query
 
 pytestmark = pytest.mark.browser
 

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from geo.carto import styles
+from geo.carto.classify import NO_DATA_COLOR
 from geo.carto.model import (
     BASEMAP_TILES,
     classes_for,
@@ -23,10 +24,9 @@ from geo.carto.model import (
     zone_labels,
     zones_in_view,
 )
-from geo.classify import NO_DATA_COLOR
-from geo.data import MapInputs, read_inputs
-from geo.names import BEIJING_DISTRICTS
-from geo.state import LAYERS, ViewState
+from geo.data.datasets import MapInputs, read_inputs
+from geo.data.names import BEIJING_DISTRICTS
+from geo.view.state import LAYERS, ViewState
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -9,8 +9,8 @@ import pytest
 from coloraide import Color
 
 from geo import data
-from geo.charts import ranking_chart, ranking_frame, status_label, trend_chart, trend_frame
-from geo.indicators import district_values
+from geo.analysis.charts import ranking_chart, ranking_frame, status_label, trend_chart, trend_frame
+from geo.data.indicators import district_values
 
 IND = "invention_patents_per_10k"
 

@@ -13,7 +13,7 @@ import itertools
 import pytest
 from coloraide import Color
 
-from geo.classify import DIVERGING, NO_DATA_COLOR, SEQUENTIAL, classify
+from geo.carto.classify import DIVERGING, NO_DATA_COLOR, SEQUENTIAL, classify
 
 MIN_DE = 10.0
 VISIONS = (None, "protan", "deutan", "tritan")  # None: normal vision

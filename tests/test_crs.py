@@ -8,8 +8,8 @@ import shapely
 from common import BEIJING_POINTS_WGS84, NAMED_POLYGONS, TIANANMEN_WGS84
 from shapely.geometry import GeometryCollection, Point, Polygon
 
-from geo.crs import gcj02_to_wgs84, geometry_gcj02_to_wgs84, geometry_wgs84_to_gcj02, wgs84_to_gcj02
-from geo.data import read_districts
+from geo.carto.crs import gcj02_to_wgs84, geometry_gcj02_to_wgs84, geometry_wgs84_to_gcj02, wgs84_to_gcj02
+from geo.data.datasets import read_districts
 
 #: A grid over Beijing's bounding box (115.4–117.6 E, 39.4–41.1 N).
 GRID = [(float(x), float(y)) for x in np.linspace(115.4, 117.6, 12) for y in np.linspace(39.4, 41.1, 10)]

@@ -21,8 +21,8 @@ import shapely
 from shapely.geometry import box
 
 import geo.data
-from geo.data import DATASETS, read_zones
-from geo.provenance import REQUIRED_FIELDS, STATUSES, ProvenanceError, meta_path, read_meta
+from geo.data.datasets import DATASETS, read_zones
+from geo.data.provenance import REQUIRED_FIELDS, STATUSES, ProvenanceError, meta_path, read_meta
 
 NAMES = sorted(DATASETS)
 GEOJSON = [n for n in NAMES if DATASETS[n].kind == "geojson"]
@@ -71,7 +71,7 @@ def test_columns_and_row_count_match_spec_and_sidecar(name):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_loader_accepts_shipped_file(name):
-    df = geo.data._read(name)
+    df = geo.data.read_dataset(name)
     assert df.attrs["provenance"].path == DATASETS[name].path
     assert len(df) == df.attrs["provenance"].nrows
 
@@ -173,7 +173,7 @@ DELETE = object()
 def test_copy_loads_when_intact(tmp_path, monkeypatch, name):
     shipped_rows = read_meta(DATASETS[name].path).nrows
     point_registry_at(monkeypatch, name, copy_dataset(name, tmp_path))
-    assert len(geo.data._read(name)) == shipped_rows
+    assert len(geo.data.read_dataset(name)) == shipped_rows
 
 
 @pytest.mark.parametrize("name", ["indicators", "zones"])
@@ -182,7 +182,7 @@ def test_missing_sidecar_raises(tmp_path, monkeypatch, name):
     meta_path(path).unlink()
     point_registry_at(monkeypatch, name, path)
     with pytest.raises(ProvenanceError, match="sidecar"):
-        geo.data._read(name)
+        geo.data.read_dataset(name)
 
 
 def test_missing_file_raises(tmp_path, monkeypatch):
@@ -210,7 +210,7 @@ def test_sha256_mismatch_raises(tmp_path, monkeypatch, name):
         fh.write(b"\n")
     point_registry_at(monkeypatch, name, path)
     with pytest.raises(ProvenanceError, match="sha256"):
-        geo.data._read(name)
+        geo.data.read_dataset(name)
 
 
 def test_row_count_mismatch_raises(tmp_path, monkeypatch):

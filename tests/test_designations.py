@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from geo import data
-from geo.designations import STRONG_STAGES, designations_for, strong_in_year, strong_rule, with_timing
+from geo.data.designations import STRONG_STAGES, designations_for, strong_in_year, strong_rule, with_timing
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ MODULES = sorted(m.name for m in pkgutil.walk_packages(geo.__path__, "geo."))
 
 
 def test_modules_found():
-    assert {"geo.crs", "geo.names", "geo.i18n", "geo.state"} <= set(MODULES)
+    assert {"geo.carto.crs", "geo.data.names", "geo.text.i18n", "geo.view.state"} <= set(MODULES)
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -26,5 +26,5 @@ def test_doctests(name):
 
 def test_documented_examples_exist():
     """The modules that promise examples keep them."""
-    for name in ("geo.crs", "geo.names", "geo.i18n", "geo.state"):
+    for name in ("geo.carto.crs", "geo.data.names", "geo.text.i18n", "geo.view.state"):
         assert doctest.testmod(importlib.import_module(name)).attempted > 0, name

@@ -12,11 +12,11 @@ import pytest
 from PIL import Image
 
 from geo import export
+from geo.carto.classify import NO_DATA_COLOR
 from geo.carto.model import classes_for, district_frame
-from geo.classify import NO_DATA_COLOR
-from geo.data import MapInputs, read_designations, read_districts, read_indicators, read_regions, read_zones
-from geo.export import WATERMARK, ExportFontError
-from geo.state import LAYERS, ViewState
+from geo.data.datasets import MapInputs, read_designations, read_districts, read_indicators, read_regions, read_zones
+from geo.export.formats import WATERMARK, ExportFontError
+from geo.view.state import LAYERS, ViewState
 
 DAY = date(2025, 3, 1)
 DEMO = ViewState(year=2022, layers=("districts", "strong", "science_cities"))
@@ -126,7 +126,7 @@ def test_pdf_declares_its_title_and_language(inputs, lang, tag):
 
 
 def test_missing_cjk_font_fails_clearly(inputs, monkeypatch):
-    monkeypatch.setattr(export, "find_cjk_font", lambda: None)
+    monkeypatch.setattr(export.formats, "find_cjk_font", lambda: None)  # where the figure code looks it up
     with pytest.raises(ExportFontError, match="fonts-noto-cjk"):
         export.render_png(inputs, DEMO, DAY)
     assert export.render_csv(inputs, DEMO, DAY)  # data exports need no font

@@ -13,8 +13,8 @@ import pytest
 import shapely
 from common import DISTRICT_CODES_REFERENCE, SNAP_GRID_DEG, TIANANMEN_WGS84, XIONGAN_COUNTY_CODES
 
-from geo.data import DATASETS, read_districts, read_regions, read_zones
-from geo.names import BEIJING_DISTRICTS, HEBEI_CITIES, TIANJIN_DISTRICTS
+from geo.data.datasets import DATASETS, read_districts, read_regions, read_zones
+from geo.data.names import BEIJING_DISTRICTS, HEBEI_CITIES, TIANJIN_DISTRICTS
 
 EQUAL_AREA = "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +datum=WGS84 +units=m"
 

@@ -1,4 +1,4 @@
-"""UI strings and number formatting. The locale check covers every file in geo/locale/, including later ones."""
+"""UI strings and number formatting. The locale check covers every file in geo/text/locale/, including later ones."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from geo import i18n
-from geo.i18n import LANGS, STRINGS, format_number, format_value, name_of, t, unit_label
+from geo.text import i18n
+from geo.text.i18n import LANGS, STRINGS, format_number, format_value, name_of, t, unit_label
 
 LOCALE_FILES = sorted((Path(i18n.__file__).resolve().parent / "locale").glob("*.json"))
 

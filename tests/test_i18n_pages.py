@@ -18,7 +18,7 @@ import pytest
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from geo.i18n import STRINGS
+from geo.text.i18n import STRINGS
 
 CJK = re.compile(r"[\u3400-\u9fff\uff08\uff09\u3001\u3002\uff0c\uff1a]")
 LANG_NAMES = {"中文", "English"}
@@ -163,7 +163,7 @@ def check(texts: list[str], lang: str) -> None:
 #: Chinese that comes from the data is data, not UI, and may stand on an English page.
 DATA_TEXT = "\n".join(p.read_text(encoding="utf-8") for folder in ("indicators", "zones", "boundaries")
                       for p in sorted((ROOT / "data" / folder).glob("*")) if p.suffix in (".csv", ".geojson"))
-DATA_TEXT += "\n" + (ROOT / "geo" / "targets.py").read_text(encoding="utf-8")  # the policy's own title
+DATA_TEXT += "\n" + (ROOT / "geo" / "analysis" / "targets.py").read_text(encoding="utf-8")  # the policy's own title
 CJK_RUN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+")
 
 
@@ -210,7 +210,7 @@ def test_switching_language_changes_the_labels():
 
 def test_number_formats_follow_the_language():
     """Chinese uses 万/亿 for large numbers, English uses separators (legend, tooltips, exports share format)."""
-    from geo.i18n import format_value
+    from geo.text.i18n import format_value
     assert format_value(2_189_300, "人", "zh") == "218.9万 人"
     assert format_value(2_189_300, "人", "en") == "2,189,300 people"
     assert format_value(3.2e9, "件", "zh") == "32.0亿 件"

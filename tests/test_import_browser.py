@@ -10,7 +10,7 @@ import pytest
 from common_import import PER_10K, xlsx, yearbook_rows
 from conftest import start_app, stop_app, wait_for_map, wait_idle
 
-from geo.names import BEIJING_DISTRICTS
+from geo.data.names import BEIJING_DISTRICTS
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ from common_import import SOURCE, xlsx, yearbook_rows
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from geo.store import Store
+from geo.imports.store import Store
 
 
 @pytest.fixture
@@ -62,7 +62,7 @@ def _zone_quality(at: AppTest, zone_id: str) -> str:
 def test_stored_outline_is_listed_drawn_official_and_rolled_back_on_the_page(var):
     from shapely.geometry import box
 
-    from geo.importer import Source
+    from geo.imports.parse import Source
 
     store = Store(f"sqlite:///{var / 'atlas.sqlite'}")
     assert store.import_upload(xlsx(yearbook_rows(2023)), "a.xlsx", SOURCE, "tester")[1] is not None

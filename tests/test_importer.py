@@ -1,4 +1,4 @@
-"""geo.importer: layouts, units, derivation, and 40+ hostile or broken uploads.
+"""geo.imports.parse: layouts, units, derivation, and 40+ hostile or broken uploads.
 
 Each bad upload goes through ``Store.import_upload`` against a store that already holds one
 import: the test asserts the specific message (Chinese and English, naming row and column where
@@ -29,10 +29,11 @@ from common_import import (
 )
 from shapely.geometry import Point, Polygon, box, mapping
 
-from geo.boundary_check import validate_boundary
-from geo.crs import geometry_wgs84_to_gcj02
-from geo.data import read_districts
-from geo.importer import (
+from geo.carto.crs import geometry_wgs84_to_gcj02
+from geo.data.datasets import read_districts
+from geo.data.names import BEIJING_DISTRICTS
+from geo.imports.boundaries import validate_boundary
+from geo.imports.parse import (
     MAX_BYTES,
     Issue,
     Source,
@@ -41,8 +42,7 @@ from geo.importer import (
     parse_upload,
     region_of,
 )
-from geo.names import BEIJING_DISTRICTS
-from geo.store import Store
+from geo.imports.store import Store
 
 
 @pytest.fixture

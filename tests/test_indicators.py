@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from common import indicator_frame, indicator_row
 
-from geo.data import read_indicators
-from geo.indicators import (
+from geo.data.datasets import read_indicators
+from geo.data.indicators import (
     INDICATORS,
     MAP_INDICATORS,
     STATUS_RANK,
@@ -18,8 +18,8 @@ from geo.indicators import (
     primary_rows,
     years_with_data,
 )
-from geo.names import BEIJING_CODE, BEIJING_DISTRICTS
-from geo.provenance import STATUSES
+from geo.data.names import BEIJING_CODE, BEIJING_DISTRICTS
+from geo.data.provenance import STATUSES
 
 PATENTS = "invention_patents_per_10k"
 
@@ -236,7 +236,7 @@ def test_map_indicators_are_catalogued():
 
 
 def test_demo_order_follows_the_proxy_and_shijingshan_is_sixth(table):
-    from geo.data import read_demo_proxy
+    from geo.data.datasets import read_demo_proxy
 
     proxy = read_demo_proxy().set_index("region_code")["gdp_per_resident_10k_yuan"]
     assert len(proxy) == 16 and proxy.notna().all()
@@ -258,7 +258,7 @@ def test_shown_2019_map_uses_the_official_shijingshan_figure(table):
 
 
 def test_show_demo_off_leaves_no_demo_value(table):
-    from geo.indicators import hide_demo
+    from geo.data.indicators import hide_demo
 
     on = district_values(table, PATENTS, 2019)
     off = district_values(table, PATENTS, 2019, show_demo=False)

@@ -6,7 +6,7 @@ import pytest
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from geo.i18n import t
+from geo.text.i18n import t
 
 PAGES = {"views/targets.py": "an.targets.title", "views/projects.py": "an.projects.title",
          "views/trends.py": "an.trends.title", "views/zones.py": "an.zones.title",

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from conftest import RequestLog
 
-from geo.i18n import t
+from geo.text.i18n import t
 
 pytestmark = pytest.mark.browser
 

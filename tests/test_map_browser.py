@@ -7,7 +7,7 @@ import re
 import pytest
 from conftest import RequestLog, wait_for_map
 
-from geo.classify import DIVERGING, NO_DATA_COLOR, SEQUENTIAL
+from geo.carto.classify import DIVERGING, NO_DATA_COLOR, SEQUENTIAL
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from common import DISTRICT_CODES_REFERENCE, XIONGAN_COUNTY_CODES
 
-from geo.names import (
+from geo.data.names import (
     BEIJING_CODE,
     BEIJING_DISTRICTS,
     HEBEI_CITIES,

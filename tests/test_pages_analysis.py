@@ -8,8 +8,8 @@ import pytest
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from geo.projects import PROJECT_VIEWS
-from geo.state import to_query
+from geo.analysis.projects import PROJECT_VIEWS
+from geo.view.state import to_query
 
 
 def open_page(path: str, **params: str) -> AppTest:
@@ -106,7 +106,7 @@ def test_sources_page_lists_datasets_definitions_coverage_and_downloads():
     at = open_page("views/sources.py")
     assert at.title[0].value == "数据来源"
     frames = [df.value for df in at.dataframe]
-    from geo.data import DATASETS
+    from geo.data.datasets import DATASETS
 
     assert len(frames[0]) == len(DATASETS)  # every dataset
     assert any("2021年统计口径变化" in m.value for m in at.markdown)

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from conftest import RequestLog, wait_for_map
 
-from geo.export import WATERMARK
+from geo.export.formats import WATERMARK
 
 pytestmark = pytest.mark.browser
 

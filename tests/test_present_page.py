@@ -5,8 +5,8 @@ from __future__ import annotations
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from geo.scenes import Scene, encode_scenes, project_scenes
-from geo.state import ViewState
+from geo.view.scenes import Scene, encode_scenes, project_scenes
+from geo.view.state import ViewState
 
 
 def open_present(**params: str) -> AppTest:

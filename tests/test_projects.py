@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from geo import data
-from geo.projects import PROJECT_VIEWS, PROJECTS, project_cards
-from geo.state import LAYERS, from_query, to_query
+from geo.analysis.projects import PROJECT_VIEWS, PROJECTS, project_cards
+from geo.view.state import LAYERS, from_query, to_query
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import geo
-from geo.paths import DATA_DIR, ROOT
+from geo.data.paths import DATA_DIR, ROOT
 
 GEO_FILES = sorted(Path(geo.__file__).resolve().parent.rglob("*.py"))
 BANNED = ("streamlit", "ui", "pages", "app")

@@ -1,4 +1,4 @@
-"""geo.scenes: the five project scenes, share links, save/reload/share round trips, bad input refused clearly."""
+"""geo.view.scenes: the five project scenes, share links, save/reload/share round trips, bad input refused clearly."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from geo.i18n import STRINGS, t
-from geo.scenes import (
+from geo.text.i18n import STRINGS, t
+from geo.view.scenes import (
     MAX_SCENES,
     Scene,
     SceneError,
@@ -21,7 +21,7 @@ from geo.scenes import (
     scenes_to_json,
     step,
 )
-from geo.state import ViewState, from_query
+from geo.view.state import ViewState, from_query
 
 
 def test_five_project_scenes_cover_the_five_projects():
@@ -36,7 +36,7 @@ def test_five_project_scenes_cover_the_five_projects():
 
 
 def test_project_scenes_are_the_projects_page_views():
-    from geo.projects import PROJECT_VIEWS
+    from geo.analysis.projects import PROJECT_VIEWS
     assert [s.state for s in project_scenes()] == list(PROJECT_VIEWS.values())
 
 

@@ -11,11 +11,11 @@ import io
 import pandas as pd
 import pytest
 
-from geo.data import DATASETS, read_designations, read_indicators, read_zones
-from geo.indicators import primary_rows
-from geo.paths import ROOT
-from geo.source_kind import KINDS, read_hosts, source_kind, source_kind_label
-from geo.sources import cross_checks, figure_rows, kind_counts, source_conflicts, source_upgrades_table
+from geo.analysis.sources import cross_checks, figure_rows, kind_counts, source_conflicts, source_upgrades_table
+from geo.data.datasets import DATASETS, read_designations, read_indicators, read_zones
+from geo.data.indicators import primary_rows
+from geo.data.paths import ROOT
+from geo.data.source_kind import KINDS, read_hosts, source_kind, source_kind_label
 
 
 def load_script(name: str):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from geo import data
-from geo.data import DATASETS
-from geo.indicators import INDICATORS
-from geo.sources import coverage_cell, coverage_table, dataset_table, indicator_label, indicator_table
+from geo.analysis.sources import coverage_cell, coverage_table, dataset_table, indicator_label, indicator_table
+from geo.data.datasets import DATASETS
+from geo.data.indicators import INDICATORS
 
 
 def test_every_dataset_listed_with_provenance():

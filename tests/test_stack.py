@@ -35,8 +35,8 @@ from conftest import ROOT
 
 from deploy import haproxy
 from deploy.postgres import PostgresUnavailable, find_bindir
-from geo.importer import parse_upload
-from geo.store import ROWS, Store
+from geo.imports.parse import parse_upload
+from geo.imports.store import ROWS, Store
 
 pytestmark = pytest.mark.browser
 
@@ -253,9 +253,9 @@ def test_import_on_one_worker_shows_on_the_other_and_a_dead_worker_loses_nothing
 KILLED_IMPORT = """
 import sys
 sys.path.insert(0, {tests!r})
-import geo.store as m
+import geo.imports.store as m
 from common_import import SOURCE, xlsx, yearbook_rows
-from geo.importer import parse_upload
+from geo.imports.parse import parse_upload
 real = m._insert_rows
 def half_then_hang(conn, rev_id, rows):
     real(conn, rev_id, rows.iloc[: len(rows) // 2])

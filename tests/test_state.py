@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from geo.indicators import MAP_INDICATORS
-from geo.names import BEIJING_DISTRICTS
-from geo.state import (
+from geo.data.indicators import MAP_INDICATORS
+from geo.data.names import BEIJING_DISTRICTS
+from geo.view.state import (
     BASEMAPS,
     CLASSIFICATIONS,
     DEFAULT_LAYERS,

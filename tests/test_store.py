@@ -1,4 +1,4 @@
-"""geo.store: revisions, exact roll back, atomic writes, the overlay the app shows, and PostgreSQL.
+"""geo.imports.store: revisions, exact roll back, atomic writes, the overlay the app shows, and PostgreSQL.
 
 The same tests run against SQLite (a temp file) and a real PostgreSQL server that this module
 starts itself from Debian's binaries in a temp directory (``deploy.postgres.LocalPostgres``, as
@@ -19,13 +19,13 @@ import pandas as pd
 import pytest
 from common_import import COVER, SOURCE, counts, csv_bytes, long_rows, workbook, xlsx, yearbook_rows
 
-import geo.store as store_mod
+import geo.imports.store as store_mod
 from deploy.postgres import LocalPostgres, PostgresUnavailable
-from geo.data import read_indicators
-from geo.importer import Source, parse_upload
-from geo.indicators import district_values, primary_rows
-from geo.names import BEIJING_DISTRICTS
-from geo.store import Store, StoreError, default_url, overlay, overlay_boundaries, preview_changes
+from geo.data.datasets import read_indicators
+from geo.data.indicators import district_values, primary_rows
+from geo.data.names import BEIJING_DISTRICTS
+from geo.imports.parse import Source, parse_upload
+from geo.imports.store import Store, StoreError, default_url, overlay, overlay_boundaries, preview_changes
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -433,7 +433,7 @@ def outline():
 
     from shapely.geometry import box, mapping
 
-    from geo.boundary_check import validate_boundary
+    from geo.imports.boundaries import validate_boundary
 
     doc = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {}, "geometry": mapping(box(116.405, 39.925, 116.425, 39.945))}]}
@@ -444,7 +444,7 @@ def outline():
 
 @pytest.fixture(scope="module")
 def shipped_zones():
-    from geo.data import read_zones
+    from geo.data.datasets import read_zones
 
     return read_zones()
 

@@ -10,8 +10,8 @@ from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
 from geo import data
-from geo.i18n import format_number
-from geo.targets import TARGETS, all_statuses, first_met, outlook, project, supply_template, target_rows
+from geo.analysis.targets import TARGETS, all_statuses, first_met, outlook, project, supply_template, target_rows
+from geo.text.i18n import format_number
 
 CSV = ROOT / "data" / "indicators" / "indicators.csv"
 

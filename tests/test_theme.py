@@ -12,7 +12,7 @@ import pytest
 from coloraide import Color
 from conftest import ROOT
 
-from geo.i18n import doc_lang
+from geo.text.i18n import doc_lang
 from ui.theme import LINK, MUTED_TEXT, THEME_CSS
 
 THEME = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))["theme"]

@@ -8,7 +8,7 @@ import pytest
 from shapely.geometry import Point, box
 
 from geo import data
-from geo.zone_summary import ZONE_FIGURE_REGIONS, summary_table, zone_districts, zone_summaries
+from geo.analysis.zones import ZONE_FIGURE_REGIONS, summary_table, zone_districts, zone_summaries
 
 
 @pytest.fixture(scope="module")

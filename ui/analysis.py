@@ -1,7 +1,7 @@
 """Streamlit glue of the analysis pages (targets, projects, trends, zones, sources): cached inputs, tables.
 
-Everything shown is computed in ``geo.targets``, ``geo.projects``, ``geo.charts``, ``geo.zone_summary``
-and ``geo.sources``; this module only caches and draws.
+Everything shown is computed in ``geo.analysis.targets``, ``geo.analysis.projects``, ``geo.analysis.charts``, ``geo.analysis.zones``
+and ``geo.analysis.sources``; this module only caches and draws.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from geo import data
-from geo.i18n import format_value, t
-from geo.names import region_name
-from geo.safe import safe_url
-from geo.zone_summary import ZoneSummary, zone_summaries
+from geo.analysis.zones import ZoneSummary, zone_summaries
+from geo.data.names import region_name
+from geo.text.i18n import format_value, t
+from geo.text.safe import safe_url
 from ui import cache
 from ui.common import status_mark
 

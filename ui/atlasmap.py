@@ -26,9 +26,9 @@ from dataclasses import dataclass
 import streamlit as st
 
 from geo.carto.model import geometry_asset, layer_model, select_districts
-from geo.data import MapInputs
-from geo.paths import STATIC_DIR
-from geo.state import ViewState
+from geo.data.datasets import MapInputs
+from geo.data.paths import STATIC_DIR
+from geo.view.state import ViewState
 from ui import cache
 
 __all__ = ["MapEvents", "draw_atlas_map", "geometry_url", "data_revision", "view_model", "ASSET_DIR",

@@ -6,7 +6,8 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo import data, store
+from geo import data
+from geo.imports import store
 
 __all__ = ["districts", "regions", "zones", "shipped_zones", "designations", "indicators", "import_store",
            "store_revision", "begin_run", "run_revision"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.i18n import DEFAULT_LANG, LANGS, t
+from geo.text.i18n import DEFAULT_LANG, LANGS, t
 
 __all__ = ["current_lang", "lang", "keep_lang_in_url", "page_tab_title", "draw_shared_sidebar", "status_mark",
            "LANG_KEY", "upload_hint"]

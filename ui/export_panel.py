@@ -13,9 +13,9 @@ import streamlit as st
 
 from geo import export
 from geo.carto.model import district_frame
-from geo.data import MapInputs
-from geo.i18n import t
-from geo.state import ViewState
+from geo.data.datasets import MapInputs
+from geo.text.i18n import t
+from geo.view.state import ViewState
 from ui.links import app_base_url
 
 __all__ = ["draw_export_panel"]

@@ -1,7 +1,7 @@
 """The map page's widgets, kept in sync with the URL (share links), and its panels.
 
 Streamlit glue only: the map is ``ui.atlasmap`` (the layer model of ``geo.carto``), the profile
-``geo.profile``. The year control lives in the map itself (slider, keys, play): the map reports
+``geo.analysis.profile``. The year control lives in the map itself (slider, keys, play): the map reports
 the year it shows and this module writes it into the URL, the table and the profile.
 """
 
@@ -12,15 +12,15 @@ from html import escape
 import pandas as pd
 import streamlit as st
 
+from geo.analysis.profile import district_profile
 from geo.carto.model import district_frame
-from geo.data import MapInputs
-from geo.designations import designations_for
-from geo.i18n import format_value, t, unit_label
-from geo.indicators import INDICATORS, MAP_INDICATORS, best_year, years_with_data
-from geo.names import BEIJING_DISTRICTS
-from geo.profile import district_profile
-from geo.source_kind import source_kind, source_kind_label
-from geo.state import BASEMAPS, CHANGES, CLASSIFICATIONS, DEFAULT_YEAR, LAYERS, ViewState, to_query, view_for_data
+from geo.data.datasets import MapInputs
+from geo.data.designations import designations_for
+from geo.data.indicators import INDICATORS, MAP_INDICATORS, best_year, years_with_data
+from geo.data.names import BEIJING_DISTRICTS
+from geo.data.source_kind import source_kind, source_kind_label
+from geo.text.i18n import format_value, t, unit_label
+from geo.view.state import BASEMAPS, CHANGES, CLASSIFICATIONS, DEFAULT_YEAR, LAYERS, ViewState, to_query, view_for_data
 from ui import cache
 from ui.common import status_mark
 

@@ -1,5 +1,5 @@
 """Presentation mode's Streamlit glue: the scene list in session state and the URL, full-screen styling,
-keyboard stepping, and the save / load / share panel. Scene logic itself is pure (``geo.scenes``).
+keyboard stepping, and the save / load / share panel. Scene logic itself is pure (``geo.view.scenes``).
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from geo.data import MapInputs
-from geo.i18n import LANGS, t
-from geo.indicators import best_year
-from geo.scenes import (
+from geo.data.datasets import MapInputs
+from geo.data.indicators import best_year
+from geo.text.i18n import LANGS, t
+from geo.view.scenes import (
     Scene,
     SceneError,
     decode_scenes,
@@ -25,7 +25,7 @@ from geo.scenes import (
     scenes_to_json,
     step,
 )
-from geo.state import ViewState, from_query, to_query
+from geo.view.state import ViewState, from_query, to_query
 from ui import atlasmap, mapview
 from ui.links import app_base_url
 

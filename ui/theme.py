@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.i18n import doc_lang
+from geo.text.i18n import doc_lang
 
 __all__ = ["MUTED_TEXT", "LINK", "THEME_CSS", "apply_theme"]
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.boundary_check import validate_boundary
-from geo.i18n import t
-from geo.import_report import preview_counts, preview_table, revisions_html
-from geo.importer import Source, parse_upload
-from geo.indicators import INDICATORS
-from geo.names import region_name
-from geo.safe import escape_text
-from geo.store import preview_changes
+from geo.data.indicators import INDICATORS
+from geo.data.names import region_name
+from geo.imports.boundaries import validate_boundary
+from geo.imports.parse import Source, parse_upload
+from geo.imports.report import preview_counts, preview_table, revisions_html
+from geo.imports.store import preview_changes
+from geo.text.i18n import t
+from geo.text.safe import escape_text
 from ui import cache
 from ui.common import lang, upload_hint
 

@@ -6,7 +6,7 @@ table and exports once the map reports it is drawn (``ui.mapview.first_paint``).
 
 import streamlit as st
 
-from geo.i18n import t
+from geo.text.i18n import t
 from ui import atlasmap, export_panel, mapview
 
 inputs = mapview.map_inputs()

@@ -3,11 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from geo.designations import strong_rule
-from geo.i18n import t
-from geo.names import region_name
-from geo.projects import project_cards
-from geo.state import to_query
+from geo.analysis.projects import project_cards
+from geo.data.designations import strong_rule
+from geo.data.names import region_name
+from geo.text.i18n import t
+from geo.view.state import to_query
 from ui import cache
 from ui.analysis import area_text, figures_table, source_links
 from ui.common import lang
@@ -23,7 +23,7 @@ for card in project_cards(cache.zones(), cache.designations(), cache.indicators(
         st.markdown(f"> {t(f'an.proj.{k}.task', L)}")
         st.markdown(f"**{t('an.projects.what', L)}** {t(f'an.proj.{k}.what', L)}")
         where = ", ".join(region_name(c, L) for c in card.districts) or t(f"an.proj.{k}.where", L)
-        if k == "strong":  # the districts its map outlines, by the one rule (geo.designations)
+        if k == "strong":  # the districts its map outlines, by the one rule (geo.data.designations)
             where = t("designation.strong_in", L, year=card.view.year,
                       names=", ".join(region_name(c, L) for c in card.districts) or t("designation.none_strong", L))
         st.markdown(f"**{t('an.projects.where', L)}** {where}")

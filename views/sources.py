@@ -2,9 +2,7 @@
 
 import streamlit as st
 
-from geo.data import DATASETS, read_demo_proxy
-from geo.i18n import t
-from geo.sources import (
+from geo.analysis.sources import (
     DEMO_ALPHA,
     coverage_table,
     cross_checks,
@@ -14,7 +12,9 @@ from geo.sources import (
     source_conflicts,
     source_upgrades_table,
 )
-from geo.targets import POLICY_SOURCE
+from geo.analysis.targets import POLICY_SOURCE
+from geo.data.datasets import DATASETS, read_demo_proxy
+from geo.text.i18n import t
 from ui import cache
 from ui.common import lang
 

@@ -4,8 +4,8 @@ import datetime as dt
 
 import streamlit as st
 
-from geo.i18n import format_number, format_value, t, unit_label
-from geo.targets import POLICY_SOURCE, all_statuses, outlook, supply_template
+from geo.analysis.targets import POLICY_SOURCE, all_statuses, outlook, supply_template
+from geo.text.i18n import format_number, format_value, t, unit_label
 from ui import cache
 from ui.analysis import source_links, status_text, value_text
 from ui.common import lang

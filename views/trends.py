@@ -3,11 +3,11 @@ ranked bar chart of districts for a year. Year, districts and indicator follow t
 
 import streamlit as st
 
-from geo.charts import MAX_LINES, ranking_chart, ranking_frame, trend_chart, trend_frame
-from geo.i18n import t
-from geo.indicators import INDICATORS, MAP_INDICATORS, best_year, years_with_data
-from geo.names import BEIJING_DISTRICTS
-from geo.state import to_query, view_for_data
+from geo.analysis.charts import MAX_LINES, ranking_chart, ranking_frame, trend_chart, trend_frame
+from geo.data.indicators import INDICATORS, MAP_INDICATORS, best_year, years_with_data
+from geo.data.names import BEIJING_DISTRICTS
+from geo.text.i18n import t
+from geo.view.state import to_query, view_for_data
 from ui import cache
 from ui.analysis import source_links
 from ui.mapview import last_map_query

@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from geo.i18n import t
-from geo.zone_summary import summary_table
+from geo.analysis.zones import summary_table
+from geo.text.i18n import t
 from ui.analysis import area_text, figures_table, source_links, summaries
 from ui.common import lang
 

@@ -31,15 +31,15 @@ import pandas as pd
 import shapely
 
 from geo.carto import styles
-from geo.classify import NO_DATA_COLOR, Classes, classify, classify_change
-from geo.crs import geometry_wgs84_to_gcj02
-from geo.data import MapInputs
-from geo.designations import strong_in_year, strong_rule
-from geo.i18n import format_value, t, unit_label
-from geo.indicators import INDICATORS, district_values, hide_demo, years_with_data
-from geo.names import BEIJING_CODE, BEIJING_DISTRICTS
-from geo.source_kind import source_kind, source_kind_label
-from geo.state import ViewState
+from geo.carto.classify import NO_DATA_COLOR, Classes, classify, classify_change
+from geo.carto.crs import geometry_wgs84_to_gcj02
+from geo.data.datasets import MapInputs
+from geo.data.designations import strong_in_year, strong_rule
+from geo.data.indicators import INDICATORS, district_values, hide_demo, years_with_data
+from geo.data.names import BEIJING_CODE, BEIJING_DISTRICTS
+from geo.data.source_kind import source_kind, source_kind_label
+from geo.text.i18n import format_value, t, unit_label
+from geo.view.state import ViewState
 
 __all__ = ["BEIJING_BOUNDS", "JJJ_BOUNDS", "BASEMAP_TILES", "LegendItem", "district_frame",
            "strong_districts", "classes_for", "zones_in_view", "view_bounds", "legend_items", "source_line",
@@ -87,7 +87,7 @@ def _bare(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def strong_districts(designations: pd.DataFrame, year: int) -> dict[str, list[dict]]:
-    """Return ``{code: [designation rows]}`` of the districts strong in ``year`` (:func:`geo.designations.strong_in_year`)."""
+    """Return ``{code: [designation rows]}`` of the districts strong in ``year`` (:func:`geo.data.designations.strong_in_year`)."""
     return strong_in_year(designations, year)
 
 

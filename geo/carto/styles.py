@@ -10,7 +10,7 @@ Styles use Leaflet's path option names (``color``, ``weight``, ``fillColor``, ``
 
 from __future__ import annotations
 
-from geo.classify import NO_DATA_COLOR
+from geo.carto.classify import NO_DATA_COLOR
 
 __all__ = ["INK", "HALO", "DISTRICT", "DISTRICT_DIMMED_OPACITY", "DEMO_OUTLINE", "SELECTED", "STRONG", "FOCUS",
            "ZONE_KINDS", "ZONE_SCHEMATIC_DASH", "REGION", "POINT_ZONE", "LABEL", "NO_DATA_COLOR", "WARN",

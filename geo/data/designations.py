@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from geo.i18n import t
+from geo.text.i18n import t
 
 __all__ = ["STRONG_STAGES", "term_years", "in_force", "strong_in_year", "with_timing", "designations_for",
            "strong_rule"]
@@ -98,7 +98,7 @@ def designations_for(designations: pd.DataFrame, code: str, year: int) -> pd.Dat
     undated ones; rows whose term begins after ``year`` are left out. Columns as
     :func:`with_timing`. A zone's designation (E-Town's) is never a district's.
 
-    >>> from geo.data import read_designations
+    >>> from geo.data.datasets import read_designations
     >>> d = read_designations()
     >>> designations_for(d, "110119", 2024)[["designation_id", "timing", "strong"]].values.tolist()
     [['d04', 'past', False]]

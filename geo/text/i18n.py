@@ -1,6 +1,6 @@
 """Chinese-first UI text and number formatting.
 
-Strings live in ``geo/locale/*.json`` (one file per area of the app, each ``{key: {"zh": …, "en": …}}``);
+Strings live in ``geo/text/locale/*.json`` (one file per area of the app, each ``{key: {"zh": …, "en": …}}``);
 all files are merged at import. Chinese is the default language.
 """
 

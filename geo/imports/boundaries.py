@@ -1,6 +1,6 @@
 """Check a boundary file (GeoJSON / GeoPackage) offered to replace a schematic zone.
 
-Pure: nothing is saved here. Problems are :class:`geo.importer.Issue` objects with planner-readable
+Pure: nothing is saved here. Problems are :class:`geo.imports.parse.Issue` objects with planner-readable
 messages (invalid or self-intersecting geometry, wrong or missing CRS, a GCJ-02 file passed as
 WGS-84 — detected by its offset from the district boundaries — or a zone outside Beijing).
 """
@@ -12,8 +12,8 @@ import json
 import warnings
 from dataclasses import dataclass
 
-from geo.i18n import DEFAULT_LANG
-from geo.import_issues import MAX_BYTES, Issue
+from geo.imports.issues import MAX_BYTES, Issue
+from geo.text.i18n import DEFAULT_LANG
 
 __all__ = ["BoundaryResult", "validate_boundary"]
 
@@ -70,8 +70,8 @@ def validate_boundary(content: bytes, filename: str, zone_id: str | None = None)
     import pyproj
     import shapely
 
-    from geo.crs import geometry_gcj02_to_wgs84
-    from geo.data import read_districts
+    from geo.carto.crs import geometry_gcj02_to_wgs84
+    from geo.data.datasets import read_districts
 
     issues: list[Issue] = []
     name = (filename or "").lower()
@@ -151,7 +151,7 @@ def validate_boundary(content: bytes, filename: str, zone_id: str | None = None)
     if shifted >= 0.2 and shifted > 3 * max(as_is, 0.01):
         issues.append(Issue("geo_gcj02", params={"before": round(100 * as_is), "after": round(100 * shifted)}))
     if zone_id is not None:
-        from geo.data import read_zones
+        from geo.data.datasets import read_zones
 
         zones = read_zones()
         if zone_id not in set(zones.zone_id):

@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from geo.i18n import t
-from geo.paths import SOURCES_DIR
-from geo.provenance import ProvenanceError, read_meta
+from geo.data.paths import SOURCES_DIR
+from geo.data.provenance import ProvenanceError, read_meta
+from geo.text.i18n import t
 
 __all__ = ["HOSTS_PATH", "KINDS", "KIND_RANK", "read_hosts", "source_host", "source_kind", "source_kinds",
            "source_kind_label", "kind_label", "stronger"]

@@ -30,6 +30,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
 from geo.carto import styles
+from geo.carto.classify import Classes
 from geo.carto.model import (
     LegendItem,
     classes_for,
@@ -47,14 +48,13 @@ from geo.carto.model import (
     zone_labels,
     zones_in_view,
 )
-from geo.classify import Classes
-from geo.data import MapInputs
-from geo.i18n import doc_lang, t, unit_label
-from geo.indicators import INDICATORS
-from geo.paths import STATIC_DIR
-from geo.safe import spreadsheet_safe
-from geo.source_kind import source_kind, source_kind_label
-from geo.state import ViewState, share_url
+from geo.data.datasets import MapInputs
+from geo.data.indicators import INDICATORS
+from geo.data.paths import STATIC_DIR
+from geo.data.source_kind import source_kind, source_kind_label
+from geo.text.i18n import doc_lang, t, unit_label
+from geo.text.safe import spreadsheet_safe
+from geo.view.state import ViewState, share_url
 
 __all__ = ["WATERMARK", "ExportFontError", "LegendItem", "ExportView", "export_view", "legend_items",
            "find_cjk_font", "draw_figure", "render_image", "render_png", "render_pdf", "declare_pdf", "render_html",
@@ -531,7 +531,7 @@ def render_csv(inputs: MapInputs, state: ViewState, today: date | None = None, b
     """Return the data behind the view as CSV, UTF-8 with BOM (Excel then reads Chinese correctly).
 
     Text cells a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR first) get a
-    leading ``'`` (:func:`geo.safe.spreadsheet_safe`).
+    leading ``'`` (:func:`geo.text.safe.spreadsheet_safe`).
     """
     return spreadsheet_safe(data_table(inputs, state, today, base_url)).to_csv(index=False).encode("utf-8-sig")
 

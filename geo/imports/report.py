@@ -6,11 +6,11 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from geo.i18n import DEFAULT_LANG, format_value, t
-from geo.indicators import INDICATORS
-from geo.names import region_name
-from geo.safe import escape_text, safe_url
-from geo.store import Revision
+from geo.data.indicators import INDICATORS
+from geo.data.names import region_name
+from geo.imports.store import Revision
+from geo.text.i18n import DEFAULT_LANG, format_value, t
+from geo.text.safe import escape_text, safe_url
 
 __all__ = ["preview_table", "preview_counts", "revisions_html", "revision_label", "revision_action"]
 
@@ -32,7 +32,7 @@ def preview_counts(preview: pd.DataFrame) -> dict[str, int]:
 
 
 def preview_table(preview: pd.DataFrame, lang: str = DEFAULT_LANG) -> pd.DataFrame:
-    """Return the preview (see :func:`geo.store.preview_changes`) labelled for people, per district and year."""
+    """Return the preview (see :func:`geo.imports.store.preview_changes`) labelled for people, per district and year."""
     rows = []
     for rec in preview.sort_values(["indicator", "year", "region_code"]).itertuples():
         ind = INDICATORS.get(rec.indicator)
@@ -73,7 +73,7 @@ def revision_label(rev: Revision, lang: str = DEFAULT_LANG, zones: Mapping[int, 
 def revisions_html(revisions: list[Revision], lang: str = DEFAULT_LANG, zones: Mapping[int, str] | None = None) -> str:
     """Return the revision list as an HTML table; every text from the store is escaped.
 
-    ``zones`` names the zone of each outline revision (:meth:`geo.store.Store.boundary_zones`).
+    ``zones`` names the zone of each outline revision (:meth:`geo.imports.store.Store.boundary_zones`).
 
     >>> r = Revision(1, "2025-01-01T00:00:00+00:00", "<b>x</b>", "import", None, "<script>1</script>", "", "https://a",
     ...              "f.csv", 3, 3)

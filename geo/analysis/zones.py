@@ -14,9 +14,9 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo.indicators import primary_rows
-from geo.names import BEIJING_DISTRICTS
-from geo.sources import figure_rows
+from geo.analysis.sources import figure_rows
+from geo.data.indicators import primary_rows
+from geo.data.names import BEIJING_DISTRICTS
 
 __all__ = ["ZONE_FIGURE_REGIONS", "MIN_SHARE", "ZoneSummary", "zone_districts", "zone_summaries",
            "summary_table", "zone_figures", "zone_designations"]

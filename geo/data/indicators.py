@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from geo.names import BEIJING_CODE, BEIJING_DISTRICTS
+from geo.data.names import BEIJING_CODE, BEIJING_DISTRICTS
 
 __all__ = ["Indicator", "INDICATORS", "MAP_INDICATORS", "district_values", "years_with_data", "city_series",
            "primary_rows", "STATUS_RANK", "best_year", "hide_demo"]

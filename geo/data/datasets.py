@@ -11,11 +11,11 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geo.paths import BOUNDARIES_DIR, INDICATORS_DIR, SOURCES_DIR, ZONES_DIR
-from geo.provenance import Provenance, ProvenanceError, check_rows_sourced, read_meta
-from geo.source_kind import source_kinds
+from geo.data.paths import BOUNDARIES_DIR, INDICATORS_DIR, SOURCES_DIR, ZONES_DIR
+from geo.data.provenance import Provenance, ProvenanceError, check_rows_sourced, read_meta
+from geo.data.source_kind import source_kinds
 
-__all__ = ["Dataset", "DATASETS", "OFFICIAL_ZONES_DIR", "MapInputs", "read_inputs", "read_districts", "read_regions",
+__all__ = ["Dataset", "DATASETS", "OFFICIAL_ZONES_DIR", "MapInputs", "read_inputs", "read_dataset", "read_districts", "read_regions",
            "read_zones", "read_designations", "read_indicators", "dataset_provenance", "read_source_upgrades",
            "read_district_figures", "read_demo_proxy", "with_source_kind"]
 
@@ -83,7 +83,7 @@ def dataset_provenance(name: str) -> Provenance:
     return read_meta(DATASETS[name].path)
 
 
-def _read(name: str) -> pd.DataFrame:
+def read_dataset(name: str) -> pd.DataFrame:
     spec = DATASETS[name]
     meta = read_meta(spec.path)
     if spec.kind == "geojson":
@@ -112,7 +112,7 @@ def _read(name: str) -> pd.DataFrame:
 def with_source_kind(df: pd.DataFrame) -> pd.DataFrame:
     """Return ``df`` with a ``source_kind`` column (government / official_media / repost / other / generated).
 
-    Computed from ``source_url`` (:func:`geo.source_kind.source_kind`), so every row that carries a
+    Computed from ``source_url`` (:func:`geo.data.source_kind.source_kind`), so every row that carries a
     source, shipped or imported, has its kind.
     """
     if "source_url" in df.columns:
@@ -122,12 +122,12 @@ def with_source_kind(df: pd.DataFrame) -> pd.DataFrame:
 
 def read_districts() -> gpd.GeoDataFrame:
     """Return Beijing's 16 districts (WGS-84): code, name_zh, name_en, area_km2, geometry."""
-    return _read("beijing_districts")
+    return read_dataset("beijing_districts")
 
 
 def read_regions() -> gpd.GeoDataFrame:
     """Return the Jing-Jin-Ji context regions (outlines, Tianjin districts, Hebei cities, Xiong'an)."""
-    return _read("jingjinji_regions")
+    return read_dataset("jingjinji_regions")
 
 
 def read_zones(official_dir: Path | None = None) -> gpd.GeoDataFrame:
@@ -136,7 +136,7 @@ def read_zones(official_dir: Path | None = None) -> gpd.GeoDataFrame:
     The replacement must be WGS-84 polygons and carry a ``.meta.json`` sidecar like any dataset;
     the zone's ``geometry_quality`` becomes ``official``.
     """
-    zones = _read("zones")
+    zones = read_dataset("zones")
     _apply_zone_upgrades(zones)
     zones["year"] = pd.to_numeric(zones["year"], errors="coerce").astype("Int64")
     for col in ("valid_from", "valid_to"):
@@ -176,12 +176,12 @@ def _apply_zone_upgrades(zones: gpd.GeoDataFrame) -> None:
 
 def read_demo_proxy() -> pd.DataFrame:
     """Return the proxy the demo series is spread by (GDP per resident by district, with sources)."""
-    return with_source_kind(_read("demo_proxy"))
+    return with_source_kind(read_dataset("demo_proxy"))
 
 
 def read_source_upgrades() -> pd.DataFrame:
     """Return the stronger pages found for weakly sourced figures (``agrees=no``: a conflict to show)."""
-    return _read("source_upgrades").fillna("")
+    return read_dataset("source_upgrades").fillna("")
 
 
 def read_district_figures() -> pd.DataFrame:
@@ -193,7 +193,7 @@ def read_district_figures() -> pd.DataFrame:
 
 def read_designations() -> pd.DataFrame:
     """Return the national IP designations, one row per district (see scripts/build_designations.py)."""
-    df = _read("designations")
+    df = read_dataset("designations")
     df["year"] = pd.to_numeric(df["year"], errors="coerce").astype("Int64")
     return with_source_kind(df)
 
@@ -203,9 +203,9 @@ def read_indicators(include_demo: bool = True) -> pd.DataFrame:
 
     Every row has ``status`` in official / derived / demo; demo rows never replace real ones.
     """
-    frames = [_read("indicators")]
+    frames = [read_dataset("indicators")]
     if include_demo:
-        frames.append(_read("demo_district_series"))
+        frames.append(read_dataset("demo_district_series"))
     df = pd.concat(frames, ignore_index=True)
     df["year"] = pd.to_numeric(df["year"], errors="coerce").astype("Int64")
     df["primary"] = df["primary"].astype(str).str.lower().isin(["true", "1"])

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
-from geo.i18n import format_number, t, unit_label
-from geo.indicators import INDICATORS, district_values, primary_rows
-from geo.names import BEIJING_CODE, BEIJING_DISTRICTS, region_name
-from geo.sources import figure_rows
+from geo.analysis.sources import figure_rows
+from geo.data.indicators import INDICATORS, district_values, primary_rows
+from geo.data.names import BEIJING_CODE, BEIJING_DISTRICTS, region_name
+from geo.text.i18n import format_number, t, unit_label
 
 __all__ = ["MAX_LINES", "STATUS_COLOURS", "STATUS_OPACITY", "status_label", "trend_frame", "ranking_frame", "status_line",
            "trend_chart", "ranking_chart"]

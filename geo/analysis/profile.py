@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import pandas as pd
 import shapely
 
-from geo.crs import gcj02_to_wgs84
-from geo.data import MapInputs
-from geo.indicators import INDICATORS, primary_rows
+from geo.carto.crs import gcj02_to_wgs84
+from geo.data.datasets import MapInputs
+from geo.data.indicators import INDICATORS, primary_rows
 
 __all__ = ["DistrictProfile", "district_profile", "district_at"]
 
@@ -57,7 +57,7 @@ def district_at(districts, lat: float, lng: float, basemap: str = "none") -> str
 
     With the AMap basemap the map is drawn in GCJ-02, so the click is converted back to WGS-84.
 
-    >>> from geo.data import read_districts
+    >>> from geo.data.datasets import read_districts
     >>> district_at(read_districts(), 39.907333, 116.391083)  # Tiananmen gate
     '110101'
     >>> district_at(read_districts(), 31.23, 121.47) is None  # Shanghai

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from geo.indicators import primary_rows
-from geo.names import BEIJING_CODE
+from geo.data.indicators import primary_rows
+from geo.data.names import BEIJING_CODE
 
 __all__ = ["PolicySource", "POLICY_SOURCE", "Target", "TARGETS", "Projection", "TargetStatus", "target_rows",
            "first_met", "project", "target_status", "all_statuses", "supply_template", "TREND_POINTS", "Outlook", "outlook"]
@@ -46,7 +46,7 @@ POLICY_SOURCE = PolicySource(
 class Target:
     """One headline target and the indicator that measures it.
 
-    ``key`` names its strings in ``geo/locale/analysis.json`` (``an.target.<key>.*``);
+    ``key`` names its strings in ``geo/text/locale/analysis.json`` (``an.target.<key>.*``);
     ``caveat`` is True when the actual's definition differs from the target's wording.
     ``proxy`` is an indicator that is related but is *not* the target's measure (shown apart).
     """

@@ -7,7 +7,7 @@ from pathlib import Path
 
 __all__ = ["ROOT", "DATA_DIR", "BOUNDARIES_DIR", "ZONES_DIR", "INDICATORS_DIR", "SOURCES_DIR", "STATIC_DIR", "VAR_DIR", "REFERENCE_DIR"]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # geo/data/paths.py -> the repository
 DATA_DIR = ROOT / "data"
 BOUNDARIES_DIR = DATA_DIR / "boundaries"
 ZONES_DIR = DATA_DIR / "zones"

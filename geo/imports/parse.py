@@ -11,7 +11,7 @@ Pure (no Streamlit). Two table layouts are understood:
 
 Nothing in an upload is executed: XLSX files are read with openpyxl without evaluating formulas,
 and a cell holding a formula is refused. Every problem is an :class:`Issue` naming the row and
-the column, in Chinese and English (strings in ``geo/locale/import.json``). Rows that pass become
+the column, in Chinese and English (strings in ``geo/text/locale/import.json``). Rows that pass become
 ``official`` with the user's :class:`Source`; per-10k density is derived from imported counts and
 the 2020 census population (status ``derived``, formula recorded).
 """
@@ -27,11 +27,11 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from geo.i18n import DEFAULT_LANG
-from geo.import_issues import MAX_BYTES, Issue, _fmt, _letter
-from geo.import_read import Grid, read_sheets
-from geo.indicators import INDICATORS
-from geo.names import BEIJING_CODE, BEIJING_DISTRICTS, district_code, region_name
+from geo.data.indicators import INDICATORS
+from geo.data.names import BEIJING_CODE, BEIJING_DISTRICTS, district_code, region_name
+from geo.imports.issues import MAX_BYTES, Issue, _fmt, _letter
+from geo.imports.read import Grid, read_sheets
+from geo.text.i18n import DEFAULT_LANG
 
 __all__ = ["MAX_BYTES", "MIN_YEAR", "ROW_COLUMNS", "Issue", "Source", "ImportResult", "parse_upload",
            "derive_per_10k", "region_of", "indicator_of", "sheet_score"]
@@ -503,8 +503,8 @@ def _parse_wide(grid: Grid, defaults: dict, issues: list[Issue]) -> list[_Record
 @functools.lru_cache(maxsize=1)
 def _reference() -> tuple[dict[str, dict[int, float]], dict[str, float]]:
     """Return (city series per indicator, 2020 census population in 10k per district) from shipped data."""
-    from geo.data import read_indicators
-    from geo.indicators import primary_rows
+    from geo.data.datasets import read_indicators
+    from geo.data.indicators import primary_rows
 
     df = primary_rows(read_indicators(include_demo=False))
     city: dict[str, dict[int, float]] = {}

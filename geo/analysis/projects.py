@@ -2,7 +2,7 @@
 
 Pure (no Streamlit). Facts (areas, years, figures, designations) come from the shipped datasets
 with their sources; the cards' short texts are UI strings (``an.proj.<key>.*`` in
-``geo/locale/analysis.json``). :data:`PROJECT_VIEWS` is the one definition of each project's map
+``geo/text/locale/analysis.json``). :data:`PROJECT_VIEWS` is the one definition of each project's map
 view; the projects page links to it and the presentation mode reuses it as a scene.
 """
 
@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from geo.designations import strong_in_year, with_timing
-from geo.indicators import primary_rows
-from geo.names import BEIJING_DISTRICTS, region_name
-from geo.sources import figure_rows
-from geo.state import DEFAULT_YEAR, ViewState
+from geo.analysis.sources import figure_rows
+from geo.data.designations import strong_in_year, with_timing
+from geo.data.indicators import primary_rows
+from geo.data.names import BEIJING_DISTRICTS, region_name
+from geo.view.state import DEFAULT_YEAR, ViewState
 
 __all__ = ["PROJECTS", "PROJECT_VIEWS", "Project", "ProjectCard", "project_card", "project_cards"]
 
@@ -140,7 +140,7 @@ def project_card(project: Project, zones: pd.DataFrame, designations: pd.DataFra
     """Return the card of ``project`` from the zone, designation and indicator tables.
 
     The strong-districts card's districts are those strong in its view's year
-    (:func:`geo.designations.strong_in_year`), the ones its map outlines; its designations carry
+    (:func:`geo.data.designations.strong_in_year`), the ones its map outlines; its designations carry
     their timing as of that year.
     """
     view = PROJECT_VIEWS[project.key].with_(lang=lang)

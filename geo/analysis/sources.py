@@ -9,13 +9,13 @@ import re
 
 import pandas as pd
 
-from geo.data import DATASETS, dataset_provenance, read_district_figures, read_source_upgrades
-from geo.i18n import STRINGS, t
-from geo.indicators import INDICATORS
-from geo.names import BEIJING_CODE, BEIJING_DISTRICTS
-from geo.paths import ROOT
-from geo.provenance import ProvenanceError
-from geo.source_kind import KINDS, kind_label, source_kind, source_kind_label
+from geo.data.datasets import DATASETS, dataset_provenance, read_district_figures, read_source_upgrades
+from geo.data.indicators import INDICATORS
+from geo.data.names import BEIJING_CODE, BEIJING_DISTRICTS
+from geo.data.paths import ROOT
+from geo.data.provenance import ProvenanceError
+from geo.data.source_kind import KINDS, kind_label, source_kind, source_kind_label
+from geo.text.i18n import STRINGS, t
 
 __all__ = ["indicator_label", "figure_rows", "dataset_table", "indicator_table", "coverage_table", "coverage_cell",
            "REGION_GROUPS", "DISTRICT_ROWS", "DEMO_ALPHA", "kind_counts", "source_conflicts", "source_upgrades_table", "cross_checks",

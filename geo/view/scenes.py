@@ -1,6 +1,6 @@
 """Scenes for presentation mode: a titled share link, and lists of them saved, reloaded and shared.
 
-A scene is a :class:`~geo.state.ViewState` with a title; its share link is the map page URL
+A scene is a :class:`~geo.view.state.ViewState` with a title; its share link is the map page URL
 ``/?`` (the app root, where the map is) + the view's query. A scene list travels as a JSON file (save / reload) or as one URL
 query parameter (share). Everything coming in is validated: a bad file or parameter raises
 :class:`SceneError` (with a UI string key and details), never anything else, so the caller can
@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from geo.i18n import t
-from geo.projects import PROJECT_VIEWS
-from geo.state import ViewState, from_query, share_url, to_query
+from geo.analysis.projects import PROJECT_VIEWS
+from geo.text.i18n import t
+from geo.view.state import ViewState, from_query, share_url, to_query
 
 __all__ = ["Scene", "SceneError", "project_scenes", "scene_link", "scene_from_link", "scenes_to_json",
            "scenes_from_json", "encode_scenes", "decode_scenes", "step", "MAX_SCENES", "MAX_FILE_BYTES",
@@ -112,7 +112,7 @@ def _clean_title(value: object, where: str) -> str:
 # --- the five regional-layout projects --------------------------------------------------------------
 
 def project_scenes() -> list[Scene]:
-    """Return the five regional-layout projects as scenes: the views of ``geo.projects.PROJECT_VIEWS``.
+    """Return the five regional-layout projects as scenes: the views of ``geo.analysis.projects.PROJECT_VIEWS``.
 
     Titles are the short slide titles ``present.project.<key>`` (the projects page has longer ones).
 
@@ -177,7 +177,7 @@ def scenes_from_json(data: bytes | str, years: Sequence[int] | None = None) -> l
     5
     >>> scenes_from_json(b"not json")
     Traceback (most recent call last):
-    geo.scenes.SceneError: present.err.not_json: line 1
+    geo.view.scenes.SceneError: present.err.not_json: line 1
     """
     if isinstance(data, str):
         data = data.encode("utf-8")

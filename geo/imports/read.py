@@ -1,7 +1,7 @@
 """Read an uploaded table (CSV in UTF-8 or GBK, XLSX) into a grid of cells, refusing what is unsafe.
 
 Nothing in a file is ever executed or evaluated: XLSX formulas and merged cells are reported, not
-computed; zip bombs and oversize files are refused. Problems are :class:`geo.importer.Issue`
+computed; zip bombs and oversize files are refused. Problems are :class:`geo.imports.parse.Issue`
 objects (the messages a planner reads).
 """
 
@@ -13,7 +13,7 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 
-from geo.import_issues import MAX_BYTES, Issue, _letter
+from geo.imports.issues import MAX_BYTES, Issue, _letter
 
 __all__ = ["Grid", "read_sheets", "size_issue"]
 

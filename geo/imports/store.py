@@ -2,7 +2,7 @@
 
 Pure (no Streamlit). Every import writes a new revision (who, when, source, row count) holding the
 complete set of imported rows as they stand after it; the current data are the latest revision's
-rows. A zone outline that passed the checks (:func:`geo.boundary_check.validate_boundary`) is a
+rows. A zone outline that passed the checks (:func:`geo.imports.boundaries.validate_boundary`) is a
 revision too (action ``boundary``): its GeoJSON is kept once in ``atlas_boundaries`` and the
 outlines in force at a revision follow the revision chain (:func:`boundary_state`). Rolling back
 writes one more revision restoring an earlier one's rows and outlines, so nothing is ever deleted
@@ -10,7 +10,7 @@ and every state can be reached again. Each write is one transaction: a failed im
 previous state intact.
 
 Where: ``$ATLAS_DATABASE_URL`` (an SQLAlchemy URL such as ``postgresql+psycopg://user@host/db``) if
-set, else SQLite at ``geo.paths.VAR_DIR / "atlas.sqlite"`` (``$ATLAS_VAR_DIR`` moves it).
+set, else SQLite at ``geo.data.paths.VAR_DIR / "atlas.sqlite"`` (``$ATLAS_VAR_DIR`` moves it).
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from typing import Mapping
 import pandas as pd
 import sqlalchemy as sa
 
-from geo.importer import ROW_COLUMNS, ImportResult, Source, parse_upload
-from geo.indicators import STATUS_RANK
-from geo.source_kind import source_kinds
+from geo.data.indicators import STATUS_RANK
+from geo.data.source_kind import source_kinds
+from geo.imports.parse import ROW_COLUMNS, ImportResult, Source, parse_upload
 
 __all__ = ["Revision", "Store", "StoreError", "default_url", "open_store", "overlay", "preview_changes",
            "boundary_state", "overlay_boundaries", "BOUNDARY_COLUMNS"]
@@ -123,7 +123,7 @@ def default_url() -> str:
 
 
 def _default_var() -> Path:
-    from geo.paths import VAR_DIR
+    from geo.data.paths import VAR_DIR
 
     return VAR_DIR
 
@@ -314,7 +314,7 @@ class Store:
                       **options: object) -> tuple[ImportResult, Revision | None]:
         """Parse an upload and, only if it has no error, save it as a new revision (one step).
 
-        ``options`` go to :func:`geo.importer.parse_upload` (year, indicator, unit, derive).
+        ``options`` go to :func:`geo.imports.parse.parse_upload` (year, indicator, unit, derive).
         """
         result = parse_upload(content, filename, source, **options)  # type: ignore[arg-type]
         if not result.ok:
@@ -327,7 +327,7 @@ class Store:
 
         The figures stay as they are (the revision carries the current rows); the outline and its
         source, author and time go to ``atlas_boundaries``. Pass the geometry of a
-        :class:`geo.boundary_check.BoundaryResult` that is ``ok``. Raises :class:`StoreError` (and
+        :class:`geo.imports.boundaries.BoundaryResult` that is ``ok``. Raises :class:`StoreError` (and
         changes nothing) if the source, author or zone is missing, or the geometry is not a valid
         polygon in degrees.
         """
@@ -482,7 +482,7 @@ def overlay(shipped: pd.DataFrame, imported: pd.DataFrame) -> pd.DataFrame:
 
     For every region/year/indicator that has an imported row, the shipped demo rows are dropped
     and the shipped official/derived rows stay as alternative sources (``primary`` False); the
-    imported rows come first, so :func:`geo.indicators.primary_rows` picks them.
+    imported rows come first, so :func:`geo.data.indicators.primary_rows` picks them.
     """
     if imported is None or imported.empty:
         return shipped
@@ -516,7 +516,7 @@ def preview_changes(current: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     yearbook's 合计 row against Beijing's published total) — never replaced without a choice
     (:meth:`Store.save_import` ``decisions``).
     """
-    from geo.indicators import primary_rows
+    from geo.data.indicators import primary_rows
 
     cur = primary_rows(current) if len(current) else current
     cur = cur.set_index(_KEY)[["value", "status", "source_url"]] if len(cur) else pd.DataFrame(

@@ -12,9 +12,9 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from geo.i18n import LANGS
-from geo.indicators import MAP_INDICATORS, best_year, years_with_data
-from geo.names import BEIJING_DISTRICTS
+from geo.data.indicators import MAP_INDICATORS, best_year, years_with_data
+from geo.data.names import BEIJING_DISTRICTS
+from geo.text.i18n import LANGS
 
 __all__ = ["ViewState", "LAYERS", "DEFAULT_LAYERS", "CLASSIFICATIONS", "BASEMAPS", "CHANGES", "from_query", "to_query",
            "DEFAULT_YEAR", "share_url", "view_for_data"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from geo.i18n import DEFAULT_LANG, t
+from geo.text.i18n import DEFAULT_LANG, t
 
 __all__ = ["Issue", "MAX_BYTES"]
 
@@ -18,7 +18,7 @@ class Issue:
 
     ``row`` is the 1-based row as a spreadsheet shows it; ``column`` the column letter; ``header``
     the column's heading; ``sheet`` the workbook sheet read (XLSX only). The message text lives in
-    ``geo/locale/import.json`` under ``import.msg.<code>``.
+    ``geo/text/locale/import.json`` under ``import.msg.<code>``.
     """
 
     code: str
