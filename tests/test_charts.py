@@ -9,8 +9,9 @@ import pytest
 from coloraide import Color
 
 from geo import data
-from geo.analysis.charts import ranking_chart, ranking_frame, status_label, trend_chart, trend_frame
+from geo.analysis.charts import ranking_chart, ranking_frame, trend_chart, trend_frame
 from geo.data.indicators import district_values
+from geo.text.labels import status_label
 
 IND = "invention_patents_per_10k"
 

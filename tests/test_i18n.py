@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from geo.text import i18n
-from geo.text.i18n import LANGS, STRINGS, format_number, format_value, name_of, t, unit_label
+from geo.text.i18n import LANGS, STRINGS, format_number, format_value, t, unit_label
+from geo.text.labels import name_of
 
 LOCALE_FILES = sorted((Path(i18n.__file__).resolve().parent / "locale").glob("*.json"))
 

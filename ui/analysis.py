@@ -13,11 +13,11 @@ from geo import data
 from geo.analysis.zones import ZoneSummary, zone_summaries
 from geo.data.names import region_name
 from geo.text.i18n import format_value, t
+from geo.text.labels import status_mark, status_text
 from geo.text.safe import safe_url
 from ui import cache
-from ui.common import status_mark
 
-__all__ = ["summaries", "value_text", "status_text", "figures_table", "source_links", "area_text"]
+__all__ = ["summaries", "value_text", "figures_table", "source_links", "area_text"]
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -29,15 +29,6 @@ def _summaries(lang: str, revision: str) -> list[ZoneSummary]:
 def summaries(lang: str) -> list[ZoneSummary]:
     """Return the zone summaries (cached per language and store revision: imported outlines count)."""
     return _summaries(lang, cache.store_revision())
-
-
-def status_text(status: str, lang: str) -> str:
-    """Return the status as shown in tables: 官方 / 推算ᵈ / ⚠演示数据(非官方) / 无数据."""
-    if not status:
-        return t("status.none", lang)
-    mark = status_mark(status, lang)
-    label = t(f"status.{status}", lang)
-    return f"⚠{label}" if status == "demo" else (f"{label}{mark}" if mark else label)
 
 
 def value_text(value: float, unit: str, status: str, lang: str) -> str:

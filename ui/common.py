@@ -6,16 +6,11 @@ import streamlit as st
 
 from geo.text.i18n import DEFAULT_LANG, LANGS, t
 
-__all__ = ["current_lang", "lang", "keep_lang_in_url", "page_tab_title", "draw_shared_sidebar", "status_mark",
+__all__ = ["current_lang", "lang", "keep_lang_in_url", "page_tab_title", "draw_shared_sidebar",
            "LANG_KEY", "upload_hint"]
 
 #: Session key of the UI language: the language is part of the session, not only of one URL.
 LANG_KEY = "atlas_lang"
-
-def status_mark(status: str, lang: str) -> str:
-    """Return the mark a value of ``status`` carries wherever it is shown: '' / 'ᵈ' / '⚠演示' ('⚠demo')."""
-    return {"derived": "ᵈ", "demo": t("mark.demo", lang)}.get(status, "")
-
 
 def current_lang() -> str:
     """Return the UI language of this session: a valid ``lang`` in the URL wins, else the session's, else Chinese.

@@ -20,9 +20,9 @@ from geo.data.indicators import INDICATORS, MAP_INDICATORS, best_year, years_wit
 from geo.data.names import BEIJING_DISTRICTS
 from geo.data.source_kind import source_kind, source_kind_label
 from geo.text.i18n import format_value, t, unit_label
+from geo.text.labels import indicator_name, name_of, status_label, status_mark
 from geo.view.state import BASEMAPS, CHANGES, CLASSIFICATIONS, DEFAULT_YEAR, LAYERS, ViewState, to_query, view_for_data
 from ui import cache
-from ui.common import status_mark
 
 __all__ = ["map_inputs", "read_view", "prepare_view", "draw_controls", "draw_table", "draw_profile", "write_view",
            "years_for", "last_map_query", "year_token", "take_map_year", "KEYS", "first_paint", "mark_painted",
@@ -146,7 +146,7 @@ def draw_controls(inputs: MapInputs, lang: str) -> None:
     with st.sidebar:
         st.header(t("ctl.heading", lang))
         st.selectbox(t("ctl.indicator", lang), MAP_INDICATORS, key="m_indicator", placeholder=t("common.choose", lang),
-                     format_func=lambda i: INDICATORS[i].name_en if lang == "en" else INDICATORS[i].name_zh)
+                     format_func=lambda i: indicator_name(i, lang))
         st.multiselect(t("ctl.districts", lang), list(BEIJING_DISTRICTS), key="m_districts",
                        format_func=lambda c: BEIJING_DISTRICTS[c][1 if lang == "en" else 0],
                        placeholder=t("ctl.districts_all", lang))
@@ -196,11 +196,11 @@ def draw_table(frame: pd.DataFrame, state: ViewState) -> None:
     ind = INDICATORS[state.indicator]
     rows = frame if not state.districts else frame[frame.code.isin(state.districts)]
     table = pd.DataFrame({
-        t("tbl.district", lang): rows["name_en"] if lang == "en" else rows["name_zh"],
+        t("tbl.district", lang): name_of(rows, lang),
         t("tbl.value", lang, unit=unit_label(ind.unit, lang)): [format_value(v, "", lang) + (f" {status_mark(s, lang)}" if s else "")
                                               for v, s in zip(rows["value"], rows["status"])],
         t("tbl.rank", lang): rows["rank"],
-        t("tbl.status", lang): [t(f"status.{s}", lang) if s else t("status.none", lang) for s in rows["status"]],
+        t("tbl.status", lang): [status_label(s, lang) for s in rows["status"]],
         t("tbl.kind", lang): [source_kind_label(k or source_kind(u), s, lang) if s else ""
                               for k, u, s in zip(rows.get("source_kind", [""] * len(rows)), rows["source_url"],
                                                  rows["status"])],
@@ -235,11 +235,11 @@ def draw_profile(inputs: MapInputs, code: str, state: ViewState, heading: bool =
     lang = state.lang
     p = _profile(cache.store_revision(), code, inputs)
     if heading:
-        st.header(t("profile.title", lang, name=p.name_en if lang == "en" else p.name_zh))
+        st.header(t("profile.title", lang, name=name_of(p, lang)))
     st.caption(t("profile.area", lang, area=f"{p.area_km2:,.1f}"))
     if len(p.indicators):
         ind = p.indicators.copy()
-        ind["indicator"] = [INDICATORS[i].name_en if lang == "en" else INDICATORS[i].name_zh for i in ind.indicator]
+        ind["indicator"] = [indicator_name(i, lang) for i in ind.indicator]
         ind["value"] = [format_value(v, u, lang) + (f" {status_mark(s, lang)}" if s else "")
                         for v, u, s in zip(ind.value, ind.unit, ind.status)]
         ind["source_kind"] = [source_kind_label(source_kind(u), s, lang) for u, s in zip(ind.source_url, ind.status)]
@@ -252,7 +252,7 @@ def draw_profile(inputs: MapInputs, code: str, state: ViewState, heading: bool =
     if len(shown):
         for d in shown.to_dict("records"):
             year = "" if pd.isna(d["year"]) else f"{int(d['year'])} · "
-            name = d["designation_en"] if lang == "en" else d["designation_zh"]
+            name = name_of(d, lang, "designation")
             timing = t(f"designation.timing.{d['timing']}", lang, year=state.year)
             counted = "" if d["strong"] or d["timing"] != "in_force" else f" · {t('designation.not_counted', lang)}"
             mark = "★ " if d["strong"] else ""
@@ -264,7 +264,7 @@ def draw_profile(inputs: MapInputs, code: str, state: ViewState, heading: bool =
     st.markdown(f"**{escape(t('profile.zones', lang))}**")
     if len(p.zones):
         for z in p.zones.to_dict("records"):
-            name = z["name_en"] if lang == "en" else z["name_zh"]
+            name = name_of(z, lang)
             st.markdown(f"- {escape(str(name))} — {escape(t('map.quality.' + z['geometry_quality'], lang))}")
     else:
         st.caption(t("profile.none", lang))

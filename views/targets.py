@@ -6,8 +6,9 @@ import streamlit as st
 
 from geo.analysis.targets import POLICY_SOURCE, all_statuses, outlook, supply_template
 from geo.text.i18n import format_number, format_value, t, unit_label
+from geo.text.labels import status_text
 from ui import cache
-from ui.analysis import source_links, status_text, value_text
+from ui.analysis import source_links, value_text
 from ui.common import lang
 
 L = lang()

@@ -16,6 +16,7 @@ from geo.analysis.sources import figure_rows
 from geo.data.indicators import INDICATORS, district_values, primary_rows
 from geo.data.names import BEIJING_CODE, BEIJING_DISTRICTS, region_name
 from geo.text.i18n import format_number, t, unit_label
+from geo.text.labels import name_of, status_label
 
 __all__ = ["MAX_LINES", "STATUS_COLOURS", "STATUS_OPACITY", "status_label", "trend_frame", "ranking_frame", "status_line",
            "trend_chart", "ranking_chart"]
@@ -32,21 +33,11 @@ _PALETTE = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#4a7f16", "#a6761d", "#
 MAX_LINES = len(_PALETTE)
 
 
-def status_label(status: str, lang: str) -> str:
-    """Return the legend label of a status; demo always reads ⚠ + "演示数据".
-
-    >>> status_label("demo", "zh"), status_label("official", "en")
-    ('⚠演示数据(非官方)', 'official')
-    """
-    text = t(f"status.{status}", lang)
-    return f"⚠{text}" if status == "demo" else text
-
-
 def _name(indicator: str, lang: str) -> str:
     ind = INDICATORS.get(indicator)
     if ind is None:
         return indicator
-    return ind.name_en if lang == "en" else ind.name_zh
+    return name_of(ind, lang)
 
 
 def trend_frame(indicators: pd.DataFrame, indicator: str, districts: Sequence[str], lang: str = "zh",
@@ -75,7 +66,7 @@ def trend_frame(indicators: pd.DataFrame, indicator: str, districts: Sequence[st
     out = figure_rows(d).drop(columns="indicator")
     city = t("an.chart.city_total", lang)
     out["series"] = [city if c == BEIJING_CODE else region_name(c, lang) for c in out["region_code"]]
-    out["status_label"] = [status_label(s, lang) for s in out["status"]]
+    out["status_label"] = [status_label(s, lang, warn=True) for s in out["status"]]
     order = {c: i for i, c in enumerate(codes)}
     out["_o"] = out["region_code"].map(order)
     out = out.sort_values(["_o", "year"]).drop(columns="_o").reset_index(drop=True)
@@ -84,7 +75,7 @@ def trend_frame(indicators: pd.DataFrame, indicator: str, districts: Sequence[st
     runs = changed.astype(int).groupby(out["region_code"]).cumsum()
     out["segment"] = out["region_code"].astype(str) + "#" + runs.astype(str)
     out["line_status"] = out["status"]
-    out["line_label"] = [status_label(s, lang) for s in out["line_status"]]
+    out["line_label"] = [status_label(s, lang, warn=True) for s in out["line_status"]]
     return out
 
 
@@ -101,7 +92,7 @@ def ranking_frame(indicators: pd.DataFrame, indicator: str, year: int, districts
         d = d[d["region_code"].isin(list(districts))]
     d = d.sort_values(["rank", "region_code"]).reset_index(drop=True)
     d["name"] = [f"{r}. {region_name(c, lang)}" for r, c in zip(d["rank"], d["region_code"])]
-    d["status_label"] = [status_label(s, lang) for s in d["status"]]
+    d["status_label"] = [status_label(s, lang, warn=True) for s in d["status"]]
     d["rank"] = d["rank"].astype(int)
     mark = t("an.chart.demo_mark", lang)
     d["label"] = [format_number(v, lang) + (f" {mark}" if s == "demo" else "") for v, s in zip(d["value"], d["status"])]
@@ -122,17 +113,17 @@ def status_line(frame: pd.DataFrame, lang: str, by_series: bool = True) -> str:
         return f"{head} — {t('status.none', lang)}"
     if not by_series:
         present = [s for s in STATUS_ORDER if s in set(frame["status"])]
-        return f"{head} — " + "; ".join(status_label(s, lang) for s in present)
+        return f"{head} — " + "; ".join(status_label(s, lang, warn=True) for s in present)
     parts = []
     for series, group in frame.groupby("series", sort=False):
         present = [s for s in STATUS_ORDER if s in set(group["status"])]
-        parts.append(f"{series}: " + "/".join(status_label(s, lang) for s in present))
+        parts.append(f"{series}: " + "/".join(status_label(s, lang, warn=True) for s in present))
     return f"{head} — " + "; ".join(parts)
 
 
 def _status_scale(statuses: Sequence[str], lang: str, channel: str) -> alt.Scale:
     present = [s for s in STATUS_ORDER if s in set(statuses)]
-    domain = [status_label(s, lang) for s in present]
+    domain = [status_label(s, lang, warn=True) for s in present]
     if channel == "color":
         return alt.Scale(domain=domain, range=[STATUS_COLOURS[s] for s in present])
     if channel == "opacity":

@@ -16,6 +16,7 @@ from geo.analysis.sources import figure_rows
 from geo.data.designations import strong_in_year, with_timing
 from geo.data.indicators import primary_rows
 from geo.data.names import BEIJING_DISTRICTS, region_name
+from geo.text.labels import name_of
 from geo.view.state import DEFAULT_YEAR, ViewState
 
 __all__ = ["PROJECTS", "PROJECT_VIEWS", "Project", "ProjectCard", "project_card", "project_cards"]
@@ -73,7 +74,7 @@ def _zone_rows(zones: pd.DataFrame, ids: tuple[str, ...], lang: str) -> pd.DataF
     z = z.sort_values("_o")
     return pd.DataFrame({
         "zone_id": z["zone_id"].to_numpy(),
-        "name": (z["name_en"] if lang == "en" else z["name_zh"]).to_numpy(),
+        "name": (name_of(z, lang)).to_numpy(),
         "area_km2": pd.to_numeric(z["area_km2"], errors="coerce").to_numpy(),
         "year": z["year"].to_numpy(),
         "host_districts": z["host_districts"].fillna("").astype(str).to_numpy(),
@@ -115,7 +116,7 @@ def _designation_rows(designations: pd.DataFrame, project: Project, year: int, l
         "district_code": d["district_code"].fillna("").astype(str).to_numpy(),
         "label": [region_name(c, lang) if c in BEIJING_DISTRICTS else str(lab)
                   for c, lab in zip(d["district_code"].fillna(""), d["district_label_zh"].fillna(""))],
-        "designation": (d["designation_en"] if lang == "en" else d["designation_zh"]).to_numpy(),
+        "designation": (name_of(d, lang, "designation")).to_numpy(),
         "year": d["year"].to_numpy(),
         "stage": d["stage"].to_numpy(),
         "term_from": d["term_from"].fillna("").astype(str).to_numpy(),

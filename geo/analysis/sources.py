@@ -16,6 +16,7 @@ from geo.data.paths import ROOT
 from geo.data.provenance import ProvenanceError
 from geo.data.source_kind import KINDS, kind_label, source_kind, source_kind_label
 from geo.text.i18n import STRINGS, t
+from geo.text.labels import name_of
 
 __all__ = ["indicator_label", "figure_rows", "dataset_table", "indicator_table", "coverage_table", "coverage_cell",
            "REGION_GROUPS", "DISTRICT_ROWS", "DEMO_ALPHA", "kind_counts", "source_conflicts", "source_upgrades_table", "cross_checks",
@@ -44,7 +45,7 @@ def indicator_label(indicator: str, lang: str = "zh") -> str:
     """
     ind = INDICATORS.get(indicator)
     if ind is not None:
-        return ind.name_en if lang == "en" else ind.name_zh
+        return name_of(ind, lang)
     key = f"an.ind.{indicator}"
     return t(key, lang) if key in STRINGS else indicator
 
@@ -75,10 +76,10 @@ def indicator_table(lang: str = "zh") -> pd.DataFrame:
     """Return the indicator catalogue: id, name, unit, kind (stock/flow/ratio), definition."""
     return pd.DataFrame([{
         "id": i.id,
-        "name": i.name_en if lang == "en" else i.name_zh,
+        "name": name_of(i, lang),
         "unit": i.unit,
         "kind": t(f"an.kind.{i.kind}", lang),
-        "definition": i.definition_en if lang == "en" else i.definition_zh,
+        "definition": name_of(i, lang, "definition"),
     } for i in INDICATORS.values()])
 
 

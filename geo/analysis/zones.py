@@ -17,6 +17,7 @@ import shapely
 from geo.analysis.sources import figure_rows
 from geo.data.indicators import primary_rows
 from geo.data.names import BEIJING_DISTRICTS
+from geo.text.labels import name_of
 
 __all__ = ["ZONE_FIGURE_REGIONS", "MIN_SHARE", "ZoneSummary", "zone_districts", "zone_summaries",
            "summary_table", "zone_figures", "zone_designations"]
@@ -101,7 +102,7 @@ def zone_designations(designations: pd.DataFrame, zone_id: str, lang: str = "zh"
         (designations["subject"] == "zone") & designations["district_label_zh"].fillna("").str.contains(text)]
     d = d.drop_duplicates("designation_id")
     return pd.DataFrame({
-        "designation": (d["designation_en"] if lang == "en" else d["designation_zh"]).to_numpy(),
+        "designation": (name_of(d, lang, "designation")).to_numpy(),
         "year": d["year"].to_numpy(),
         "stage": d["stage"].to_numpy(),
         "source_url": d["source_url"].fillna("").to_numpy(),
@@ -136,7 +137,7 @@ def summary_table(summaries: list[ZoneSummary], lang: str = "zh") -> pd.DataFram
     """Return one row per zone: name, kind, districts touched, published and drawn area, quality, figures."""
     return pd.DataFrame([{
         "zone_id": s.zone_id,
-        "name": s.name_en if lang == "en" else s.name_zh,
+        "name": name_of(s, lang),
         "kind": s.kind,
         "districts": ", ".join(s.districts["name_en" if lang == "en" else "name_zh"]),
         "area_km2": s.area_km2,

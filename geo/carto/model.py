@@ -39,12 +39,13 @@ from geo.data.indicators import INDICATORS, district_values, hide_demo, years_wi
 from geo.data.names import BEIJING_CODE, BEIJING_DISTRICTS
 from geo.data.source_kind import source_kind, source_kind_label
 from geo.text.i18n import format_value, t, unit_label
+from geo.text.labels import name_of, status_label, statuses_text
 from geo.view.state import ViewState
 
 __all__ = ["BEIJING_BOUNDS", "JJJ_BOUNDS", "BASEMAP_TILES", "LegendItem", "district_frame",
            "strong_districts", "classes_for", "zones_in_view", "view_bounds", "legend_items", "source_line",
            "demo_banner", "map_title", "district_labels", "zone_labels", "region_labels", "display_geometry",
-           "geometry_asset", "layer_model", "model_years", "fmt_break", "status_label", "tooltip_lines", "unique_labels",
+           "geometry_asset", "layer_model", "model_years", "fmt_break", "tooltip_lines", "unique_labels",
            "short_name", "select_districts", "selection_legend_item"]
 
 BEIJING_BOUNDS = ((39.44, 115.42), (41.06, 117.51))
@@ -188,11 +189,6 @@ def view_bounds(inputs: MapInputs, state: ViewState) -> tuple[tuple[float, float
 
 # --- texts ----------------------------------------------------------------------------------------
 
-def status_label(status: str, lang: str) -> str:
-    """Return the label of a data status ('' = no data)."""
-    return t(f"status.{status}", lang) if status else t("status.none", lang)
-
-
 def fmt_break(v: float) -> str:
     """Format a class break as the legend shows it.
 
@@ -233,7 +229,7 @@ def legend_items(inputs: MapInputs, state: ViewState, frame: pd.DataFrame, class
         items.append(LegendItem(f"{t('map.classification', lang)}: {t('cls.' + state.classification, lang)}"
                                 f"{t('map.fixed_breaks', lang) if state.fixed_breaks else ''}", heading=True))
         items.append(LegendItem(f"{t('map.status', lang)}: "
-                                f"{' / '.join(status_label(s, lang) for s in statuses) or status_label('', lang)}",
+                                f"{statuses_text(statuses, lang)}",
                                 heading=True, warn="demo" in statuses))
         for colour, label in zip(classes.colors, classes.labels(fmt_break)):
             items.append(LegendItem(label, face=colour, edge="#888888"))
@@ -369,7 +365,7 @@ def _marks(lang: str) -> dict[str, str]:
 
 
 def _designation_label(d: dict, lang: str) -> str:
-    return f"{d['designation_en'] if lang == 'en' else d['designation_zh']} ({int(d['year'])})"
+    return f"{name_of(d, lang, 'designation')} ({int(d['year'])})"
 
 
 def _city_value(inputs: MapInputs, state: ViewState) -> tuple[str, str]:
@@ -400,7 +396,7 @@ def _summary(inputs: MapInputs, state: ViewState, frame: pd.DataFrame) -> str:
     if city:
         parts.append(t("carto.summary.city", lang, value=city, status=status_label(city_status, lang)))
     parts.append(f"{t('map.status', lang)}: "
-                 f"{' / '.join(status_label(s, lang) for s in _statuses(frame)) or status_label('', lang)}")
+                 f"{statuses_text(_statuses(frame), lang)}")
     return ". ".join(parts) if lang == "en" else "。".join(parts)
 
 
@@ -445,7 +441,7 @@ def short_name(name: str) -> str:
 
 
 def _zone_label_text(z: dict, lang: str) -> str:
-    name = short_name(str(z["name_en"] if lang == "en" else z["name_zh"]))
+    name = short_name(str(name_of(z, lang)))
     if z["kind"] == "zgc_park":
         name = name.removeprefix("中关村") if lang == "zh" else name.removeprefix("ZGC ")
     return name
@@ -469,7 +465,7 @@ def region_labels(regions: gpd.GeoDataFrame, lang: str) -> list[dict]:
     out = []
     for r in keep.to_dict("records"):
         prio = 80 if r["level"] in ("province", "new_area") else 50
-        out.append({"id": r["code"], "text": r["name_en"] if lang == "en" else r["name_zh"],
+        out.append({"id": r["code"], "text": name_of(r, lang),
                     "at": list(_anchor(r["geometry"])), "prio": prio, "minZoom": 0, "maxZoom": 10, "kind": "region"})
     return out
 
@@ -528,7 +524,7 @@ def model_years(inputs: MapInputs, indicator: str) -> list[int]:
 
 def _zone_feature(z: dict, lang: str) -> dict:
     quality = z["geometry_quality"]
-    lines = [str(z["name_en"] if lang == "en" else z["name_zh"]), t("map.quality." + quality, lang)]
+    lines = [str(name_of(z, lang)), t("map.quality." + quality, lang)]
     if pd.notna(z.get("area_km2")):
         lines.append(t("map.area", lang, area=f"{float(z['area_km2']):g}"))
     if pd.notna(z.get("year")):

@@ -53,6 +53,7 @@ from geo.data.indicators import INDICATORS
 from geo.data.paths import STATIC_DIR
 from geo.data.source_kind import source_kind, source_kind_label
 from geo.text.i18n import doc_lang, t, unit_label
+from geo.text.labels import name_of, status_label, statuses_text
 from geo.text.safe import spreadsheet_safe
 from geo.view.state import ViewState, share_url
 
@@ -100,10 +101,6 @@ class ExportView:
         return WATERMARK if self.demo else None
 
 
-def _status_text(statuses: tuple[str, ...], lang: str) -> str:
-    return " / ".join(t(f"status.{s}", lang) for s in statuses) or t("status.none", lang)
-
-
 def export_view(inputs: MapInputs, state: ViewState, today: date | None = None, base_url: str = "") -> ExportView:
     """Return the texts, classes and legend of ``state`` as every export shows them.
 
@@ -115,7 +112,7 @@ def export_view(inputs: MapInputs, state: ViewState, today: date | None = None, 
     classes = classes_for(inputs, state)
     shows_values = "districts" in state.layers
     statuses = tuple(sorted(set(frame.status) - {""})) if shows_values else ()
-    subtitle = t("export.status_line", lang, status=_status_text(statuses, lang)) if shows_values else ""
+    subtitle = t("export.status_line", lang, status=statuses_text(statuses, lang)) if shows_values else ""
     return ExportView(
         state=state,
         title=f"{t('app.title', lang)} · {map_title(state, frame)}",
@@ -365,7 +362,7 @@ def draw_figure(inputs: MapInputs, state: ViewState, today: date | None = None, 
                            f"{t('export.link', lang, link=view.link)}"]
     ind = INDICATORS[state.indicator]
     if "districts" in state.layers:
-        footer.insert(0, f"{t('export.definition', lang)}: {ind.definition_en if lang == 'en' else ind.definition_zh}")
+        footer.insert(0, f"{t('export.definition', lang)}: {name_of(ind, lang, 'definition')}")
     fig.text(0.02, 0.125, "\n".join(_wrap(line, 190) for line in footer), va="top", gid="source",
              linespacing=1.5, **_font(8, "normal", "#333333"))
     return fig
@@ -502,14 +499,14 @@ def data_table(inputs: MapInputs, state: ViewState, today: date | None = None, b
         "name_zh": f["name_zh"],
         "name_en": f["name_en"],
         "indicator": state.indicator,
-        "indicator_name": ind.name_en if lang == "en" else ind.name_zh,
+        "indicator_name": name_of(ind, lang),
         "year": state.year,
         "value": f["value"],
         "unit": f["unit"],
         "rank": f["rank"],
         "class_color": [view.classes.color(v) for v in f["value"]],
         "status": f["status"].replace("", "none"),
-        "status_label": [t(f"status.{s}", lang) if s else
+        "status_label": [status_label(s, lang) if s else
                          t("status.no_official" if not state.demo and state.indicator == "invention_patents_per_10k"
                            else "status.none", lang) for s in f["status"]],
         "source_kind": kinds,
@@ -517,7 +514,7 @@ def data_table(inputs: MapInputs, state: ViewState, today: date | None = None, b
         "source_note": f["source_note"],
         "source_url": f["source_url"],
         "formula": f["formula"],
-        "strong_designations": ["; ".join(str(d["designation_en"] if lang == "en" else d["designation_zh"])
+        "strong_designations": ["; ".join(str(name_of(d, lang, "designation"))
                                           for d in s) for s in f["strong"]],
         "selected": [(c in selected) if selected else True for c in f["code"]],
         "boundary_source": view.boundary,
@@ -541,11 +538,11 @@ def _about_rows(view: ExportView) -> list[tuple[str, str]]:
     ind = INDICATORS[view.state.indicator]
     rows = [
         (t("export.about.title", lang), view.title),
-        (t("export.about.indicator", lang), f"{ind.name_en if lang == 'en' else ind.name_zh} "
+        (t("export.about.indicator", lang), f"{name_of(ind, lang)} "
                                             f"({unit_label(ind.unit, lang)})"),
-        (t("export.definition", lang), ind.definition_en if lang == "en" else ind.definition_zh),
+        (t("export.definition", lang), name_of(ind, lang, "definition")),
         (t("export.about.year", lang), str(view.state.year)),
-        (t("export.about.status", lang), _status_text(view.statuses, lang)),
+        (t("export.about.status", lang), statuses_text(view.statuses, lang)),
     ]
     if view.demo:
         rows.append((t("export.about.watermark", lang), WATERMARK))

@@ -10,6 +10,7 @@ from geo.data.indicators import INDICATORS
 from geo.data.names import region_name
 from geo.imports.store import Revision
 from geo.text.i18n import DEFAULT_LANG, format_value, t
+from geo.text.labels import name_of
 from geo.text.safe import escape_text, safe_url
 
 __all__ = ["preview_table", "preview_counts", "revisions_html", "revision_label", "revision_action"]
@@ -40,7 +41,7 @@ def preview_table(preview: pd.DataFrame, lang: str = DEFAULT_LANG) -> pd.DataFra
         rows.append({
             t("import.col.district", lang): region_name(rec.region_code, lang),
             t("import.col.year", lang): int(rec.year),
-            t("import.col.indicator", lang): (ind.name_en if lang == "en" else ind.name_zh) if ind else rec.indicator,
+            t("import.col.indicator", lang): (name_of(ind, lang)) if ind else rec.indicator,
             t("import.col.old", lang): _value(rec.old_value, unit, rec.old_status, lang),
             t("import.col.new", lang): _value(rec.new_value, unit, rec.new_status, lang),
             t("import.col.change", lang): t(f"import.change.{rec.change}", lang),

@@ -16,9 +16,23 @@ from geo.text.i18n import (  # noqa: F401
     doc_lang,
     format_number,
     format_value,
-    name_of,
     t,
     unit_label,
 )
+from geo.text.labels import (  # noqa: F401
+    indicator_definition,
+    indicator_name,
+    name_of,
+    pick,
+    status_label,
+    status_mark,
+)
+from geo.text.safe import (  # noqa: F401
+    FORMULA_PREFIXES,
+    escape_text,
+    safe_url,
+    spreadsheet_safe,
+    spreadsheet_text,
+)
 
-__all__ = ["LANGS", "DEFAULT_LANG", "STRINGS", "t", "format_number", "format_value", "unit_label", "name_of", "DOC_LANGS", "doc_lang"]
+__all__ = ["LANGS", "DEFAULT_LANG", "STRINGS", "t", "format_number", "format_value", "unit_label", "DOC_LANGS", "doc_lang", "name_of", "indicator_name", "indicator_definition", "status_label", "status_mark", "pick", "escape_text", "safe_url", "FORMULA_PREFIXES", "spreadsheet_text", "spreadsheet_safe"]

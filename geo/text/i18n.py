@@ -10,7 +10,7 @@ import json
 import math
 from pathlib import Path
 
-__all__ = ["LANGS", "DEFAULT_LANG", "STRINGS", "t", "format_number", "format_value", "unit_label", "name_of",
+__all__ = ["LANGS", "DEFAULT_LANG", "STRINGS", "t", "format_number", "format_value", "unit_label",
            "DOC_LANGS", "doc_lang"]
 
 LANGS = ("zh", "en")
@@ -100,11 +100,6 @@ def unit_label(unit: str, lang: str = DEFAULT_LANG) -> str:
     if lang == "en":
         return _UNITS_EN.get(unit, unit)
     return unit
-
-
-def name_of(record: object, lang: str = DEFAULT_LANG) -> str:
-    """Return ``record['name_en']`` in English, ``record['name_zh']`` otherwise."""
-    return record["name_en"] if lang == "en" else record["name_zh"]  # type: ignore[index]
 
 
 def doc_lang(lang: str) -> str:

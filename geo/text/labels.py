@@ -1,0 +1,78 @@
+"""The one set of label helpers: a thing's name in a language, an indicator's name, a status's label and mark.
+
+Every page, the map's layer model and the exports use these, so a label is written in one place.
+
+>>> name_of({"name_zh": "海淀区", "name_en": "Haidian"}, "en"), name_of({"designation_zh": "示范城区"}, "zh", "designation")
+('Haidian', '示范城区')
+>>> status_label("", "zh"), status_label("demo", "en")[:4], status_mark("derived", "zh")
+('无数据', 'demo', 'ᵈ')
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from geo.data.indicators import INDICATORS, Indicator
+from geo.text.i18n import DEFAULT_LANG, t
+
+__all__ = ["name_of", "indicator_name", "indicator_definition", "status_label", "status_mark", "status_text",
+           "statuses_text", "pick"]
+
+
+def pick(zh: str, en: str, lang: str = DEFAULT_LANG) -> str:
+    """Return ``en`` in English, ``zh`` otherwise."""
+    return en if lang == "en" else zh
+
+
+def name_of(record: Any, lang: str = DEFAULT_LANG, field: str = "name") -> Any:
+    """Return ``record``'s ``<field>_en`` in English, ``<field>_zh`` otherwise.
+
+    ``record`` may be a mapping (a dict, a pandas row, a DataFrame: then a column) or an object
+    with attributes (a dataclass, a named tuple from ``itertuples``).
+    """
+    key = f"{field}_{'en' if lang == 'en' else 'zh'}"
+    try:
+        return record[key]
+    except (TypeError, KeyError, IndexError):
+        return getattr(record, key)
+
+
+def _indicator(indicator: str | Indicator) -> Indicator:
+    return INDICATORS[indicator] if isinstance(indicator, str) else indicator
+
+
+def indicator_name(indicator: str | Indicator, lang: str = DEFAULT_LANG) -> str:
+    """Return an indicator's name (by id or :class:`~geo.data.indicators.Indicator`) in ``lang``."""
+    return name_of(_indicator(indicator), lang)
+
+
+def indicator_definition(indicator: str | Indicator, lang: str = DEFAULT_LANG) -> str:
+    """Return an indicator's definition in ``lang``."""
+    return name_of(_indicator(indicator), lang, "definition")
+
+
+def status_label(status: str, lang: str = DEFAULT_LANG, warn: bool = False) -> str:
+    """Return the label of a data status: official, derived, demo ('' = no data); ``warn``: demo reads ⚠ first.
+
+    >>> status_label("demo", "zh", warn=True), status_label("official", "en")
+    ('⚠演示数据(非官方)', 'official')
+    """
+    label = t(f"status.{status}", lang) if status else t("status.none", lang)
+    return f"⚠{label}" if warn and status == "demo" else label
+
+
+def status_text(status: str, lang: str = DEFAULT_LANG) -> str:
+    """Return the status as tables show it: 官方 / 推算ᵈ / ⚠演示数据(非官方) / 无数据."""
+    if status == "derived":
+        return status_label(status, lang) + status_mark(status, lang)
+    return status_label(status, lang, warn=True)
+
+
+def statuses_text(statuses, lang: str = DEFAULT_LANG) -> str:
+    """Return several statuses as one line (官方 / 演示数据), or "no data" when there are none."""
+    return " / ".join(status_label(s, lang) for s in statuses) or status_label("", lang)
+
+
+def status_mark(status: str, lang: str = DEFAULT_LANG) -> str:
+    """Return the mark a value of ``status`` carries wherever it is shown: '' / 'ᵈ' / '⚠演示' ('⚠demo')."""
+    return {"derived": "ᵈ", "demo": t("mark.demo", lang)}.get(status, "")
