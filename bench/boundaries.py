@@ -16,7 +16,7 @@ from pathlib import Path
 
 from geo.data.paths import ROOT
 
-__all__ = ["CACHE_DIR", "FULL_DISTRICTS", "full_districts_path", "ensure_static_link"]
+__all__ = ["CACHE_DIR", "FULL_DISTRICTS", "ensure_static_link", "full_districts_path"]
 
 CACHE_DIR = ROOT / "bench" / ".cache"
 FULL_DISTRICTS = CACHE_DIR / "beijing_districts_full.geojson"

@@ -90,7 +90,7 @@ async def sample_memory(pids: list[int], stop: asyncio.Event, samples: list[floa
         samples.append(total_rss_mb(pids))
         try:
             await asyncio.wait_for(stop.wait(), 0.25)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
 
 
@@ -106,7 +106,7 @@ async def run_load(url: str, pids: list[int], sessions: int, actions: int, think
     t0 = time.monotonic()
     deadline = t0 + max_seconds
     tasks = [asyncio.create_task(one_session(url, n, actions, think, deadline, out)) for n in range(sessions)]
-    done, pending = await asyncio.wait(tasks, timeout=max_seconds + 15)
+    _done, pending = await asyncio.wait(tasks, timeout=max_seconds + 15)
     for task in pending:
         task.cancel()
         out["errors"].append("session cancelled at the time limit")

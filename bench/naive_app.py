@@ -12,14 +12,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import folium  # noqa: E402
-import geopandas as gpd  # noqa: E402
-import streamlit as st  # noqa: E402
-from streamlit_folium import st_folium  # noqa: E402
+import folium
+import geopandas as gpd
+import streamlit as st
+from streamlit_folium import st_folium
 
-from bench.boundaries import full_districts_path  # noqa: E402
-from geo.carto.classify import classify  # noqa: E402
-from geo.data.datasets import read_indicators  # noqa: E402
+from bench.boundaries import full_districts_path
+from geo.carto.classify import classify
+from geo.data.datasets import read_indicators
 
 st.set_page_config(page_title="naive map (benchmark)", layout="wide")
 
@@ -35,7 +35,7 @@ def load():
 districts, ind = load()
 years = sorted(int(y) for y in ind.year.unique())
 year = st.sidebar.select_slider("年份", options=years, value=max(years), key="m_year")
-names = dict(zip(districts.code, districts.name_zh))
+names = dict(zip(districts.code, districts.name_zh, strict=False))
 chosen = st.sidebar.multiselect("区", list(names), format_func=names.get, key="m_districts")
 classes = classify(ind.value.astype(float).tolist(), "quantiles")
 values = ind[ind.year == year].set_index("region_code")

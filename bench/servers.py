@@ -13,7 +13,7 @@ from pathlib import Path
 
 from geo.data.paths import ROOT
 
-__all__ = ["Server", "start", "rss_mb"]
+__all__ = ["Server", "rss_mb", "start"]
 
 
 @dataclass

@@ -26,7 +26,7 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-__all__ = ["Session", "RunResult", "connect", "load_page_cookies"]
+__all__ = ["RunResult", "Session", "connect", "load_page_cookies"]
 
 LOOPBACK = ("127.0.0.1", "localhost")
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never through a proxy
@@ -75,6 +75,19 @@ def _current_value(kind: str, proto) -> object:
     raise ValueError(kind)
 
 
+def _put_state(w, widget: Widget) -> None:
+    """Write ``widget``'s value into a WidgetState as the browser would."""
+    w.id = widget.id
+    if isinstance(widget.value, bool):
+        w.bool_value = widget.value
+    elif isinstance(widget.value, dict):  # a custom component's state (the map: {"year": …})
+        w.json_value = json.dumps(widget.value)
+    elif isinstance(widget.value, str):
+        w.string_value = widget.value
+    else:
+        w.string_array_value.data.extend(widget.value)
+
+
 class Session:
     """One websocket session against a running Streamlit app."""
 
@@ -102,16 +115,7 @@ class Session:
             widget = self.widgets[key]
             widget.value = {**widget.value, **values} if isinstance(widget.value, dict) else values
         for widget in self.widgets.values():  # like the browser: the state of every widget on the page
-            w = cs.widget_states.widgets.add()
-            w.id = widget.id
-            if isinstance(widget.value, bool):
-                w.bool_value = widget.value
-            elif isinstance(widget.value, dict):  # a custom component's state (the map: {"year": …})
-                w.json_value = json.dumps(widget.value)
-            elif isinstance(widget.value, str):
-                w.string_value = widget.value
-            else:
-                w.string_array_value.data.extend(widget.value)
+            _put_state(cs.widget_states.widgets.add(), widget)
         self._previous, self.widgets = self.widgets, {}  # refilled from this run's elements
         started = time.perf_counter()
         await self.ws.send(msg.SerializeToString())
@@ -126,16 +130,7 @@ class Session:
             raw = await asyncio.wait_for(self.ws.recv(), left)
             n_bytes += len(raw)
             n_msgs += 1
-            fwd = ForwardMsg()
-            fwd.ParseFromString(raw)
-            kind = fwd.WhichOneof("type")
-            if fwd.metadata.cacheable and fwd.hash:
-                self.cached.add(fwd.hash)
-            if kind == "ref_hash":  # a message the browser already holds, sent by reference
-                kind = "delta" if fwd.ref_hash in self.deltas else kind
-                fwd = self.deltas.get(fwd.ref_hash, fwd)
-            elif kind == "delta" and fwd.metadata.cacheable:
-                self.deltas[fwd.hash] = fwd
+            fwd, kind = self._resolve(raw)
             if kind == "new_session":
                 self.page_script_hash = fwd.new_session.page_script_hash or self.page_script_hash
             elif kind == "page_info_changed":  # the app changed the URL (share link): keep it, as a browser does
@@ -149,6 +144,20 @@ class Session:
                     errors.append(f"script finished with status {fwd.script_finished}")
                 break
         return RunResult(time.perf_counter() - started, n_bytes, n_msgs, errors)
+
+    def _resolve(self, raw: bytes) -> tuple[ForwardMsg, str | None]:
+        """Parse a message; keep the browser's message cache (a reference becomes the message it names)."""
+        fwd = ForwardMsg()
+        fwd.ParseFromString(raw)
+        kind = fwd.WhichOneof("type")
+        if fwd.metadata.cacheable and fwd.hash:
+            self.cached.add(fwd.hash)
+        if kind == "ref_hash":  # a message the browser already holds, sent by reference
+            kind = "delta" if fwd.ref_hash in self.deltas else kind
+            fwd = self.deltas.get(fwd.ref_hash, fwd)
+        elif kind == "delta" and fwd.metadata.cacheable:
+            self.deltas[fwd.hash] = fwd
+        return fwd, kind
 
     def _see_delta(self, fwd: ForwardMsg, errors: list[str]) -> None:
         if fwd.delta.WhichOneof("type") != "new_element":

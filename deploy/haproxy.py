@@ -16,9 +16,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
-__all__ = ["TEMPLATE", "COOKIE", "Backend", "HaproxyUnavailable", "find_haproxy", "render", "check_config",
-           "server_states",
-           "command", "set_ready"]
+__all__ = [
+    "COOKIE",
+    "TEMPLATE",
+    "Backend",
+    "HaproxyUnavailable",
+    "check_config",
+    "command",
+    "find_haproxy",
+    "render",
+    "server_states",
+    "set_ready",
+]
 
 TEMPLATE = Path(__file__).with_name("haproxy.cfg.tmpl")
 #: Name of the sticky-session cookie HAProxy sets (its value is the worker's name).
@@ -107,7 +116,7 @@ def server_states(stats_socket: Path | str, backend: str = "workers", timeout: f
     header = lines[0].lstrip("# ").split(",")
     states = {}
     for line in lines[1:]:
-        row = dict(zip(header, line.split(",")))
+        row = dict(zip(header, line.split(","), strict=False))
         if row.get("pxname") == backend and row.get("svname") not in ("BACKEND", "FRONTEND", None):
             states[row["svname"]] = row["status"]
     return states

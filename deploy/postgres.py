@@ -74,7 +74,7 @@ class LocalPostgres:
             try:
                 pwd.getpwnam("postgres")
             except KeyError:
-                raise PostgresUnavailable("running as root and there is no 'postgres' user to run the server as")
+                raise PostgresUnavailable("running as root and there is no 'postgres' user to run the server as") from None
             self._run_as = "postgres"
 
     # ---------------------------------------------------------------- paths

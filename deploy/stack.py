@@ -157,7 +157,7 @@ class Stack:
         except BlockingIOError:
             lock.close()
             raise StackError(f"another ./atlas serve runs with {self.var_dir} (see {self.state_path}); "
-                             "stop it or pass another --var-dir")
+                             "stop it or pass another --var-dir") from None
         self._lock = lock
         try:
             self._start(timeout)
@@ -181,7 +181,7 @@ class Stack:
         try:
             took = warm([w.port for w in self.workers], timeout=max(10.0, deadline - time.monotonic()))
         except (WarmupError, OSError, TimeoutError) as exc:
-            raise StackError(f"a worker failed its first run of the map page ({exc}); see {self.serve_dir}/w*.log")
+            raise StackError(f"a worker failed its first run of the map page ({exc}); see {self.serve_dir}/w*.log") from exc
         self._log("workers warm (map page run once in " + ", ".join(f"{s:.1f}" for s in took) + " s)")
         self._start_haproxy(deadline)
         self._write_state()

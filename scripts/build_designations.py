@@ -29,8 +29,8 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from geo.data.paths import ZONES_DIR  # noqa: E402
-from geo.data.provenance import write_table_with_meta  # noqa: E402
+from geo.data.paths import ZONES_DIR
+from geo.data.provenance import write_table_with_meta
 
 
 def stage_of(name_zh: str) -> str:

@@ -24,8 +24,8 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from geo.data.paths import DATA_DIR  # noqa: E402
-from geo.data.provenance import write_table_with_meta  # noqa: E402
+from geo.data.paths import DATA_DIR
+from geo.data.provenance import write_table_with_meta
 
 GOV = [("gov.cn", "中国政府网站 (*.gov.cn)", "Chinese government sites (*.gov.cn)", "any government domain")]
 MEDIA = [

@@ -33,10 +33,10 @@ import geopandas as gpd
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from geo.analysis.sources import DISTRICT_ROWS  # noqa: E402
-from geo.data.paths import BOUNDARIES_DIR, INDICATORS_DIR, SOURCES_DIR  # noqa: E402
-from geo.data.provenance import write_table_with_meta  # noqa: E402
-from geo.data.source_kind import KIND_RANK, source_kind  # noqa: E402
+from geo.analysis.sources import DISTRICT_ROWS
+from geo.data.paths import BOUNDARIES_DIR, INDICATORS_DIR, SOURCES_DIR
+from geo.data.provenance import write_table_with_meta
+from geo.data.source_kind import KIND_RANK, source_kind
 
 TARGET_ROWS = {  # prefix of targets_actuals_source.indicator -> (region_code, indicator)
     "每万人发明专利拥有量 (Beijing": ("110000", "invention_patents_per_10k"),
@@ -188,7 +188,7 @@ def build() -> pd.DataFrame:
     t["source_note"] = t["source_indicator"] + ": " + t["source_note"]
 
     first = pd.concat([a, t.drop(columns="source_indicator")], ignore_index=True)
-    regions = dict(zip(first.region_code, first.region_name_zh))
+    regions = dict(zip(first.region_code, first.region_name_zh, strict=False))
     official = canonical(pd.concat([first, district_rows(regions)], ignore_index=True))
     official = pd.concat([official, upgrade_rows(official)], ignore_index=True)
     official["status"] = "official"
@@ -196,7 +196,7 @@ def build() -> pd.DataFrame:
 
     derived = []
     # CNIPA density per million -> per 10k where no per-10k figure exists for that region and year.
-    have = set(zip(official.region_code, official.year, official.indicator))
+    have = set(zip(official.region_code, official.year, official.indicator, strict=False))
     for _, r in official[official.indicator == "invention_patents_per_1m"].iterrows():
         if (r.region_code, r.year, "invention_patents_per_10k") in have:
             continue

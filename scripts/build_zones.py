@@ -34,8 +34,8 @@ import shapely
 from shapely.geometry import Point, box
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from geo.data.names import XIONGAN_CODE  # noqa: E402
-from geo.data.paths import BOUNDARIES_DIR, ZONES_DIR  # noqa: E402
+from geo.data.names import XIONGAN_CODE
+from geo.data.paths import BOUNDARIES_DIR, ZONES_DIR
 
 METRIC = "EPSG:32650"  # UTM 50N, metres; good across Beijing and Tianjin
 ADMINISTRATIVE = {  # zone_id -> region codes whose union is the zone
@@ -177,7 +177,7 @@ def main() -> None:
     gdf["area_drawn_km2"] = drawn.round(2)
     gdf = gdf.to_crs(4326)
     hosts = load_regions().to_crs(4326).geometry
-    gdf["geometry"] = [snap(g, z, hosts) for g, z in zip(gdf.geometry, gdf.to_dict("records"))]
+    gdf["geometry"] = [snap(g, z, hosts) for g, z in zip(gdf.geometry, gdf.to_dict("records"), strict=False)]
     gdf["year"] = pd.to_numeric(gdf["year"], errors="coerce").astype("Int64")
     gdf["area_km2"] = pd.to_numeric(gdf["area_km2"], errors="coerce")
     spans = [validity(z) for z in gdf.to_dict("records")]

@@ -18,8 +18,8 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from geo.data.paths import DATA_DIR, REFERENCE_DIR  # noqa: E402
-from geo.data.provenance import meta_path  # noqa: E402
+from geo.data.paths import DATA_DIR, REFERENCE_DIR
+from geo.data.provenance import meta_path
 
 COPIES = {
     "ip/city_and_region_indicators.csv": ("indicators/city_and_region_source.csv",

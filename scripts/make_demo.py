@@ -33,9 +33,9 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from geo.data.names import BEIJING_DISTRICTS  # noqa: E402
-from geo.data.paths import INDICATORS_DIR  # noqa: E402
-from geo.data.provenance import write_table_with_meta  # noqa: E402
+from geo.data.names import BEIJING_DISTRICTS
+from geo.data.paths import INDICATORS_DIR
+from geo.data.provenance import write_table_with_meta
 
 DEMO_URL = "demo:scripts/make_demo.py"  # not a publication: the generating script
 ANCHOR = ("110107", 2019, 78.61, 6)  # 石景山 2019: published value and rank
@@ -111,7 +111,7 @@ def build() -> tuple[pd.DataFrame, pd.DataFrame, float]:
             continue
         pinned = avalue * ref.value / city.loc[ayear, "value"]
         values = levels(p, weights, float(ref.value), alpha, anchor, pinned)
-        for c, v in zip(codes, values):
+        for c, v in zip(codes, values, strict=False):
             rows.append({
                 "region_code": c, "region_name_zh": BEIJING_DISTRICTS[c][0], "year": int(year), "as_of": "",
                 "indicator": "invention_patents_per_10k", "value": round(float(v), 1), "unit": "件/万人",

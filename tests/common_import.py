@@ -23,7 +23,7 @@ PER_10K = {code: round(60.0 + 37.5 * i + 0.3, 1) for i, code in enumerate(BEIJIN
 
 def counts(year_factor: float = 1.0) -> dict[str, int]:
     """Return invention patents in force per district (per-10k × population)."""
-    return {code: int(round(PER_10K[code] * POP[code] * year_factor)) for code in BEIJING_DISTRICTS}
+    return {code: round(PER_10K[code] * POP[code] * year_factor) for code in BEIJING_DISTRICTS}
 
 
 def yearbook_rows(year: int = 2023, *, with_total: bool = True, with_etown: bool = True,

@@ -76,7 +76,7 @@ def test_every_district_has_value_status_and_source_in_its_tooltip(inputs):
     frame = district_frame(inputs, state)
     assert len(frame) == 16 and set(frame.status) == {"demo"}
     model = layer_model(inputs, state)
-    for code, cell in model["frames"]["2020"]["d"].items():
+    for _code, cell in model["frames"]["2020"]["d"].items():
         assert cell["s"] == "demo" and cell["v"].endswith("件/万人") and "src" in cell and 1 <= cell["r"] <= 16
     lines = tooltip_lines(frame.iloc[5].to_dict(), state)
     assert lines[0] == "海淀区 · Haidian" and "件/万人" in lines[1] and "⚠" in lines[1]
@@ -236,7 +236,7 @@ def test_one_style_constant_reaches_every_renderer(inputs, monkeypatch):
         pytest.skip("no CJK font for the matplotlib figure")
     fig = export.draw_figure(inputs, state)
     edges = {c for coll in fig.axes[0].collections for c in
-             [("#%02x%02x%02x" % tuple(int(v * 255) for v in rgba[:3])) for rgba in coll.get_edgecolor()]}
+             [("#{:02x}{:02x}{:02x}".format(*tuple(int(v * 255) for v in rgba[:3]))) for rgba in coll.get_edgecolor()]}
     assert colour in edges
 
 

@@ -73,7 +73,7 @@ def test_ranking_frame_ranks_all_sixteen_and_filters(indicators):
     assert len(full) == 16 and list(full["rank"]) == sorted(full["rank"])
     assert full.value.is_monotonic_decreasing
     ref = district_values(indicators, IND, 2024).set_index("region_code")
-    assert all(ref.loc[c, "value"] == v for c, v in zip(full.region_code, full.value))
+    assert all(ref.loc[c, "value"] == v for c, v in zip(full.region_code, full.value, strict=False))
     assert all("⚠演示" in lab for lab in full.label)  # every district value is demo: every label says so
     part = ranking_frame(indicators, IND, 2024, ["110105", "110108"])
     assert set(part.region_code) == {"110105", "110108"}

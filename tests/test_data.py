@@ -232,9 +232,9 @@ def test_missing_column_raises(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("edit, message", [
-    (lambda df: df.assign(source_url=[""] + list(df.source_url[1:])), "source_url"),
-    (lambda df: df.assign(status=["rumour"] + list(df.status[1:])), "status"),
-    (lambda df: df.assign(status=["derived"] + list(df.status[1:]), formula=[""] * len(df)), "formula"),
+    (lambda df: df.assign(source_url=["", *list(df.source_url[1:])]), "source_url"),
+    (lambda df: df.assign(status=["rumour", *list(df.status[1:])]), "status"),
+    (lambda df: df.assign(status=["derived", *list(df.status[1:])], formula=[""] * len(df)), "formula"),
 ])
 def test_unsourced_rows_raise(tmp_path, monkeypatch, edit, message):
     path = copy_dataset("indicators", tmp_path)

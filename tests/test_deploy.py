@@ -97,7 +97,7 @@ def test_serve_refuses_a_folder_another_serve_holds(tmp_path):
     with (serve / "lock").open("w") as held:
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
         stack = Stack(1, var_dir=tmp_path / "var", database_url=f"sqlite:///{tmp_path / 'a.sqlite'}")
-        with pytest.raises(StackError, match="another ./atlas serve"):
+        with pytest.raises(StackError, match=r"another \./atlas serve"):
             stack.start()
         stack.stop()
     assert (serve / "state.json").read_text() == "{}"  # the other one's state was left alone

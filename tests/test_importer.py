@@ -286,7 +286,7 @@ BAD_FILES = [
     ("empty", b"", "e.csv", SOURCE, {}, "empty_file", "文件为空", "empty"),
     ("blank-lines", b" \r\n\r\n  ", "e.csv", SOURCE, {}, "empty_file", "文件为空", "empty"),
     ("oversize", b"a,b\n" + b"1,2\n" * (MAX_BYTES // 4 + 1), "big.csv", SOURCE, {}, "too_big", "超过 10 MB", "10 MB"),
-    ("undecodable", "地区,2022\n海淀,1\n".encode("utf-8") + b"\x81\x20\xff\xfe\xfd,1\n", "x.csv", SOURCE, {},
+    ("undecodable", "地区,2022\n海淀,1\n".encode() + b"\x81\x20\xff\xfe\xfd,1\n", "x.csv", SOURCE, {},
      "bad_encoding", "既不是 UTF-8 也不是 GBK", "neither UTF-8 nor GBK"),
     ("binary", b"\x00\x01\x02binary\x00", "x.csv", SOURCE, {}, "binary_file", "二进制", "binary"),
     ("old-xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "t.xls", SOURCE, {}, "old_xls", ".xls", ".xls"),
@@ -400,6 +400,17 @@ def test_merged_title_cells_are_only_a_note():
 
 # ----------------------------------------------------------------------------------------- boundaries
 
+SHIPPED = {}  # filled on first use: the shipped districts and zone ids the checks compare with
+
+
+def _shipped() -> dict:
+    if not SHIPPED:
+        from geo.data import read_districts, read_zones
+
+        SHIPPED.update(districts=read_districts(), zone_ids=tuple(read_zones().zone_id))
+    return SHIPPED
+
+
 def _geojson(geoms, crs: str | None = None, **props) -> bytes:
     doc = {"type": "FeatureCollection",
            "features": [{"type": "Feature", "properties": dict(props), "geometry": mapping(g)} for g in geoms]}
@@ -424,15 +435,15 @@ INSIDE = box(116.25, 39.95, 116.30, 39.99)  # a box inside Haidian, far from dis
 
 
 def test_boundary_good_wgs84_file_passes(dongcheng):
-    result = validate_boundary(_geojson([dongcheng]), "dongcheng.geojson", "zgc_dongcheng")
+    result = validate_boundary(_geojson([dongcheng]), "dongcheng.geojson", "zgc_dongcheng", **_shipped())
     assert result.ok, [str(i) for i in result.issues]
     assert result.area_km2 == pytest.approx(41.8, rel=0.1)
-    assert validate_boundary(_geojson([INSIDE]), "in.geojson").ok
+    assert validate_boundary(_geojson([INSIDE]), "in.geojson", **_shipped()).ok
 
 
 def test_boundary_projected_with_declared_crs_is_converted(tmp_path, dongcheng):
     utm = gpd.GeoSeries([dongcheng], crs=4326).to_crs(32650).iloc[0]
-    result = validate_boundary(_gpkg([utm], 32650, tmp_path), "z.gpkg")
+    result = validate_boundary(_gpkg([utm], 32650, tmp_path), "z.gpkg", **_shipped())
     assert result.ok, [str(i) for i in result.issues]
     assert result.geometry.symmetric_difference(dongcheng).area < 1e-9
 
@@ -462,7 +473,7 @@ def test_boundary_bad_files(tmp_path, dongcheng):
         (_geojson([INSIDE]), "z.geojson", "geo_unknown_zone", "没有编号为", "no zone"),
     ]
     for content, name, code, zh, en in cases:
-        result = validate_boundary(content, name, "no_such_zone" if code == "geo_unknown_zone" else None)
+        result = validate_boundary(content, name, "no_such_zone" if code == "geo_unknown_zone" else None, **_shipped())
         assert not result.ok, name
         issue = next((i for i in result.errors if i.code == code), None)
         assert issue is not None, (code, [str(i) for i in result.issues])

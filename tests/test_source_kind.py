@@ -32,7 +32,7 @@ def table() -> pd.DataFrame:
 
 def test_every_indicator_row_has_a_kind(table):
     assert table["source_kind"].isin(KINDS).all()
-    for url, kind in zip(table.source_url, table.source_kind):  # the walk: each row's kind from its own URL
+    for url, kind in zip(table.source_url, table.source_kind, strict=False):  # the walk: each row's kind from its own URL
         assert kind == source_kind(url)
     assert (table.source_kind[table.status == "demo"] == "generated").all()
     assert (table.source_kind[table.status != "demo"] != "generated").all()

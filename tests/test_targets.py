@@ -52,7 +52,7 @@ def test_actuals_equal_the_csv_rows(statuses, target):
     expected = csv_actuals(target.indicator)
     assert expected, target.indicator
     rows = statuses[target.key].rows
-    assert dict(zip(rows.year, rows.value)) == expected
+    assert dict(zip(rows.year, rows.value, strict=False)) == expected
     assert ((rows.gap - (rows.value - target.value)).abs() < 1e-6).all()
     assert (rows.met == (rows.value >= target.value)).all()
     assert (rows.source_url.str.len() > 0).all()

@@ -17,7 +17,7 @@ from geo.text.labels import status_mark, status_text
 from geo.text.safe import safe_url
 from ui import cache
 
-__all__ = ["summaries", "value_text", "figures_table", "source_links", "area_text"]
+__all__ = ["area_text", "figures_table", "source_links", "summaries", "value_text"]
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -51,7 +51,7 @@ def figures_table(figures: pd.DataFrame, lang: str) -> None:
         t("an.col.indicator", lang): figures["name"],
         t("an.col.year", lang): figures["year"].astype(int).astype(str),
         t("an.col.value", lang): [value_text(v, u, s, lang) for v, u, s in
-                                  zip(figures["value"], figures["unit"], figures["status"])],
+                                  zip(figures["value"], figures["unit"], figures["status"], strict=False)],
         t("an.col.status", lang): [status_text(s, lang) for s in figures["status"]],
         t("an.col.source_note", lang): figures["source_note"],
         t("an.col.source_url", lang): figures["source_url"],

@@ -31,8 +31,15 @@ from geo.data.paths import STATIC_DIR
 from geo.view.state import ViewState
 from ui import cache
 
-__all__ = ["MapEvents", "draw_atlas_map", "geometry_url", "data_revision", "view_model", "ASSET_DIR",
-           "preload_assets"]
+__all__ = [
+    "ASSET_DIR",
+    "MapEvents",
+    "data_revision",
+    "draw_atlas_map",
+    "geometry_url",
+    "preload_assets",
+    "view_model",
+]
 
 ASSET_DIR = STATIC_DIR / "atlas"
 ASSET_URL = "/app/static/atlas/"

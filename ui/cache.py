@@ -9,8 +9,18 @@ import streamlit as st
 from geo import data
 from geo.imports import store
 
-__all__ = ["districts", "regions", "zones", "shipped_zones", "designations", "indicators", "import_store",
-           "store_revision", "begin_run", "run_revision"]
+__all__ = [
+    "begin_run",
+    "designations",
+    "districts",
+    "import_store",
+    "indicators",
+    "regions",
+    "run_revision",
+    "shipped_zones",
+    "store_revision",
+    "zones",
+]
 
 
 @st.cache_data(show_spinner=False)

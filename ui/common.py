@@ -6,8 +6,15 @@ import streamlit as st
 
 from geo.text.i18n import DEFAULT_LANG, LANGS, t
 
-__all__ = ["current_lang", "lang", "keep_lang_in_url", "page_tab_title", "draw_shared_sidebar",
-           "LANG_KEY", "upload_hint"]
+__all__ = [
+    "LANG_KEY",
+    "current_lang",
+    "draw_shared_sidebar",
+    "keep_lang_in_url",
+    "lang",
+    "page_tab_title",
+    "upload_hint",
+]
 
 #: Session key of the UI language: the language is part of the session, not only of one URL.
 LANG_KEY = "atlas_lang"

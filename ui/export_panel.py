@@ -47,7 +47,7 @@ def draw_export_panel(inputs: MapInputs, state: ViewState, frame: pd.DataFrame |
         st.caption("⚠ " + t("export.demo_note", lang))
     base = app_base_url()
     cols = st.columns(len(_BUTTONS))
-    for col, (fmt, label, render) in zip(cols, _BUTTONS):
+    for col, (fmt, label, render) in zip(cols, _BUTTONS, strict=False):
         needs_font = fmt in ("png", "pdf")
         with col:
             st.download_button(

@@ -24,9 +24,26 @@ from geo.text.labels import indicator_name, name_of, status_label, status_mark
 from geo.view.state import BASEMAPS, CHANGES, CLASSIFICATIONS, DEFAULT_YEAR, LAYERS, ViewState, to_query, view_for_data
 from ui import cache
 
-__all__ = ["map_inputs", "read_view", "prepare_view", "draw_controls", "draw_table", "draw_profile", "write_view",
-           "years_for", "last_map_query", "year_token", "take_map_year", "KEYS", "first_paint", "mark_painted",
-           "open_profile", "current_view", "on_page_visit", "district_table_frame"]
+__all__ = [
+    "KEYS",
+    "current_view",
+    "district_table_frame",
+    "draw_controls",
+    "draw_profile",
+    "draw_table",
+    "first_paint",
+    "last_map_query",
+    "map_inputs",
+    "mark_painted",
+    "on_page_visit",
+    "open_profile",
+    "prepare_view",
+    "read_view",
+    "take_map_year",
+    "write_view",
+    "year_token",
+    "years_for",
+]
 
 
 def map_inputs() -> MapInputs:
@@ -198,12 +215,12 @@ def draw_table(frame: pd.DataFrame, state: ViewState) -> None:
     table = pd.DataFrame({
         t("tbl.district", lang): name_of(rows, lang),
         t("tbl.value", lang, unit=unit_label(ind.unit, lang)): [format_value(v, "", lang) + (f" {status_mark(s, lang)}" if s else "")
-                                              for v, s in zip(rows["value"], rows["status"])],
+                                              for v, s in zip(rows["value"], rows["status"], strict=False)],
         t("tbl.rank", lang): rows["rank"],
         t("tbl.status", lang): [status_label(s, lang) for s in rows["status"]],
         t("tbl.kind", lang): [source_kind_label(k or source_kind(u), s, lang) if s else ""
                               for k, u, s in zip(rows.get("source_kind", [""] * len(rows)), rows["source_url"],
-                                                 rows["status"])],
+                                                 rows["status"], strict=False)],
         t("tbl.source", lang): rows["source_note"],
         t("tbl.url", lang): rows["source_url"],
     })
@@ -241,9 +258,9 @@ def draw_profile(inputs: MapInputs, code: str, state: ViewState, heading: bool =
         ind = p.indicators.copy()
         ind["indicator"] = [indicator_name(i, lang) for i in ind.indicator]
         ind["value"] = [format_value(v, u, lang) + (f" {status_mark(s, lang)}" if s else "")
-                        for v, u, s in zip(ind.value, ind.unit, ind.status)]
-        ind["source_kind"] = [source_kind_label(source_kind(u), s, lang) for u, s in zip(ind.source_url, ind.status)]
-        ind["status"] = [t(f"status.{s}", lang) for s in ind.status]
+                        for v, u, s in zip(ind.value, ind.unit, ind.status, strict=False)]
+        ind["source_kind"] = [source_kind_label(source_kind(u), s, lang) for u, s in zip(ind.source_url, ind.status, strict=False)]
+        ind["status"] = [status_label(s, lang) for s in ind.status]
         st.dataframe(ind[["indicator", "year", "value", "status", "source_kind", "source_note", "source_url",
                           "formula"]].rename(
             columns=lambda c: t(f"profile.col.{c}", lang)), hide_index=True, width="stretch")

@@ -29,8 +29,17 @@ from geo.view.state import ViewState, from_query, to_query
 from ui import atlasmap, mapview
 from ui.links import app_base_url
 
-__all__ = ["init_scenes", "current", "draw_style", "draw_header", "draw_map", "draw_manager", "draw_lang_switch",
-           "draw_exit", "exit_to_map"]
+__all__ = [
+    "current",
+    "draw_exit",
+    "draw_header",
+    "draw_lang_switch",
+    "draw_manager",
+    "draw_map",
+    "draw_style",
+    "exit_to_map",
+    "init_scenes",
+]
 
 _SCENES, _INDEX, _SEEN = "p_scenes", "p_index", "p_scenes_param_seen"
 
@@ -119,7 +128,7 @@ def draw_lang_switch(lang: str) -> None:
     """A compact language switch (the sidebar's is hidden here); it sets the same ``lang`` parameter."""
     labels = {"zh": "中文", "en": "English"}
     cols = st.columns(len(LANGS))
-    for col, code in zip(cols, LANGS):
+    for col, code in zip(cols, LANGS, strict=False):
         with col:
             st.button(labels[code], key=f"present_lang_{code}", on_click=_set_lang, args=(code,),
                       type="primary" if code == lang else "tertiary", disabled=code == lang)

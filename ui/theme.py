@@ -18,7 +18,7 @@ import streamlit as st
 
 from geo.text.i18n import doc_lang
 
-__all__ = ["MUTED_TEXT", "LINK", "THEME_CSS", "apply_theme"]
+__all__ = ["LINK", "MUTED_TEXT", "THEME_CSS", "apply_theme"]
 
 #: Muted text (captions, source lines, quotes): 7.7:1 on white, 6.7:1 on the sidebar's widget grey #f1f0ee.
 MUTED_TEXT = "#55534f"

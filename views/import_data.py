@@ -161,9 +161,9 @@ with tab_boundary:
     shipped = cache.shipped_zones()
     stored = db.current_boundaries().set_index("zone_id")
     # zones drawn schematic or as a point in the shipped data, and those already given an imported outline
-    zone_ids = [z for z, q in zip(shipped.zone_id, shipped.geometry_quality) if q in ("schematic", "point")
+    zone_ids = [z for z, q in zip(shipped.zone_id, shipped.geometry_quality, strict=False) if q in ("schematic", "point")
                 or z in stored.index]
-    quality = dict(zip(cache.zones().zone_id, cache.zones().geometry_quality))
+    quality = dict(zip(cache.zones().zone_id, cache.zones().geometry_quality, strict=False))
     zone_id = st.selectbox(t("import.boundary_zone", L), zone_ids, key="import_boundary_zone",
                            format_func=lambda z: _zone_name(z) + " · " + _quality_short(quality.get(z, "none")),
                            placeholder=t("common.choose", L))
@@ -174,7 +174,8 @@ with tab_boundary:
     upload_hint(L)
     outline = st.file_uploader(t("import.boundary_file", L), key="import_boundary_file")
     if outline is not None:
-        checked = validate_boundary(outline.getvalue(), outline.name, zone_id)
+        checked = validate_boundary(outline.getvalue(), outline.name, zone_id, districts=cache.districts(),
+                                    zone_ids=cache.zones().zone_id)
         for issue in checked.issues:
             (st.error if issue.level == "error" else st.warning)(escape_text(issue.text(L)))
         if checked.ok:

@@ -38,7 +38,7 @@ for status in all_statuses(cache.indicators()):
             continue
         latest = status.latest
         unit = unit_label(tg.unit, L)  # in the label, so the value (large type) is only the number
-        with_unit = (lambda key, **kw: t(key + "_unit", L, unit=unit, **kw)) if unit else (
+        with_unit = (lambda key, unit=unit, **kw: t(key + "_unit", L, unit=unit, **kw)) if unit else (
             lambda key, **kw: t(key, L, **kw))
         c1, c2, c3 = st.columns(3)
         c1.metric(with_unit("an.targets.latest", year=int(latest["year"])),

@@ -18,8 +18,17 @@ from geo.data.names import BEIJING_CODE, BEIJING_DISTRICTS, region_name
 from geo.text.i18n import format_number, t, unit_label
 from geo.text.labels import name_of, status_label
 
-__all__ = ["MAX_LINES", "STATUS_COLOURS", "STATUS_OPACITY", "status_label", "trend_frame", "ranking_frame", "status_line",
-           "trend_chart", "ranking_chart"]
+__all__ = [
+    "MAX_LINES",
+    "STATUS_COLOURS",
+    "STATUS_OPACITY",
+    "ranking_chart",
+    "ranking_frame",
+    "status_label",
+    "status_line",
+    "trend_chart",
+    "trend_frame",
+]
 
 STATUS_ORDER = ("official", "derived", "demo")
 STATUS_COLOURS = {"official": "#1f5fa8", "derived": "#4a9c5d", "demo": "#e08a1e"}
@@ -91,11 +100,11 @@ def ranking_frame(indicators: pd.DataFrame, indicator: str, year: int, districts
     if districts:
         d = d[d["region_code"].isin(list(districts))]
     d = d.sort_values(["rank", "region_code"]).reset_index(drop=True)
-    d["name"] = [f"{r}. {region_name(c, lang)}" for r, c in zip(d["rank"], d["region_code"])]
+    d["name"] = [f"{r}. {region_name(c, lang)}" for r, c in zip(d["rank"], d["region_code"], strict=False)]
     d["status_label"] = [status_label(s, lang, warn=True) for s in d["status"]]
     d["rank"] = d["rank"].astype(int)
     mark = t("an.chart.demo_mark", lang)
-    d["label"] = [format_number(v, lang) + (f" {mark}" if s == "demo" else "") for v, s in zip(d["value"], d["status"])]
+    d["label"] = [format_number(v, lang) + (f" {mark}" if s == "demo" else "") for v, s in zip(d["value"], d["status"], strict=False)]
     return d
 
 

@@ -11,7 +11,7 @@ from geo.carto.crs import gcj02_to_wgs84
 from geo.data.datasets import MapInputs
 from geo.data.indicators import INDICATORS, primary_rows
 
-__all__ = ["DistrictProfile", "district_profile", "district_at"]
+__all__ = ["DistrictProfile", "district_at", "district_profile"]
 
 
 @dataclass(frozen=True)

@@ -115,7 +115,7 @@ def _designation_rows(designations: pd.DataFrame, project: Project, year: int, l
     return pd.DataFrame({
         "district_code": d["district_code"].fillna("").astype(str).to_numpy(),
         "label": [region_name(c, lang) if c in BEIJING_DISTRICTS else str(lab)
-                  for c, lab in zip(d["district_code"].fillna(""), d["district_label_zh"].fillna(""))],
+                  for c, lab in zip(d["district_code"].fillna(""), d["district_label_zh"].fillna(""), strict=False)],
         "designation": (name_of(d, lang, "designation")).to_numpy(),
         "year": d["year"].to_numpy(),
         "stage": d["stage"].to_numpy(),

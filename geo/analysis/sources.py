@@ -18,9 +18,22 @@ from geo.data.source_kind import KINDS, kind_label, source_kind, source_kind_lab
 from geo.text.i18n import STRINGS, t
 from geo.text.labels import name_of
 
-__all__ = ["indicator_label", "figure_rows", "dataset_table", "indicator_table", "coverage_table", "coverage_cell",
-           "REGION_GROUPS", "DISTRICT_ROWS", "DEMO_ALPHA", "kind_counts", "source_conflicts", "source_upgrades_table", "cross_checks",
-           "CROSS_CHECK_ONLY"]
+__all__ = [
+    "CROSS_CHECK_ONLY",
+    "DEMO_ALPHA",
+    "DISTRICT_ROWS",
+    "REGION_GROUPS",
+    "coverage_cell",
+    "coverage_table",
+    "cross_checks",
+    "dataset_table",
+    "figure_rows",
+    "indicator_label",
+    "indicator_table",
+    "kind_counts",
+    "source_conflicts",
+    "source_upgrades_table",
+]
 
 def _demo_alpha() -> float:
     try:
@@ -135,7 +148,7 @@ def figure_rows(rows: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
     kinds = rows["source_kind"] if "source_kind" in rows else rows["source_url"].map(source_kind)
     out["source_kind"] = kinds.fillna("generated").to_numpy()
     if lang is not None:
-        out["source_kind_label"] = [source_kind_label(k, s, lang) for k, s in zip(out["source_kind"], out["status"])]
+        out["source_kind_label"] = [source_kind_label(k, s, lang) for k, s in zip(out["source_kind"], out["status"], strict=False)]
     return pd.DataFrame(out)
 
 

@@ -18,8 +18,23 @@ import pandas as pd
 from geo.data.indicators import primary_rows
 from geo.data.names import BEIJING_CODE
 
-__all__ = ["PolicySource", "POLICY_SOURCE", "Target", "TARGETS", "Projection", "TargetStatus", "target_rows",
-           "first_met", "project", "target_status", "all_statuses", "supply_template", "TREND_POINTS", "Outlook", "outlook"]
+__all__ = [
+    "POLICY_SOURCE",
+    "TARGETS",
+    "TREND_POINTS",
+    "Outlook",
+    "PolicySource",
+    "Projection",
+    "Target",
+    "TargetStatus",
+    "all_statuses",
+    "first_met",
+    "outlook",
+    "project",
+    "supply_template",
+    "target_rows",
+    "target_status",
+]
 
 
 @dataclass(frozen=True)

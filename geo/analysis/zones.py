@@ -19,8 +19,16 @@ from geo.data.indicators import primary_rows
 from geo.data.names import BEIJING_DISTRICTS
 from geo.text.labels import name_of
 
-__all__ = ["ZONE_FIGURE_REGIONS", "MIN_SHARE", "ZoneSummary", "zone_districts", "zone_summaries",
-           "summary_table", "zone_figures", "zone_designations"]
+__all__ = [
+    "MIN_SHARE",
+    "ZONE_FIGURE_REGIONS",
+    "ZoneSummary",
+    "summary_table",
+    "zone_designations",
+    "zone_districts",
+    "zone_figures",
+    "zone_summaries",
+]
 
 #: Region codes of the indicator table that stand for a zone.
 ZONE_FIGURE_REGIONS: dict[str, tuple[str, ...]] = {
@@ -66,12 +74,12 @@ def zone_districts(zone: pd.Series, districts_m: gpd.GeoDataFrame, zone_geom_m: 
         inter = shapely.intersection(districts_m.geometry.values, geom)
         areas = shapely.area(inter)
         total = geom.area
-        for code, zh, en, a in zip(districts_m["code"], districts_m["name_zh"], districts_m["name_en"], areas):
+        for code, zh, en, a in zip(districts_m["code"], districts_m["name_zh"], districts_m["name_en"], areas, strict=False):
             if total > 0 and a / total > MIN_SHARE:
                 rows.append({"code": code, "name_zh": zh, "name_en": en, "overlap_km2": round(a / 1e6, 2),
                              "share_of_zone": round(a / total, 4), "by": "geometry"})
     elif geom is not None and not shapely.is_empty(geom):  # a point: the district containing it, and the hosts
-        inside = [c for c, g in zip(districts_m["code"], districts_m.geometry) if g.contains(geom)]
+        inside = [c for c, g in zip(districts_m["code"], districts_m.geometry, strict=False) if g.contains(geom)]
         for code in dict.fromkeys(inside + hosts):
             r = districts_m[districts_m["code"] == code].iloc[0]
             rows.append({"code": code, "name_zh": r.name_zh, "name_en": r.name_en, "overlap_km2": float("nan"),
@@ -115,7 +123,7 @@ def zone_summaries(zones: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, indicat
     districts_m = districts.to_crs(_METRIC_CRS)
     zones_m = zones.to_crs(_METRIC_CRS)
     out = []
-    for (_, z), geom in zip(zones.iterrows(), zones_m.geometry):
+    for (_, z), geom in zip(zones.iterrows(), zones_m.geometry, strict=False):
         if z["zone_id"] in _SKIP:
             continue
         year = z.get("year")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Classes", "classify", "classify_change", "class_of", "POLICY_TARGET", "SEQUENTIAL", "DIVERGING", "NO_DATA_COLOR"]
+__all__ = ["DIVERGING", "NO_DATA_COLOR", "POLICY_TARGET", "SEQUENTIAL", "Classes", "class_of", "classify", "classify_change"]
 
 POLICY_TARGET = 80.0  # 每万人发明专利拥有量 target of the 2017 policy
 #: YlGnBu, 5 classes (ColorBrewer; prints and projects well). The second class is ColorBrewer's #a1dab4

@@ -13,7 +13,7 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-__all__ = ["wgs84_to_gcj02", "gcj02_to_wgs84", "geometry_wgs84_to_gcj02", "geometry_gcj02_to_wgs84"]
+__all__ = ["gcj02_to_wgs84", "geometry_gcj02_to_wgs84", "geometry_wgs84_to_gcj02", "wgs84_to_gcj02"]
 
 _A = 6378245.0
 _EE = 0.00669342162296594323

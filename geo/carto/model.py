@@ -42,11 +42,34 @@ from geo.text.i18n import format_value, t, unit_label
 from geo.text.labels import name_of, status_label, statuses_text
 from geo.view.state import ViewState
 
-__all__ = ["BEIJING_BOUNDS", "JJJ_BOUNDS", "BASEMAP_TILES", "LegendItem", "district_frame",
-           "strong_districts", "classes_for", "zones_in_view", "view_bounds", "legend_items", "source_line",
-           "demo_banner", "map_title", "district_labels", "zone_labels", "region_labels", "display_geometry",
-           "geometry_asset", "layer_model", "model_years", "fmt_break", "tooltip_lines", "unique_labels",
-           "short_name", "select_districts", "selection_legend_item"]
+__all__ = [
+    "BASEMAP_TILES",
+    "BEIJING_BOUNDS",
+    "JJJ_BOUNDS",
+    "LegendItem",
+    "classes_for",
+    "demo_banner",
+    "display_geometry",
+    "district_frame",
+    "district_labels",
+    "fmt_break",
+    "geometry_asset",
+    "layer_model",
+    "legend_items",
+    "map_title",
+    "model_years",
+    "region_labels",
+    "select_districts",
+    "selection_legend_item",
+    "short_name",
+    "source_line",
+    "strong_districts",
+    "tooltip_lines",
+    "unique_labels",
+    "view_bounds",
+    "zone_labels",
+    "zones_in_view",
+]
 
 BEIJING_BOUNDS = ((39.44, 115.42), (41.06, 117.51))
 JJJ_BOUNDS = ((36.0, 113.4), (42.7, 119.9))
@@ -110,8 +133,8 @@ def change_values(indicators: pd.DataFrame, indicator: str, year: int, base: int
         diff = diff / then["value"].where(then["value"] != 0) * 100
         out["unit"] = "%"
     out["value"] = diff
-    weaker = [a if STATUS_WEAKNESS[a] >= STATUS_WEAKNESS[b] else b for a, b in zip(now.status, then.status)]
-    out["status"] = ["" if pd.isna(v) else s for v, s in zip(diff, weaker)]
+    weaker = [a if STATUS_WEAKNESS[a] >= STATUS_WEAKNESS[b] else b for a, b in zip(now.status, then.status, strict=False)]
+    out["status"] = ["" if pd.isna(v) else s for v, s in zip(diff, weaker, strict=False)]
     out["formula"] = [f"{year} − {base}" + (" ÷ " + str(base) + " × 100%" if mode == "pct" else "")
                       for _ in range(len(out))]
     out["rank"] = out["value"].rank(ascending=False, method="min").astype("Int64")
@@ -231,7 +254,7 @@ def legend_items(inputs: MapInputs, state: ViewState, frame: pd.DataFrame, class
         items.append(LegendItem(f"{t('map.status', lang)}: "
                                 f"{statuses_text(statuses, lang)}",
                                 heading=True, warn="demo" in statuses))
-        for colour, label in zip(classes.colors, classes.labels(fmt_break)):
+        for colour, label in zip(classes.colors, classes.labels(fmt_break), strict=False):
             items.append(LegendItem(label, face=colour, edge="#888888"))
         no_data = t("status.no_official", lang) if not state.demo else status_label("", lang)
         items.append(LegendItem(no_data, face=NO_DATA_COLOR, edge="#888888"))
@@ -425,7 +448,7 @@ def district_labels(inputs: MapInputs, lang: str) -> list[dict]:
     d = inputs.districts
     anchors = _district_anchors(tuple(shapely.to_wkb(g) for g in d.geometry))
     out = []
-    for code, zh, en, area, ll in zip(d.code, d.name_zh, d.name_en, d.area_km2, anchors):
+    for code, zh, en, area, ll in zip(d.code, d.name_zh, d.name_en, d.area_km2, anchors, strict=False):
         out.append({"id": code, "text": en if lang == "en" else zh.removesuffix("区"), "at": list(ll),
                     "prio": 100 + round(float(area) / 100, 1), "minZoom": DISTRICT_LABEL_MIN_ZOOM, "kind": "district"})
     return out
@@ -482,7 +505,7 @@ def display_geometry(gdf: gpd.GeoDataFrame, basemap: str) -> gpd.GeoDataFrame:
 
 
 def _geojson_by_id(gdf: gpd.GeoDataFrame, key: str) -> dict[str, dict]:
-    return {str(k): shapely.geometry.mapping(g) for k, g in zip(gdf[key], gdf.geometry)}
+    return {str(k): shapely.geometry.mapping(g) for k, g in zip(gdf[key], gdf.geometry, strict=False)}
 
 
 def _round_coords(obj):
@@ -597,7 +620,7 @@ def layer_model(inputs: MapInputs, state: ViewState, geometry_url: str | None = 
     drawable = inputs.zones[inputs.zones.geometry.notna() & inputs.zones.on_map]
     zone_kinds = [k for layer in state.layers for k in styles.LAYER_ZONE_KINDS.get(layer, ())]
     shown_zones = drawable[drawable.kind.isin(zone_kinds)]
-    names = {c: (zh, en) for c, zh, en in zip(inputs.districts.code, inputs.districts.name_zh, inputs.districts.name_en)}
+    names = {c: (zh, en) for c, zh, en in zip(inputs.districts.code, inputs.districts.name_zh, inputs.districts.name_en, strict=False)}
     basemap = BASEMAP_TILES.get(state.basemap)
     labels = []
     if "districts" in state.layers or "strong" in state.layers:

@@ -12,9 +12,29 @@ from __future__ import annotations
 
 from geo.carto.classify import NO_DATA_COLOR
 
-__all__ = ["INK", "HALO", "DISTRICT", "DISTRICT_DIMMED_OPACITY", "DEMO_OUTLINE", "SELECTED", "STRONG", "FOCUS",
-           "ZONE_KINDS", "ZONE_SCHEMATIC_DASH", "REGION", "POINT_ZONE", "LABEL", "NO_DATA_COLOR", "WARN",
-           "MAP_BACKGROUND", "style_table", "zone_style", "mpl_dashes", "zone_colour", "LAYER_ZONE_KINDS"]
+__all__ = [
+    "DEMO_OUTLINE",
+    "DISTRICT",
+    "DISTRICT_DIMMED_OPACITY",
+    "FOCUS",
+    "HALO",
+    "INK",
+    "LABEL",
+    "LAYER_ZONE_KINDS",
+    "MAP_BACKGROUND",
+    "NO_DATA_COLOR",
+    "POINT_ZONE",
+    "REGION",
+    "SELECTED",
+    "STRONG",
+    "WARN",
+    "ZONE_KINDS",
+    "ZONE_SCHEMATIC_DASH",
+    "mpl_dashes",
+    "style_table",
+    "zone_colour",
+    "zone_style",
+]
 
 #: Text on the map: near-black, with a white halo so it reads on every fill (≥ 4.5:1 on white).
 INK = "#1a1a1a"

@@ -16,7 +16,7 @@ The loaders are re-exported here (``from geo.data import read_zones``).
 
 from __future__ import annotations
 
-from geo.data.datasets import (  # noqa: F401
+from geo.data.datasets import (
     DATASETS,
     OFFICIAL_ZONES_DIR,
     Dataset,
@@ -35,4 +35,4 @@ from geo.data.datasets import (  # noqa: F401
     with_source_kind,
 )
 
-__all__ = ["Dataset", "DATASETS", "OFFICIAL_ZONES_DIR", "MapInputs", "read_inputs", "read_dataset", "read_districts", "read_regions", "read_zones", "read_designations", "read_indicators", "dataset_provenance", "read_source_upgrades", "read_district_figures", "read_demo_proxy", "with_source_kind"]
+__all__ = ["DATASETS", "OFFICIAL_ZONES_DIR", "Dataset", "MapInputs", "dataset_provenance", "read_dataset", "read_demo_proxy", "read_designations", "read_district_figures", "read_districts", "read_indicators", "read_inputs", "read_regions", "read_source_upgrades", "read_zones", "with_source_kind"]

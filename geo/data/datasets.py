@@ -15,9 +15,24 @@ from geo.data.paths import BOUNDARIES_DIR, INDICATORS_DIR, SOURCES_DIR, ZONES_DI
 from geo.data.provenance import Provenance, ProvenanceError, check_rows_sourced, read_meta
 from geo.data.source_kind import source_kinds
 
-__all__ = ["Dataset", "DATASETS", "OFFICIAL_ZONES_DIR", "MapInputs", "read_inputs", "read_dataset", "read_districts", "read_regions",
-           "read_zones", "read_designations", "read_indicators", "dataset_provenance", "read_source_upgrades",
-           "read_district_figures", "read_demo_proxy", "with_source_kind"]
+__all__ = [
+    "DATASETS",
+    "OFFICIAL_ZONES_DIR",
+    "Dataset",
+    "MapInputs",
+    "dataset_provenance",
+    "read_dataset",
+    "read_demo_proxy",
+    "read_designations",
+    "read_district_figures",
+    "read_districts",
+    "read_indicators",
+    "read_inputs",
+    "read_regions",
+    "read_source_upgrades",
+    "read_zones",
+    "with_source_kind",
+]
 
 OFFICIAL_ZONES_DIR = ZONES_DIR / "official"
 

@@ -15,8 +15,15 @@ import pandas as pd
 
 from geo.text.i18n import t
 
-__all__ = ["STRONG_STAGES", "term_years", "in_force", "strong_in_year", "with_timing", "designations_for",
-           "strong_rule"]
+__all__ = [
+    "STRONG_STAGES",
+    "designations_for",
+    "in_force",
+    "strong_in_year",
+    "strong_rule",
+    "term_years",
+    "with_timing",
+]
 
 #: Stages that make a district strong (outlined on the map). Not: ``proposed`` (公示名单, final
 #: approval not found), ``in_progress`` (no year), ``name_unconfirmed`` (English-only report).

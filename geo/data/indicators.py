@@ -8,8 +8,18 @@ import pandas as pd
 
 from geo.data.names import BEIJING_CODE, BEIJING_DISTRICTS
 
-__all__ = ["Indicator", "INDICATORS", "MAP_INDICATORS", "district_values", "years_with_data", "city_series",
-           "primary_rows", "STATUS_RANK", "best_year", "hide_demo"]
+__all__ = [
+    "INDICATORS",
+    "MAP_INDICATORS",
+    "STATUS_RANK",
+    "Indicator",
+    "best_year",
+    "city_series",
+    "district_values",
+    "hide_demo",
+    "primary_rows",
+    "years_with_data",
+]
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["BEIJING_DISTRICTS", "REGION_NAMES", "district_code", "region_name", "BEIJING_CODE"]
+__all__ = ["BEIJING_CODE", "BEIJING_DISTRICTS", "REGION_NAMES", "district_code", "region_name"]
 
 BEIJING_CODE = "110000"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["ROOT", "DATA_DIR", "BOUNDARIES_DIR", "ZONES_DIR", "INDICATORS_DIR", "SOURCES_DIR", "STATIC_DIR", "VAR_DIR", "REFERENCE_DIR"]
+__all__ = ["BOUNDARIES_DIR", "DATA_DIR", "INDICATORS_DIR", "REFERENCE_DIR", "ROOT", "SOURCES_DIR", "STATIC_DIR", "VAR_DIR", "ZONES_DIR"]
 
 ROOT = Path(__file__).resolve().parents[2]  # geo/data/paths.py -> the repository
 DATA_DIR = ROOT / "data"

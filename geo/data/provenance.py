@@ -15,8 +15,16 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["Provenance", "ProvenanceError", "REQUIRED_FIELDS", "STATUSES", "read_meta", "meta_path",
-           "write_table_with_meta", "check_rows_sourced"]
+__all__ = [
+    "REQUIRED_FIELDS",
+    "STATUSES",
+    "Provenance",
+    "ProvenanceError",
+    "check_rows_sourced",
+    "meta_path",
+    "read_meta",
+    "write_table_with_meta",
+]
 
 REQUIRED_FIELDS = ("title", "producer", "source_url", "licence", "script", "date_built", "status", "nrows",
                    "columns", "sha256")

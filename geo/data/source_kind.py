@@ -19,8 +19,18 @@ from geo.data.paths import SOURCES_DIR
 from geo.data.provenance import ProvenanceError, read_meta
 from geo.text.i18n import t
 
-__all__ = ["HOSTS_PATH", "KINDS", "KIND_RANK", "read_hosts", "source_host", "source_kind", "source_kinds",
-           "source_kind_label", "kind_label", "stronger"]
+__all__ = [
+    "HOSTS_PATH",
+    "KINDS",
+    "KIND_RANK",
+    "kind_label",
+    "read_hosts",
+    "source_host",
+    "source_kind",
+    "source_kind_label",
+    "source_kinds",
+    "stronger",
+]
 
 HOSTS_PATH = SOURCES_DIR / "hosts.csv"
 #: Source kinds, strongest first.
@@ -36,7 +46,7 @@ def read_hosts() -> dict[str, str]:
     bad = sorted(set(df["kind"]) - set(KINDS))
     if bad:
         raise ProvenanceError(f"{HOSTS_PATH.name}: unknown kinds {bad}")
-    return dict(zip(df["host"].str.lower(), df["kind"]))
+    return dict(zip(df["host"].str.lower(), df["kind"], strict=False))
 
 
 def source_host(url: object) -> str:

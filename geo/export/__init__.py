@@ -8,7 +8,7 @@ The functions live in :mod:`~geo.export.formats` and are re-exported here.
 
 from __future__ import annotations
 
-from geo.export.formats import (  # noqa: F401
+from geo.export.formats import (
     FORMATS,
     WATERMARK,
     ExportFontError,
@@ -30,4 +30,4 @@ from geo.export.formats import (  # noqa: F401
     strings_not_formulas,
 )
 
-__all__ = ["WATERMARK", "ExportFontError", "LegendItem", "ExportView", "export_view", "legend_items", "find_cjk_font", "draw_figure", "render_image", "render_png", "render_pdf", "declare_pdf", "render_html", "data_table", "render_csv", "render_xlsx", "strings_not_formulas", "file_name", "FORMATS"]
+__all__ = ["FORMATS", "WATERMARK", "ExportFontError", "ExportView", "LegendItem", "data_table", "declare_pdf", "draw_figure", "export_view", "file_name", "find_cjk_font", "legend_items", "render_csv", "render_html", "render_image", "render_pdf", "render_png", "render_xlsx", "strings_not_formulas"]

@@ -57,9 +57,27 @@ from geo.text.labels import name_of, status_label, statuses_text
 from geo.text.safe import spreadsheet_safe
 from geo.view.state import ViewState, share_url
 
-__all__ = ["WATERMARK", "ExportFontError", "LegendItem", "ExportView", "export_view", "legend_items",
-           "find_cjk_font", "draw_figure", "render_image", "render_png", "render_pdf", "declare_pdf", "render_html",
-           "data_table", "render_csv", "render_xlsx", "strings_not_formulas", "file_name", "FORMATS"]
+__all__ = [
+    "FORMATS",
+    "WATERMARK",
+    "ExportFontError",
+    "ExportView",
+    "LegendItem",
+    "data_table",
+    "declare_pdf",
+    "draw_figure",
+    "export_view",
+    "file_name",
+    "find_cjk_font",
+    "legend_items",
+    "render_csv",
+    "render_html",
+    "render_image",
+    "render_pdf",
+    "render_png",
+    "render_xlsx",
+    "strings_not_formulas",
+]
 
 #: Shown on every export that shows any demo value.
 WATERMARK = "演示数据 — 非官方 / DEMO DATA — NOT OFFICIAL"
@@ -200,7 +218,7 @@ def _draw_layers(ax, inputs: MapInputs, state: ViewState, view: ExportView) -> N
         reg.boundary.plot(ax=ax, color=styles.REGION["color"], linewidth=styles.REGION["weight"] * 0.7)
     if "districts" in state.layers:
         faces = [_blend(view.classes.color(v), styles.DISTRICT_DIMMED_OPACITY if selected and c not in selected
-                        else styles.DISTRICT["fillOpacity"]) for v, c in zip(districts.value, districts.code)]
+                        else styles.DISTRICT["fillOpacity"]) for v, c in zip(districts.value, districts.code, strict=False)]
         districts.plot(ax=ax, color=faces, edgecolor="none")
         districts.boundary.plot(ax=ax, color=styles.DISTRICT["color"], linewidth=styles.DISTRICT["weight"] * 0.75)
     else:
@@ -220,7 +238,7 @@ def _draw_layers(ax, inputs: MapInputs, state: ViewState, view: ExportView) -> N
         districts[districts.code.isin(selected)].boundary.plot(ax=ax, color=styles.SELECTED["color"],
                                                                 linewidth=styles.SELECTED["weight"] * 0.6, zorder=6)
     if "strong" in state.layers:
-        strong = districts[districts.code.isin([c for c, s in zip(view.frame.code, view.frame.strong) if s])]
+        strong = districts[districts.code.isin([c for c, s in zip(view.frame.code, view.frame.strong, strict=False) if s])]
         if len(strong):
             strong.boundary.plot(ax=ax, color=styles.STRONG["color"], linewidth=styles.STRONG["weight"] * 0.8, zorder=7)
     if "districts" in state.layers:
@@ -233,7 +251,7 @@ def _draw_layers(ax, inputs: MapInputs, state: ViewState, view: ExportView) -> N
 def _labels_for(inputs: MapInputs, state: ViewState, view: ExportView, zoom: float) -> list[dict]:
     """Return the labels the map would show at ``zoom``, highest priority first, strong ones starred."""
     labels: list[dict] = []
-    strong = {c for c, s in zip(view.frame.code, view.frame.strong) if s} if "strong" in state.layers else set()
+    strong = {c for c, s in zip(view.frame.code, view.frame.strong, strict=False) if s} if "strong" in state.layers else set()
     if "districts" in state.layers or "strong" in state.layers:
         for lb in district_labels(inputs, state.lang):
             if lb["id"] in strong:
@@ -272,7 +290,7 @@ def _draw_labels(fig, ax, labels: list[dict], present: float = 1.0) -> int:
                       and box.y1 <= frame_box.y1)
             if inside and not any(box.overlaps(k) for k in kept):
                 if dx or dy:
-                    x, y = ax.transData.inverted().transform(ax.transData.transform((lng, lat)) + (dx, dy))
+                    x, y = ax.transData.inverted().transform((*ax.transData.transform((lng, lat)), dx, dy))
                     text.set_position((x, y))
                 kept.append(box.expanded(1.04, 1.08))
                 break
@@ -490,7 +508,7 @@ def data_table(inputs: MapInputs, state: ViewState, today: date | None = None, b
     """
     view = export_view(inputs, state, today, base_url)
     f = view.frame  # demo cells already hidden when state.demo is False (geo.carto.model.district_frame)
-    kinds = [source_kind(u) if s else "" for u, s in zip(f["source_url"], f["status"])]
+    kinds = [source_kind(u) if s else "" for u, s in zip(f["source_url"], f["status"], strict=False)]
     ind = INDICATORS[state.indicator]
     lang = state.lang
     selected = set(state.districts)
@@ -510,7 +528,7 @@ def data_table(inputs: MapInputs, state: ViewState, today: date | None = None, b
                          t("status.no_official" if not state.demo and state.indicator == "invention_patents_per_10k"
                            else "status.none", lang) for s in f["status"]],
         "source_kind": kinds,
-        "source_kind_label": [source_kind_label(k, s, lang) if s else "" for k, s in zip(kinds, f["status"])],
+        "source_kind_label": [source_kind_label(k, s, lang) if s else "" for k, s in zip(kinds, f["status"], strict=False)],
         "source_note": f["source_note"],
         "source_url": f["source_url"],
         "formula": f["formula"],
@@ -548,7 +566,7 @@ def _about_rows(view: ExportView) -> list[tuple[str, str]]:
         rows.append((t("export.about.watermark", lang), WATERMARK))
     rows += [
         (t("export.about.classes", lang), " | ".join(f"{c} {label}" for c, label in
-                                                      zip(view.classes.colors, view.classes.labels(fmt_break)))),
+                                                      zip(view.classes.colors, view.classes.labels(fmt_break), strict=False))),
         (t("export.about.sources", lang), view.source),
         (t("export.about.boundaries", lang), view.boundary),
         (t("export.about.date", lang), view.exported),
@@ -576,7 +594,7 @@ def render_xlsx(inputs: MapInputs, state: ViewState, today: date | None = None, 
     return out.getvalue()
 
 
-def strings_not_formulas(book) -> int:  # noqa: ANN001 - an openpyxl Workbook
+def strings_not_formulas(book) -> int:
     """Make every cell openpyxl took for a formula (text starting with ``=``) a plain string; return how many.
 
     Nothing an export writes is meant as a formula: a source note or name that starts with ``=``

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from geo.text.i18n import DEFAULT_LANG, t
 
-__all__ = ["Issue", "MAX_BYTES"]
+__all__ = ["MAX_BYTES", "Issue", "column_letter", "fmt_number_cell"]
 
 #: Largest upload accepted (bytes).
 MAX_BYTES = 10 * 1024 * 1024
@@ -46,7 +46,7 @@ class Issue:
 
     def text(self, lang: str = DEFAULT_LANG) -> str:
         """Return the message in ``lang``, prefixed with where it is."""
-        msg = t(f"import.msg.{self.code}", lang, **{k: _fmt(v) for k, v in self.params.items()})
+        msg = t(f"import.msg.{self.code}", lang, **{k: fmt_number_cell(v) for k, v in self.params.items()})
         where = self.where(lang)
         return f"{where}: {msg}" if where else msg
 
@@ -54,13 +54,14 @@ class Issue:
         return f"{self.text('zh')} / {self.text('en')}"
 
 
-def _fmt(value: object) -> object:
+def fmt_number_cell(value: object) -> object:
+    """Return a cell value as a message quotes it: floats with separators, other values as they are."""
     if isinstance(value, float):
         return f"{value:,.6g}" if abs(value) < 1e6 else f"{value:,.0f}"
     return value
 
 
-def _letter(col: int) -> str:
+def column_letter(col: int) -> str:
     """Return the spreadsheet letter of a 0-based column index (0 -> A, 26 -> AA)."""
     s = ""
     col += 1

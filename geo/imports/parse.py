@@ -29,12 +29,23 @@ import pandas as pd
 
 from geo.data.indicators import INDICATORS
 from geo.data.names import BEIJING_CODE, BEIJING_DISTRICTS, district_code, region_name
-from geo.imports.issues import MAX_BYTES, Issue, _fmt, _letter
+from geo.imports.issues import MAX_BYTES, Issue, column_letter, fmt_number_cell
 from geo.imports.read import Grid, read_sheets
 from geo.text.i18n import DEFAULT_LANG
 
-__all__ = ["MAX_BYTES", "MIN_YEAR", "ROW_COLUMNS", "Issue", "Source", "ImportResult", "parse_upload",
-           "derive_per_10k", "region_of", "indicator_of", "sheet_score"]
+__all__ = [
+    "MAX_BYTES",
+    "MIN_YEAR",
+    "ROW_COLUMNS",
+    "ImportResult",
+    "Issue",
+    "Source",
+    "derive_per_10k",
+    "indicator_of",
+    "parse_upload",
+    "region_of",
+    "sheet_score",
+]
 
 #: Uploads larger than this are refused before parsing.
 #: Earliest plausible year (China's Patent Law took effect on 1985-04-01).
@@ -291,7 +302,7 @@ def _parse_long(grid: Grid, header_row: int, cols: dict[str, int], defaults: dic
         if all(_text(v) == "" for v in row):
             continue
         rownum = r + 1
-        where = lambda role: dict(row=rownum, column=_letter(cols[role]), header=heads[role])  # noqa: E731
+        where = lambda role, rownum=rownum: dict(row=rownum, column=column_letter(cols[role]), header=heads[role])  # noqa: E731
         label = _text(cell(row, "region"))
         code = region_of(label)
         if code is None:
@@ -327,7 +338,7 @@ def _parse_long(grid: Grid, header_row: int, cols: dict[str, int], defaults: dic
             issues.append(Issue("not_a_number", **where("value"), params={"value": raw[:60]}))
             continue
         unit = _text(cell(row, "unit")) or defaults.get("unit") or None
-        out.append(_Record(code, year, ind, value, unit, rownum, _letter(cols["value"]), heads["value"], label,
+        out.append(_Record(code, year, ind, value, unit, rownum, column_letter(cols["value"]), heads["value"], label,
                            note=_text(cell(row, "note"))))
     return out
 
@@ -401,17 +412,17 @@ def _value_columns(header: list[object], header_row: int, label_col: int, year_c
             base, unit = _split_unit(head)
             ind = indicator_of(base)
             if ind is None and not _is_header(base, "value"):  # "数值": indicator from elsewhere
-                issues.append(Issue("column_ignored", "warning", row=header_row + 1, column=_letter(c), header=head))
+                issues.append(Issue("column_ignored", "warning", row=header_row + 1, column=column_letter(c), header=head))
                 continue
         if year_col is None:
             year = year or defaults.get("year") or title["year"]
         ind = ind or defaults.get("indicator") or title["indicator"]
         unit = unit or defaults.get("unit") or title["unit"]
         if year is None and year_col is None:
-            issues.append(Issue("missing_year", row=header_row + 1, column=_letter(c), header=head))
+            issues.append(Issue("missing_year", row=header_row + 1, column=column_letter(c), header=head))
             continue
         if ind is None:
-            issues.append(Issue("missing_indicator", row=header_row + 1, column=_letter(c), header=head))
+            issues.append(Issue("missing_indicator", row=header_row + 1, column=column_letter(c), header=head))
             continue
         columns.append((c, year, ind, unit, head))
     return columns
@@ -421,7 +432,7 @@ def _row_year(row: list[object], r: int, year_col: int, head: str, fallback: int
               issues: list[Issue]) -> int | None:
     """Return the year a row's 年份 cell gives (blank: ``fallback``), else add an issue and return None."""
     v = row[year_col] if year_col < len(row) else None
-    where = dict(row=r + 1, column=_letter(year_col), header=head)
+    where = dict(row=r + 1, column=column_letter(year_col), header=head)
     kind, num = _number(v)
     if kind == "num" and float(num).is_integer():
         return int(num)
@@ -439,9 +450,9 @@ def _row_year(row: list[object], r: int, year_col: int, head: str, fallback: int
 def _merged_issues(grid: Grid, header_row: int, issues: list[Issue]) -> None:
     """Merged cells in the header or data area make it ambiguous which value belongs where."""
     for (r1, c1, r2, c2) in grid.merged:
-        rng = {"range": f"{_letter(c1 - 1)}{r1}:{_letter(c2 - 1)}{r2}"}
+        rng = {"range": f"{column_letter(c1 - 1)}{r1}:{column_letter(c2 - 1)}{r2}"}
         if r2 >= header_row + 1:
-            issues.append(Issue("xlsx_merged", row=r1, column=f"{_letter(c1 - 1)}–{_letter(c2 - 1)}", params=rng))
+            issues.append(Issue("xlsx_merged", row=r1, column=f"{column_letter(c1 - 1)}–{column_letter(c2 - 1)}", params=rng))
         else:
             issues.append(Issue("xlsx_merged_title", "warning", row=r1, params=rng))
 
@@ -474,10 +485,10 @@ def _parse_wide(grid: Grid, defaults: dict, issues: list[Issue]) -> list[_Record
         code = region_of(label)
         if code is None:
             if _key(label) in {_key(a) for a in _AGGREGATES}:
-                issues.append(Issue("aggregate_skipped", "warning", row=r + 1, column=_letter(label_col),
+                issues.append(Issue("aggregate_skipped", "warning", row=r + 1, column=column_letter(label_col),
                                     header=head_label, params={"label": label}))
             elif has_numbers or (label and any(_text(v) for _, v in values)):
-                issues.append(Issue("unknown_district", row=r + 1, column=_letter(label_col), header=head_label,
+                issues.append(Issue("unknown_district", row=r + 1, column=column_letter(label_col), header=head_label,
                                     params={"label": label or "(空)"}))
             continue  # note rows (注: …, 资料来源: …) and blank rows
         row_year = None
@@ -485,16 +496,16 @@ def _parse_wide(grid: Grid, defaults: dict, issues: list[Issue]) -> list[_Record
             row_year = _row_year(row, r, year_col, year_head, defaults.get("year") or title["year"], issues)
             if row_year is None:
                 continue
-        for (c, year, ind, unit, head), (_, v) in zip(columns, values):
+        for (c, year, ind, unit, head), (_, v) in zip(columns, values, strict=False):
             kind, value = _number(v)
             if kind == "missing":
                 continue
             if kind == "bad":
-                issues.append(Issue("not_a_number", row=r + 1, column=_letter(c), header=head,
+                issues.append(Issue("not_a_number", row=r + 1, column=column_letter(c), header=head,
                                     params={"value": _text(v)[:60]}))
                 continue
             quoted = f"{label} · {_text(row[year_col]) or row_year}" if row_year is not None and year_col is not None else label
-            out.append(_Record(code, row_year or year, ind, value, unit, r + 1, _letter(c), head, quoted))
+            out.append(_Record(code, row_year or year, ind, value, unit, r + 1, column_letter(c), head, quoted))
     return out
 
 
@@ -586,7 +597,7 @@ def _check_totals(records: list[_Record], issues: list[Issue]) -> None:
     by_key: dict[tuple[int, str], dict[str, _Record]] = {}
     for rec in records:
         by_key.setdefault((rec.year, rec.indicator), {})[rec.region_code] = rec
-    for (year, ind), regions in by_key.items():
+    for (_year, ind), regions in by_key.items():
         total = regions.get(BEIJING_CODE)
         districts = [regions[c] for c in BEIJING_DISTRICTS if c in regions]
         if total is None or len(districts) < len(BEIJING_DISTRICTS):
@@ -608,7 +619,7 @@ def _to_rows(records: list[_Record], source: Source | None, filename: str) -> pd
     src = source or Source("", "")
     rows = []
     for rec in records:
-        raw = f"{_fmt(rec.source_value)} {rec.source_unit}"
+        raw = f"{fmt_number_cell(rec.source_value)} {rec.source_unit}"
         quote = f"“{rec.label}” × “{rec.header}” = {raw}"
         note = f"{src.describe()} ({filename}, {rec.column}{rec.row}): {quote}"
         if rec.note:
@@ -750,8 +761,8 @@ def _parse_grid(grid: Grid, defaults: dict, source: Source | None, filename: str
         layout = "long"
         records = _parse_long(grid, long[0], long[1], defaults, issues)
         for (r1, c1, r2, c2) in grid.merged:
-            issues.append(Issue("xlsx_merged", row=r1, column=f"{_letter(c1 - 1)}–{_letter(c2 - 1)}",
-                                params={"range": f"{_letter(c1 - 1)}{r1}:{_letter(c2 - 1)}{r2}"}))
+            issues.append(Issue("xlsx_merged", row=r1, column=f"{column_letter(c1 - 1)}–{column_letter(c2 - 1)}",
+                                params={"range": f"{column_letter(c1 - 1)}{r1}:{column_letter(c2 - 1)}{r2}"}))
     else:
         layout = "wide"
         records = _parse_wide(grid, defaults, issues)

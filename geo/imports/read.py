@@ -13,7 +13,7 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 
-from geo.imports.issues import MAX_BYTES, Issue, _letter
+from geo.imports.issues import MAX_BYTES, Issue, column_letter
 
 __all__ = ["Grid", "read_sheets", "size_issue"]
 
@@ -71,7 +71,7 @@ def _read_csv(content: bytes, issues: list[Issue]) -> Grid | None:
     for r, row in enumerate(rows):
         for c, cell in enumerate(row):
             if isinstance(cell, str) and cell.strip().startswith("=") and len(cell.strip()) > 1:
-                grid.issues.append(Issue("csv_formula", row=r + 1, column=_letter(c),
+                grid.issues.append(Issue("csv_formula", row=r + 1, column=column_letter(c),
                                          params={"formula": cell.strip()[:60]}))
     return grid
 
@@ -85,7 +85,7 @@ def _read_sheet(ws) -> Grid:
             v = cell.value
             if cell.data_type == "f" or (isinstance(v, str) and v.startswith("=") and len(v) > 1):
                 text = v if isinstance(v, str) else getattr(v, "text", "") or "="
-                grid.issues.append(Issue("xlsx_formula", row=r, column=_letter(cell.column - 1),
+                grid.issues.append(Issue("xlsx_formula", row=r, column=column_letter(cell.column - 1),
                                          params={"formula": str(text)[:60]}))
                 v = None
             elif isinstance(v, (dt.datetime, dt.date)):

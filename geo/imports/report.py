@@ -13,7 +13,7 @@ from geo.text.i18n import DEFAULT_LANG, format_value, t
 from geo.text.labels import name_of
 from geo.text.safe import escape_text, safe_url
 
-__all__ = ["preview_table", "preview_counts", "revisions_html", "revision_label", "revision_action"]
+__all__ = ["preview_counts", "preview_table", "revision_action", "revision_label", "revisions_html"]
 
 
 def _value(value: float | None, unit: str, status: str, lang: str) -> str:

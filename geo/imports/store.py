@@ -18,9 +18,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 import pandas as pd
 import sqlalchemy as sa
@@ -29,8 +29,18 @@ from geo.data.indicators import STATUS_RANK
 from geo.data.source_kind import source_kinds
 from geo.imports.parse import ROW_COLUMNS, ImportResult, Source, parse_upload
 
-__all__ = ["Revision", "Store", "StoreError", "default_url", "open_store", "overlay", "preview_changes",
-           "boundary_state", "overlay_boundaries", "BOUNDARY_COLUMNS"]
+__all__ = [
+    "BOUNDARY_COLUMNS",
+    "Revision",
+    "Store",
+    "StoreError",
+    "boundary_state",
+    "default_url",
+    "open_store",
+    "overlay",
+    "overlay_boundaries",
+    "preview_changes",
+]
 
 _META = sa.MetaData()
 REVISIONS = sa.Table(
@@ -244,7 +254,7 @@ class Store:
             conn.exec_driver_sql("LOCK TABLE atlas_revisions IN SHARE ROW EXCLUSIVE MODE")
 
     def _write(self, conn: sa.Connection, rows: pd.DataFrame, **revision: object) -> Revision:
-        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         values = {"created_at": now, "row_count": len(rows), "target": None, "source_title": "",
                   "source_table": "", "source_url": "", "filename": "", "decisions": "", **revision}
         rev_id = conn.execute(sa.insert(REVISIONS).values(**values).returning(REVISIONS.c.id)).scalar_one()
@@ -278,7 +288,7 @@ class Store:
             raise StoreError("only official or derived rows can be imported")
         if (new["source_url"].fillna("").astype(str).str.strip() == "").any():
             raise StoreError("every row needs a source URL")
-        if new.duplicated(_KEY + ["status"]).any():
+        if new.duplicated([*_KEY, "status"]).any():
             raise StoreError("duplicate rows for one region/year/indicator")
         recorded = []
         if shown is not None:
@@ -459,7 +469,7 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
     df = df.copy()
     df["year"] = pd.to_numeric(df["year"], errors="coerce").astype("Int64")
     df["value"] = pd.to_numeric(df["value"], errors="coerce").astype(float)
-    df["primary"] = df["primary"].astype(bool) if len(df) else df["primary"].astype(bool)
+    df["primary"] = df["primary"].astype(bool)
     for col in ROW_COLUMNS:
         if col not in ("year", "value", "primary"):
             df[col] = df[col].astype(object).where(df[col].notna(), "").astype(str) if len(df) else df[col]

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from geo.text.i18n import (  # noqa: F401
+from geo.text.i18n import (
     DEFAULT_LANG,
     DOC_LANGS,
     LANGS,
@@ -19,7 +19,7 @@ from geo.text.i18n import (  # noqa: F401
     t,
     unit_label,
 )
-from geo.text.labels import (  # noqa: F401
+from geo.text.labels import (
     indicator_definition,
     indicator_name,
     name_of,
@@ -27,7 +27,7 @@ from geo.text.labels import (  # noqa: F401
     status_label,
     status_mark,
 )
-from geo.text.safe import (  # noqa: F401
+from geo.text.safe import (
     FORMULA_PREFIXES,
     escape_text,
     safe_url,
@@ -35,4 +35,4 @@ from geo.text.safe import (  # noqa: F401
     spreadsheet_text,
 )
 
-__all__ = ["LANGS", "DEFAULT_LANG", "STRINGS", "t", "format_number", "format_value", "unit_label", "DOC_LANGS", "doc_lang", "name_of", "indicator_name", "indicator_definition", "status_label", "status_mark", "pick", "escape_text", "safe_url", "FORMULA_PREFIXES", "spreadsheet_text", "spreadsheet_safe"]
+__all__ = ["DEFAULT_LANG", "DOC_LANGS", "FORMULA_PREFIXES", "LANGS", "STRINGS", "doc_lang", "escape_text", "format_number", "format_value", "indicator_definition", "indicator_name", "name_of", "pick", "safe_url", "spreadsheet_safe", "spreadsheet_text", "status_label", "status_mark", "t", "unit_label"]

@@ -10,8 +10,17 @@ import json
 import math
 from pathlib import Path
 
-__all__ = ["LANGS", "DEFAULT_LANG", "STRINGS", "t", "format_number", "format_value", "unit_label",
-           "DOC_LANGS", "doc_lang"]
+__all__ = [
+    "DEFAULT_LANG",
+    "DOC_LANGS",
+    "LANGS",
+    "STRINGS",
+    "doc_lang",
+    "format_number",
+    "format_value",
+    "t",
+    "unit_label",
+]
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"

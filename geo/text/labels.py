@@ -15,8 +15,16 @@ from typing import Any
 from geo.data.indicators import INDICATORS, Indicator
 from geo.text.i18n import DEFAULT_LANG, t
 
-__all__ = ["name_of", "indicator_name", "indicator_definition", "status_label", "status_mark", "status_text",
-           "statuses_text", "pick"]
+__all__ = [
+    "indicator_definition",
+    "indicator_name",
+    "name_of",
+    "pick",
+    "status_label",
+    "status_mark",
+    "status_text",
+    "statuses_text",
+]
 
 
 def pick(zh: str, en: str, lang: str = DEFAULT_LANG) -> str:

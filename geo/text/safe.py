@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import math
 
-__all__ = ["escape_text", "safe_url", "FORMULA_PREFIXES", "spreadsheet_text", "spreadsheet_safe"]
+__all__ = ["FORMULA_PREFIXES", "escape_text", "safe_url", "spreadsheet_safe", "spreadsheet_text"]
 
 #: A text cell starting with one of these is read as a formula (or DDE) by Excel, LibreOffice and Sheets.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -65,7 +65,7 @@ def spreadsheet_text(value: object) -> object:
     return value
 
 
-def spreadsheet_safe(df):  # noqa: ANN001, ANN201 - pandas stays an optional import of this module
+def spreadsheet_safe(df):
     """Return a copy of the DataFrame ``df`` whose text cells are passed through :func:`spreadsheet_text`.
 
     >>> import pandas as pd

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from geo.view.state import (  # noqa: F401
+from geo.view.state import (
     BASEMAPS,
     CHANGES,
     CLASSIFICATIONS,
@@ -23,4 +23,4 @@ from geo.view.state import (  # noqa: F401
     view_for_data,
 )
 
-__all__ = ["ViewState", "LAYERS", "DEFAULT_LAYERS", "CLASSIFICATIONS", "BASEMAPS", "CHANGES", "from_query", "to_query", "DEFAULT_YEAR", "share_url", "view_for_data"]
+__all__ = ["BASEMAPS", "CHANGES", "CLASSIFICATIONS", "DEFAULT_LAYERS", "DEFAULT_YEAR", "LAYERS", "ViewState", "from_query", "share_url", "to_query", "view_for_data"]

@@ -13,17 +13,30 @@ import base64
 import binascii
 import json
 import zlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from geo.analysis.projects import PROJECT_VIEWS
 from geo.text.i18n import t
 from geo.view.state import ViewState, from_query, share_url, to_query
 
-__all__ = ["Scene", "SceneError", "project_scenes", "scene_link", "scene_from_link", "scenes_to_json",
-           "scenes_from_json", "encode_scenes", "decode_scenes", "step", "MAX_SCENES", "MAX_FILE_BYTES",
-           "MAX_PARAM_CHARS", "FORMAT"]
+__all__ = [
+    "FORMAT",
+    "MAX_FILE_BYTES",
+    "MAX_PARAM_CHARS",
+    "MAX_SCENES",
+    "Scene",
+    "SceneError",
+    "decode_scenes",
+    "encode_scenes",
+    "project_scenes",
+    "scene_from_link",
+    "scene_link",
+    "scenes_from_json",
+    "scenes_to_json",
+    "step",
+]
 
 FORMAT = "beijing-ip-atlas/scenes"
 VERSION = 1

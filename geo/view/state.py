@@ -6,8 +6,8 @@ Every parameter is validated; a bad or stale value falls back to its default and
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Mapping
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -16,8 +16,19 @@ from geo.data.indicators import MAP_INDICATORS, best_year, years_with_data
 from geo.data.names import BEIJING_DISTRICTS
 from geo.text.i18n import LANGS
 
-__all__ = ["ViewState", "LAYERS", "DEFAULT_LAYERS", "CLASSIFICATIONS", "BASEMAPS", "CHANGES", "from_query", "to_query",
-           "DEFAULT_YEAR", "share_url", "view_for_data"]
+__all__ = [
+    "BASEMAPS",
+    "CHANGES",
+    "CLASSIFICATIONS",
+    "DEFAULT_LAYERS",
+    "DEFAULT_YEAR",
+    "LAYERS",
+    "ViewState",
+    "from_query",
+    "share_url",
+    "to_query",
+    "view_for_data",
+]
 
 #: Switchable map layers, in drawing order.
 LAYERS = ("districts", "strong", "science_cities", "zgc_parks", "etda", "jjj")
@@ -46,13 +57,42 @@ class ViewState:
     demo: bool = True  # show demo values; False shows demo cells as "no official figure yet"
     notes: tuple[str, ...] = field(default=(), compare=False)
 
-    def with_(self, **changes: object) -> "ViewState":
+    def with_(self, **changes: object) -> ViewState:
         """Return a copy with ``changes`` applied."""
         return replace(self, **changes)
 
 
 def _split(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def valid_year(raw: str | None, years: list[int] | None) -> int | None:
+    """Return ``raw`` as a year when it is one of ``years`` (any year when ``years`` is None), else None.
+
+    The one rule for a year from a link, used by every page that reads one.
+
+    >>> valid_year("2019", [2019, 2020]), valid_year("1999", [2019]), valid_year("20x9", None)
+    (2019, None, None)
+    """
+    if raw is None or not (raw.isascii() and raw.isdigit()):
+        return None
+    return int(raw) if years is None or int(raw) in years else None
+
+
+def _codes(raw: str, allowed, notes: list[str], key: str) -> tuple[str, ...]:
+    """Return the valid names of a comma list in order, once each; note the invalid ones."""
+    names = [n for n in _split(raw) if n != "-"]
+    good = tuple(dict.fromkeys(n for n in names if n in allowed))
+    if len(good) != len(dict.fromkeys(names)):
+        notes.append(f"{key}={','.join(n for n in names if n not in allowed)!r}")
+    return good
+
+
+def _choice(raw: str, allowed, notes: list[str], key: str) -> str | None:
+    if raw in allowed:
+        return raw
+    notes.append(f"{key}={raw!r}")
+    return None
 
 
 def from_query(params: Mapping[str, str | list[str]], years: list[int] | None = None,
@@ -74,52 +114,32 @@ def from_query(params: Mapping[str, str | list[str]], years: list[int] | None = 
     default = ViewState()
     notes: list[str] = []
     changes: dict[str, object] = {}
-
     if (raw := get("year")) is not None:
-        ok = raw.isascii() and raw.isdigit() and (years is None or int(raw) in years)
-        if ok:
-            changes["year"] = int(raw)
+        if (year := valid_year(raw, years)) is not None:
+            changes["year"] = year
         else:
             notes.append(f"year={raw!r}")
     if years and changes.get("year", default.year) not in years:
         changes["year"] = default_year if default_year in years else max(years)
     if (raw := get("d")) is not None:
-        codes = _split(raw)
-        good = tuple(c for c in codes if c in BEIJING_DISTRICTS)
-        if len(good) != len(codes):
-            notes.append(f"d={','.join(c for c in codes if c not in BEIJING_DISTRICTS)!r}")
-        changes["districts"] = tuple(dict.fromkeys(good))
+        changes["districts"] = _codes(raw, BEIJING_DISTRICTS, notes, "d")
     if (raw := get("layers")) is not None:
-        names = _split(raw)
-        asked = [n for n in names if n != "-"]
-        good = tuple(n for n in LAYERS if n in names)
-        if len(good) != len(asked):
-            notes.append(f"layers={','.join(n for n in asked if n not in LAYERS)!r}")
+        good = _codes(raw, LAYERS, notes, "layers")
+        asked = [n for n in _split(raw) if n != "-"]
         # "-" or "" asks for no layers; a list of only invalid names falls back to the default, as the note says
-        changes["layers"] = good if good or not asked else default.layers
+        changes["layers"] = tuple(n for n in LAYERS if n in good) if good or not asked else default.layers
     for key, attr, allowed in (("ind", "indicator", MAP_INDICATORS), ("cls", "classification", CLASSIFICATIONS),
-                               ("base", "basemap", BASEMAPS), ("lang", "lang", LANGS)):
-        if (raw := get(key)) is not None:
-            if raw in allowed:
-                changes[attr] = raw
-            else:
-                notes.append(f"{key}={raw!r}")
+                               ("base", "basemap", BASEMAPS), ("lang", "lang", LANGS), ("chg", "change", CHANGES)):
+        if (raw := get(key)) is not None and (value := _choice(raw, allowed, notes, key)) is not None:
+            changes[attr] = value
     if (raw := get("cmp")) is not None and raw != "":
-        if raw.isascii() and raw.isdigit() and (years is None or int(raw) in years):
-            changes["compare"] = int(raw)
+        if (year := valid_year(raw, years)) is not None:
+            changes["compare"] = year
         else:
             notes.append(f"cmp={raw!r}")
-    if (raw := get("chg")) is not None:
-        if raw in CHANGES:
-            changes["change"] = raw
-        else:
-            notes.append(f"chg={raw!r}")
     for key, attr in (("fixed", "fixed_breaks"), ("demo", "demo")):
-        if (raw := get(key)) is not None:
-            if raw in ("0", "1"):
-                changes[attr] = raw == "1"
-            else:
-                notes.append(f"{key}={raw!r}")
+        if (raw := get(key)) is not None and (value := _choice(raw, ("0", "1"), notes, key)) is not None:
+            changes[attr] = value == "1"
     return replace(default, notes=tuple(notes), **changes)
 
 
