@@ -253,3 +253,13 @@ def test_selection_reuses_the_views_model_exactly(inputs, districts):
         assert frame["d"] == reused["frames"][y]["d"] and frame["zones"] == reused["frames"][y]["zones"]
     direct_labels = [i["label"] for i in direct["legends"][direct["frames"]["2024"]["legend"]]]
     assert reused["selectionLegend"]["label"] in direct_labels
+
+
+def test_demo_switch_off_shows_no_demo_value_anywhere_in_the_model(inputs):
+    model = layer_model(inputs, ViewState(demo=False))
+    cells = [c for f in model["frames"].values() for c in f["d"].values()]
+    assert cells and all(c["s"] != "demo" for c in cells)
+    assert not any(f["banner"] for f in model["frames"].values())
+    assert "演示" not in json.dumps([f["title"] for f in model["frames"].values()], ensure_ascii=False)
+    legend = [i["label"] for legend in model["legends"] for i in legend]
+    assert "暂无官方数据" in legend and not any("演示" in x for x in legend)

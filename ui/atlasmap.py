@@ -20,12 +20,13 @@ undone. An unchanged model is the same message, which Streamlit sends to the bro
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from dataclasses import dataclass
 
 import streamlit as st
 
-from geo.carto.model import geometry_asset, layer_model, select_districts
+from geo.carto.model import geometry_asset, layer_model, merge_geometry, select_districts
 from geo.data.datasets import MapInputs
 from geo.data.paths import STATIC_DIR
 from geo.view.state import ViewState
@@ -122,18 +123,18 @@ def data_revision() -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _asset(key: str, _inputs: MapInputs) -> tuple[str, str]:
-    return geometry_asset(_inputs, key.split("@", 1)[0])
+def _asset(key: str, _inputs: MapInputs, part: str = "main") -> tuple[str, str]:
+    return geometry_asset(_inputs, key.split("@", 1)[0], part)
 
 
-def geometry_url(inputs: MapInputs, basemap: str) -> str:
+def geometry_url(inputs: MapInputs, basemap: str, part: str = "main") -> str:
     """Return the URL of the geometry asset for ``basemap``, writing it on first use.
 
     The file name is content-hashed and written atomically, so several app processes may write
     it at once. If ``static/atlas/`` cannot be written the geometry goes inline in the model.
     """
     # keyed by the data revision too: a stored official outline (Import page) changes the geometry
-    name, text = _asset(f"{'amap' if basemap == 'amap' else 'none'}@{data_revision()}", inputs)
+    name, text = _asset(f"{'amap' if basemap == 'amap' else 'none'}@{data_revision()}", inputs, part)
     path = ASSET_DIR / name
     if not path.exists():
         try:
@@ -148,12 +149,12 @@ def geometry_url(inputs: MapInputs, basemap: str) -> str:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _model(revision: str, state: ViewState, geometry: str, _inputs: MapInputs) -> dict:
-    model = layer_model(_inputs, state, geometry or None)
-    if not geometry:
-        import json
-
-        model["geometryData"] = json.loads(_asset(f"{'amap' if state.basemap == 'amap' else 'none'}@{revision}",
-                                                  _inputs)[1])
+    regions = geometry_url(_inputs, state.basemap, "regions") if geometry and "jjj" in state.layers else None
+    model = layer_model(_inputs, state, geometry or None, regions_url=regions or None)
+    if not geometry:  # static/atlas/ not writable: the geometry travels in the model
+        key = f"{'amap' if state.basemap == 'amap' else 'none'}@{revision}"
+        model["geometryData"] = merge_geometry(json.loads(_asset(key, _inputs)[1]),
+                                               json.loads(_asset(key, _inputs, "regions")[1]))
     return model
 
 

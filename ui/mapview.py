@@ -21,8 +21,9 @@ from geo.data.names import BEIJING_DISTRICTS
 from geo.data.source_kind import source_kind, source_kind_label
 from geo.text.i18n import format_value, t, unit_label
 from geo.text.labels import indicator_name, name_of, status_label, status_mark
-from geo.view.state import BASEMAPS, CHANGES, CLASSIFICATIONS, DEFAULT_YEAR, LAYERS, ViewState, to_query, view_for_data
+from geo.view.state import BASEMAPS, CHANGES, CLASSIFICATIONS, DEFAULT_YEAR, LAYERS, ViewState, view_for_data
 from ui import cache
+from ui.urlsync import seed_from_url, write_to_url
 
 __all__ = [
     "KEYS",
@@ -85,19 +86,13 @@ def year_token() -> tuple[int, int]:
 
 def _seed(state: ViewState) -> None:
     """Put the URL's view into the widgets when the page opens (or the URL changed under it)."""
-    query = to_query(state)
-    held = all(key in st.session_state for attr, key in KEYS.items() if attr not in ("compare", "change"))
-    if st.session_state.get("m_seeded_from") == query and held:  # Streamlit drops widget state off the page
+    required = [key for attr, key in KEYS.items() if attr not in ("compare", "change")]
+    if not seed_from_url(state, KEYS, "m_seeded_from", required):
         return
-    for attr, key in KEYS.items():
-        value = getattr(state, attr)
-        st.session_state[key] = list(value) if isinstance(value, tuple) else value
     st.session_state["m_cmp_on"] = state.compare is not None
     if state.compare is None:
         st.session_state["m_cmp"] = None
-    st.session_state["m_seeded_from"] = query
     _force_year(state.year)
-
 
 def on_page_visit() -> None:
     """On a new visit of the map page (from another page), show the session's year again."""
@@ -197,15 +192,7 @@ def current_view(lang: str) -> ViewState:
 
 def write_view(state: ViewState) -> None:
     """Keep the URL equal to the view, so the address bar is always a share link."""
-    query = to_query(state)
-    current = st.query_params.to_dict()
-    if any(current.get(k) != v for k, v in query.items()):
-        st.query_params.update(query)
-    for key in ("cmp", "chg"):  # only a change map carries them
-        if key in current and key not in query:
-            del st.query_params[key]
-    st.session_state["m_seeded_from"] = query
-
+    write_to_url(state, "m_seeded_from")
 
 def draw_table(frame: pd.DataFrame, state: ViewState) -> None:
     """Draw the district table under the map (follows the district filter); sources on every row."""

@@ -199,8 +199,7 @@ def exit_to_map(state: ViewState) -> None:
 def draw_exit(inputs: MapInputs, lang: str) -> None:
     """Draw the exit button (Esc does the same): back to the map with the scene's view."""
     _, scene = current()
-    if st.button(t("present.exit", lang), key="present_exit", icon=":material/close:", width="stretch",
-                 help=t("present.exit_help", lang)):
+    if st.button(t("present.exit", lang), key="present_exit", icon=":material/close:", width="stretch"):
         exit_to_map(_shown_state(inputs, scene, lang))
 
 

@@ -4,13 +4,15 @@ ranked bar chart of districts for a year. Year, districts and indicator follow t
 import streamlit as st
 
 from geo.analysis.charts import MAX_LINES, ranking_chart, ranking_frame, trend_chart, trend_frame
-from geo.data.indicators import INDICATORS, MAP_INDICATORS, best_year, years_with_data
+from geo.data.indicators import MAP_INDICATORS, best_year, years_with_data
 from geo.data.names import BEIJING_DISTRICTS
 from geo.text.i18n import t
-from geo.view.state import to_query, view_for_data
+from geo.text.labels import indicator_name
+from geo.view.state import DEFAULT_YEAR, to_query, view_for_data
 from ui import cache
 from ui.analysis import source_links
 from ui.mapview import last_map_query
+from ui.urlsync import seed_from_url, write_to_url
 
 indicators = cache.indicators()
 params = st.query_params.to_dict()
@@ -20,12 +22,9 @@ url_state = view_for_data(params, indicators)
 L = url_state.lang
 
 # put the URL's filters into the widgets when the page opens or the URL changed under it
-query = to_query(url_state)
-if st.session_state.get("tr_seeded_from") != query:
-    st.session_state["tr_indicator"] = url_state.indicator
-    st.session_state["tr_year"] = url_state.year
-    st.session_state["tr_districts"] = list(url_state.districts)[:MAX_LINES]
-    st.session_state["tr_seeded_from"] = query
+if seed_from_url(url_state, {"indicator": "tr_indicator", "year": "tr_year", "districts": "tr_districts"},
+                 "tr_seeded_from"):
+    st.session_state["tr_districts"] = st.session_state["tr_districts"][:MAX_LINES]
 
 st.title(t("an.trends.title", L))
 if url_state.notes:
@@ -35,9 +34,9 @@ if len(url_state.districts) > MAX_LINES:
 
 c1, c2, c3 = st.columns([2, 2, 3])
 indicator = c1.selectbox(t("an.trends.indicator", L), MAP_INDICATORS, key="tr_indicator",
-                         format_func=lambda i: INDICATORS[i].name_en if L == "en" else INDICATORS[i].name_zh,
+                         format_func=lambda i: indicator_name(i, L),
                          placeholder=t("common.choose", L))
-years = years_with_data(indicators, indicator) or [2020]
+years = years_with_data(indicators, indicator) or [DEFAULT_YEAR]  # the one fallback (geo.view.state)
 if st.session_state["tr_year"] not in years:
     st.session_state["tr_year"] = best_year(indicators, indicator) or max(years)
 if len(years) > 1:
@@ -51,11 +50,7 @@ districts = c3.multiselect(t("an.trends.districts", L), list(BEIJING_DISTRICTS),
                            help=t("an.trends.districts_help", L, n=MAX_LINES))  # below 16: no English "Select all"
 
 state = url_state.with_(indicator=indicator, year=int(year), districts=tuple(districts))
-query = to_query(state)
-current = st.query_params.to_dict()
-if any(current.get(k) != v for k, v in query.items()):
-    st.query_params.update(query)
-st.session_state["tr_seeded_from"] = query
+write_to_url(state, "tr_seeded_from")
 
 trend = trend_frame(indicators, indicator, districts, L)
 ranking = ranking_frame(indicators, indicator, int(year), districts, L)
@@ -75,4 +70,4 @@ else:
     st.altair_chart(ranking_chart(ranking, indicator, int(year), L), width="stretch")
     demo_note = (" " + t("an.trends.demo_source", L)) if (ranking["status"] == "demo").any() else ""
     st.caption(t("an.trends.sources", L) + " " + source_links(list(ranking["source_url"]), L) + demo_note)
-st.page_link("views/map.py", label=t("an.trends.to_map", L), icon=":material/map:", query_params=query)
+st.page_link("views/map.py", label=t("an.trends.to_map", L), icon=":material/map:", query_params=to_query(state))

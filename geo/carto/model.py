@@ -518,24 +518,42 @@ def _round_coords(obj):
     return obj
 
 
-def geometry_asset(inputs: MapInputs, basemap: str) -> tuple[str, str]:
-    """Return ``(file name, JSON text)`` of the geometry the renderer draws, in the basemap's datum.
+#: Schematic outlines are drawn from published areas, not surveyed: the browser gets them simplified
+#: to this tolerance (degrees, ≈ 50 m), which halves the geometry it downloads.
+SCHEMATIC_TOLERANCE = 0.0005
 
-    ``d``: district geometry by code; ``z``: zone geometry by zone id (polygons and points);
-    ``r``: Jing-Jin-Ji context regions by code. The name carries a hash of the content, so a
-    browser may cache it for good and several app processes may write the same file.
+
+def geometry_asset(inputs: MapInputs, basemap: str, part: str = "main") -> tuple[str, str]:
+    """Return ``(file name, JSON text)`` of geometry the renderer draws, in the basemap's datum.
+
+    ``part="main"``: ``d`` district geometry by code, ``z`` zone geometry by zone id (polygons and
+    points; schematic ones simplified, :data:`SCHEMATIC_TOLERANCE`) of the Beijing layers.
+    ``part="regions"``: ``r`` the Jing-Jin-Ji context regions by code and ``z`` that layer's zones,
+    fetched only when it is shown. The name carries a
+    hash of the content, so a browser may cache it for good and several processes may write it.
     """
     datum = "gcj02" if basemap == "amap" else "wgs84"
-    districts = display_geometry(inputs.districts, basemap)
-    zones = inputs.zones[inputs.zones.geometry.notna() & inputs.zones.on_map]
-    zones = display_geometry(zones, basemap)
-    regions = inputs.regions[inputs.regions.level.isin(["province", "city"])]
-    regions = display_geometry(regions, basemap)
-    geo = _round_coords({"d": _geojson_by_id(districts, "code"), "z": _geojson_by_id(zones, "zone_id"),
-                         "r": _geojson_by_id(regions, "code")})
+    zones = inputs.zones[inputs.zones.geometry.notna() & inputs.zones.on_map].copy()
+    schematic = (zones.geometry_quality == "schematic").to_numpy()
+    zones.loc[schematic, "geometry"] = shapely.simplify(zones.geometry[schematic].to_numpy(),
+                                                        SCHEMATIC_TOLERANCE, preserve_topology=True)
+    jjj = zones.kind.isin(styles.LAYER_ZONE_KINDS["jjj"]).to_numpy()
+    if part == "regions":  # the Jing-Jin-Ji layer: regions and its zones (雄安, 滨海, the sub-centre…)
+        regions = display_geometry(inputs.regions[inputs.regions.level.isin(["province", "city"])], basemap)
+        geo = _round_coords({"r": _geojson_by_id(regions, "code"),
+                             "z": _geojson_by_id(display_geometry(zones[jjj], basemap), "zone_id")})
+    else:
+        districts = display_geometry(inputs.districts, basemap)
+        geo = _round_coords({"d": _geojson_by_id(districts, "code"),
+                             "z": _geojson_by_id(display_geometry(zones[~jjj], basemap), "zone_id")})
     text = json.dumps(geo, separators=(",", ":"))
     digest = hashlib.sha256(text.encode()).hexdigest()[:12]
-    return f"atlas-geo-{datum}-{digest}.json", text
+    return f"atlas-{'regions' if part == 'regions' else 'geo'}-{datum}-{digest}.json", text
+
+
+def merge_geometry(main: dict, regions: dict) -> dict:
+    """Return the two geometry assets as one (what the renderer builds when it fetched both)."""
+    return {"d": main["d"], "z": {**main["z"], **regions.get("z", {})}, "r": regions.get("r", {})}
 
 
 # --- the model ------------------------------------------------------------------------------------
@@ -597,7 +615,7 @@ def _intern(table: list, value: object) -> int:
 
 
 def layer_model(inputs: MapInputs, state: ViewState, geometry_url: str | None = None,
-                years: list[int] | None = None) -> dict:
+                years: list[int] | None = None, regions_url: str | None = None) -> dict:
     """Return the JSON-able layer model of ``state`` for every year of its indicator.
 
     ``state.year`` is the year shown first; ``geometry_url`` is where the renderer fetches the
@@ -633,6 +651,7 @@ def layer_model(inputs: MapInputs, state: ViewState, geometry_url: str | None = 
         "v": 1,
         "lang": lang,
         "geometry": geometry_url,
+        "regionsGeometry": regions_url if "jjj" in state.layers else None,
         "bounds": [list(p) for p in view_bounds(inputs, state)],
         "basemap": basemap,
         "layers": {"districts": "districts" in state.layers, "strong": "strong" in state.layers,

@@ -41,6 +41,7 @@ from geo.carto.model import (
     layer_model,
     legend_items,
     map_title,
+    merge_geometry,
     region_labels,
     source_line,
     unique_labels,
@@ -268,6 +269,7 @@ def _draw_labels(fig, ax, labels: list[dict], present: float = 1.0) -> int:
 
     Returns the number drawn. Labels are clipped to the axes: nothing lands in the legend or footer.
     """
+    import numpy as np
     from matplotlib import patheffects
 
     renderer = fig.canvas.get_renderer()
@@ -290,7 +292,7 @@ def _draw_labels(fig, ax, labels: list[dict], present: float = 1.0) -> int:
                       and box.y1 <= frame_box.y1)
             if inside and not any(box.overlaps(k) for k in kept):
                 if dx or dy:
-                    x, y = ax.transData.inverted().transform((*ax.transData.transform((lng, lat)), dx, dy))
+                    x, y = ax.transData.inverted().transform(ax.transData.transform((lng, lat)) + np.array((dx, dy)))
                     text.set_position((x, y))
                 kept.append(box.expanded(1.04, 1.08))
                 break
@@ -465,7 +467,8 @@ def render_html(inputs: MapInputs, state: ViewState, today: date | None = None, 
     lang = state.lang
     model = layer_model(inputs, offline, None)
     model.update({"mode": "export", "year": state.year, "yearToken": 0,
-                  "geometryData": json.loads(geometry_asset(inputs, "none")[1])})
+                  "geometryData": merge_geometry(json.loads(geometry_asset(inputs, "none")[1]),
+                                                 json.loads(geometry_asset(inputs, "none", "regions")[1]))})
     (s, w), (n, e) = view_bounds(inputs, offline)
     m = folium.Map(location=[(s + n) / 2, (w + e) / 2], zoom_start=9, tiles=None, control_scale=False, zoom_snap=0.25)
     m.default_js = []

@@ -25,9 +25,7 @@
   function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
 
   var geometryCache = {};
-  function loadGeometry(model) {
-    if (model.geometryData) return Promise.resolve(model.geometryData);
-    var url = model.geometry;
+  function fetchJson(url) {
     var preloaded = global.__atlasGeo && global.__atlasGeo[url];  // fetched early by the page (ui/theme.py)
     if (preloaded && !geometryCache[url]) geometryCache[url] = preloaded;
     if (!geometryCache[url]) {
@@ -38,7 +36,16 @@
     }
     return geometryCache[url];
   }
-
+  function loadGeometry(model) {
+    if (model.geometryData) return Promise.resolve(model.geometryData);
+    // the Jing-Jin-Ji regions are a file of their own, fetched only when that layer is shown
+    var parts = [fetchJson(model.geometry)];
+    if (model.regionsGeometry) parts.push(fetchJson(model.regionsGeometry));
+    return Promise.all(parts).then(function (got) {
+      var extra = got[1] || {};
+      return {d: got[0].d, z: Object.assign({}, got[0].z, extra.z || {}), r: extra.r};
+    });
+  }
   function mark(name) { try { performance.mark('atlas:' + name); } catch (e) { /* old browser */ } }
 
   function Atlas(root, model, hooks) {
