@@ -25,7 +25,7 @@ PAGES = [
     ("page.sources", "an.sources.title", "sources"),
     ("page.import", "import.title", "import"),
 ]
-# The map's own link is clicked in test_back_to_the_map_from_the_navigation (xfail: ui/mapview.py bug).
+# The map's own link is clicked in test_back_to_the_map_from_the_navigation.
 NAV = ["page.map", "page.targets", "page.projects", "page.trends", "page.zones", "page.sources", "page.import",
        "page.present"]
 
@@ -90,9 +90,6 @@ def test_deep_link_in_english_opens_every_page_in_english(app_url, page_factory)
     assert nav_labels(page) == [t(k, "en") for k in NAV]
 
 
-@pytest.mark.xfail(strict=True, reason="ui/mapview.py _seed skips seeding when the URL's view equals m_seeded_from, "
-                   "but Streamlit dropped the m_* widget state when the map page was left: KeyError 'm_year' "
-                   "(also on main in Chinese). Remove this mark once the map engine re-seeds missing keys.")
 def test_back_to_the_map_from_the_navigation(app_url, page_factory):
     page = page_factory()
     page.goto(app_url + "/?lang=en")

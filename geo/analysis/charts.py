@@ -142,7 +142,7 @@ def _status_scale(statuses: Sequence[str], lang: str, channel: str) -> alt.Scale
     return alt.Scale(domain=domain, range=[_DASH[s] for s in present])
 
 
-def trend_chart(frame: pd.DataFrame, indicator: str, lang: str = "zh") -> alt.LayerChart:
+def trend_chart(frame: pd.DataFrame, indicator: str, lang: str = "zh") -> alt.LayerChart | alt.FacetChart:
     """Return the trend line chart of ``frame`` (from :func:`trend_frame`).
 
     Colour tells the series apart (the city total in black); the line dash and the points'
@@ -184,7 +184,7 @@ def trend_chart(frame: pd.DataFrame, indicator: str, lang: str = "zh") -> alt.La
         title=alt.TitleParams(title, subtitle=[subtitle], anchor="start"), height=380)
 
 
-def ranking_chart(frame: pd.DataFrame, indicator: str, year: int, lang: str = "zh") -> alt.LayerChart:
+def ranking_chart(frame: pd.DataFrame, indicator: str, year: int, lang: str = "zh") -> alt.LayerChart | alt.FacetChart:
     """Return the ranked bar chart of ``frame`` (from :func:`ranking_frame`), highest on top.
 
     Bars are coloured by status; demo bars have a faded fill, a dashed (opaque) outline and the label ⚠演示.

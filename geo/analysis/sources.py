@@ -71,7 +71,7 @@ def dataset_table(lang: str = "zh") -> pd.DataFrame:
     """
     rows = []
     for name, spec in DATASETS.items():
-        rec = {"name": name, "file": str(spec.path.relative_to(ROOT)), "problem": ""}
+        rec: dict[str, object] = {"name": name, "file": str(spec.path.relative_to(ROOT)), "problem": ""}
         try:
             p = dataset_provenance(name)
             rec.update(title=p.title, producer=p.producer, source_url=p.source_url, licence=p.licence,

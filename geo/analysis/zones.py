@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from geo.analysis.sources import figure_rows
 from geo.data.indicators import primary_rows
@@ -61,7 +62,7 @@ class ZoneSummary:
     source_note: str
 
 
-def zone_districts(zone: pd.Series, districts_m: gpd.GeoDataFrame, zone_geom_m: object) -> pd.DataFrame:
+def zone_districts(zone: pd.Series, districts_m: gpd.GeoDataFrame, zone_geom_m: BaseGeometry | None) -> pd.DataFrame:
     """Return the Beijing districts a zone touches: by geometry where it has an area, else its hosts.
 
     ``districts_m`` and ``zone_geom_m`` are in a metric CRS (m²).

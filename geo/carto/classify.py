@@ -118,7 +118,7 @@ def classify(values: Sequence[float], method: str = "quantiles", k: int = 5) -> 
     """
     v = np.asarray([x for x in values if x is not None and not math.isnan(x)], dtype=float)
     vmin, vmax = (float(v.min()), float(v.max())) if len(v) else (0.0, 0.0)
-    colors = SEQUENTIAL
+    colors: tuple[str, ...] = SEQUENTIAL
     if method == "policy_80":
         breaks = [POLICY_TARGET / 2, POLICY_TARGET, POLICY_TARGET * 2, POLICY_TARGET * 4]
         colors = DIVERGING

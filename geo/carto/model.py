@@ -624,7 +624,9 @@ def layer_model(inputs: MapInputs, state: ViewState, geometry_url: str | None = 
     lang = state.lang
     years = years or model_years(inputs, state.indicator)
     fixed = classes_for(inputs, state) if state.fixed_breaks else None
-    frames, legends, legend_index = {}, [], {}
+    frames: dict[str, dict] = {}
+    legends: list[list] = []
+    legend_index: dict[str, int] = {}
     shared: dict[str, list] = {"sources": [], "designations": []}
     for y in years:
         s = state.with_(year=y)

@@ -5,10 +5,13 @@ PNG/PDF export (matplotlib) all read these constants, through :func:`style_table
 browser) or directly (matplotlib). Change a colour here and every map changes; a test checks it.
 
 Styles use Leaflet's path option names (``color``, ``weight``, ``fillColor``, ``fillOpacity``,
-``dashArray``); :func:`mpl_dashes` turns a dash array into matplotlib's form.
+``dashArray``); :func:`mpl_dashes` turns a dash array into matplotlib's form. A style's values
+mix strings, numbers and booleans, so its type is ``dict[str, Any]``.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from geo.carto.classify import NO_DATA_COLOR
 
@@ -45,17 +48,17 @@ WARN = "#a50f15"
 MAP_BACKGROUND = "#f4f6f8"
 
 #: District polygons: class fill, thin white borders between neighbours.
-DISTRICT = {"fillOpacity": 0.88, "color": "#ffffff", "weight": 1.2}
+DISTRICT: dict[str, Any] = {"fillOpacity": 0.88, "color": "#ffffff", "weight": 1.2}
 DISTRICT_DIMMED_OPACITY = 0.35
 #: Outline of a district whose value is demo: dark red dashes, drawn above selection and strong outlines.
-DEMO_OUTLINE = {"color": WARN, "weight": 1.6, "dashArray": "3 4", "fill": False}
+DEMO_OUTLINE: dict[str, Any] = {"color": WARN, "weight": 1.6, "dashArray": "3 4", "fill": False}
 #: Selected districts (district filter): a wide orange band, no dashes; distinct from strong and focus.
-SELECTED = {"color": "#e8590c", "weight": 5.0, "fill": False, "opacity": 0.95}
+SELECTED: dict[str, Any] = {"color": "#e8590c", "weight": 5.0, "fill": False, "opacity": 0.95}
 #: Strong-IP districts: a solid black outline and a star.
-STRONG = {"color": "#111111", "weight": 3.0, "fill": False}
+STRONG: dict[str, Any] = {"color": "#111111", "weight": 3.0, "fill": False}
 STRONG_MARK = "★"
 #: The district that has the keyboard focus: a blue outline with a white casing.
-FOCUS = {"color": "#0b4f9c", "weight": 4.5, "fill": False}
+FOCUS: dict[str, Any] = {"color": "#0b4f9c", "weight": 4.5, "fill": False}
 
 #: Zone kinds: colour and legend key. Colours reach 3:1 against white and the map background.
 ZONE_KINDS = {
@@ -69,15 +72,15 @@ ZONE_KINDS = {
 LAYER_ZONE_KINDS = {"science_cities": ("science_city",), "zgc_parks": ("zgc_park",), "etda": ("etda",),
                     "jjj": ("jjj_zone", "other")}
 ZONE_SCHEMATIC_DASH = "6 5"
-ZONE_LINE = {"weight": 2.2, "fillOpacity": 0.12}
+ZONE_LINE: dict[str, Any] = {"weight": 2.2, "fillOpacity": 0.12}
 ZONE_JJJ_FILL_OPACITY = 0.06
 #: Point-only zones (no area published): a small dashed ring.
-POINT_ZONE = {"radius": 6, "weight": 2, "dashArray": "3 3", "fillOpacity": 0.3}
+POINT_ZONE: dict[str, Any] = {"radius": 6, "weight": 2, "dashArray": "3 3", "fillOpacity": 0.3}
 #: Tianjin, Hebei's cities and Beijing's outline in the Jing-Jin-Ji view.
-REGION = {"color": "#2b8a3e", "weight": 1.2, "fillColor": "#2b8a3e", "fillOpacity": 0.04}
+REGION: dict[str, Any] = {"color": "#2b8a3e", "weight": 1.2, "fillColor": "#2b8a3e", "fillOpacity": 0.04}
 
 #: Label sizes (px in the browser, pt × 1.33 in matplotlib), per kind and mode.
-LABEL = {
+LABEL: dict[str, Any] = {
     "district": {"size": 12, "weight": 600},
     "zone": {"size": 11, "weight": 600},
     "region": {"size": 12, "weight": 600},

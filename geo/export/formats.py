@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from html import escape
+from typing import TYPE_CHECKING, cast
 
 import pandas as pd
 from pypdf import PdfReader, PdfWriter
@@ -57,6 +58,9 @@ from geo.text.i18n import doc_lang, t, unit_label
 from geo.text.labels import name_of, status_label, statuses_text
 from geo.text.safe import spreadsheet_safe
 from geo.view.state import ViewState, share_url
+
+if TYPE_CHECKING:
+    from branca.element import Figure
 
 __all__ = [
     "FORMATS",
@@ -269,7 +273,6 @@ def _draw_labels(fig, ax, labels: list[dict], present: float = 1.0) -> int:
 
     Returns the number drawn. Labels are clipped to the axes: nothing lands in the legend or footer.
     """
-    import numpy as np
     from matplotlib import patheffects
 
     renderer = fig.canvas.get_renderer()
@@ -292,7 +295,8 @@ def _draw_labels(fig, ax, labels: list[dict], present: float = 1.0) -> int:
                       and box.y1 <= frame_box.y1)
             if inside and not any(box.overlaps(k) for k in kept):
                 if dx or dy:
-                    x, y = ax.transData.inverted().transform(ax.transData.transform((lng, lat)) + np.array((dx, dy)))
+                    px, py = ax.transData.transform((lng, lat))  # the label's anchor in display pixels
+                    x, y = ax.transData.inverted().transform((px + dx, py + dy))
                     text.set_position((x, y))
                 kept.append(box.expanded(1.04, 1.08))
                 break
@@ -429,7 +433,8 @@ def declare_pdf(pdf: bytes, lang: str) -> bytes:
     """
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
     writer.root_object[NameObject("/Lang")] = TextStringObject(doc_lang(lang))
-    writer.create_viewer_preferences().display_doctitle = True
+    # pypdf builds this property at runtime and so types the attribute as a bare `property`
+    writer.create_viewer_preferences().display_doctitle = True  # type: ignore[assignment]
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -474,7 +479,7 @@ def render_html(inputs: MapInputs, state: ViewState, today: date | None = None, 
     m.default_js = []
     m.default_css = []
     assets = _inline_assets()
-    root = m.get_root()
+    root = cast("Figure", m.get_root())  # a Map's root is its Figure; branca types get_root() as Element
     root.header.add_child(folium.Element(
         f"<title>{escape(view.title)}</title><meta name='generator' content='Beijing IP Atlas'>"
         f"<style>{assets['leaflet_css']}</style><style>{assets['renderer_css']}</style>"

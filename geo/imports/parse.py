@@ -24,6 +24,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import pandas as pd
 
@@ -262,7 +263,7 @@ def _year_of_header(value: object) -> int | None:
 class _Record:
     region_code: str
     year: int | None
-    indicator: str | None
+    indicator: str  # rows without one are reported and skipped before a record is made
     value: float
     unit: str | None
     row: int
@@ -316,9 +317,10 @@ def _parse_long(grid: Grid, header_row: int, cols: dict[str, int], defaults: dic
         if ind is None:
             issues.append(Issue("unknown_indicator", **where("indicator"), params={"label": ind_text or "(空)"}))
             continue
+        year: int | None
         if "year" in cols:
-            ykind, yval = _number(cell(row, "year"))
-            if ykind != "num" or not float(yval).is_integer():
+            yval = _number(cell(row, "year"))[1]  # None unless the kind is "num"
+            if yval is None or not yval.is_integer():
                 issues.append(Issue("bad_year", **where("year"), params={"value": _text(cell(row, "year")) or "(空)"}))
                 continue
             year = int(yval)
@@ -337,6 +339,7 @@ def _parse_long(grid: Grid, header_row: int, cols: dict[str, int], defaults: dic
         if kind == "bad":
             issues.append(Issue("not_a_number", **where("value"), params={"value": raw[:60]}))
             continue
+        assert value is not None  # kind is "num", which always carries a float
         unit = _text(cell(row, "unit")) or defaults.get("unit") or None
         out.append(_Record(code, year, ind, value, unit, rownum, column_letter(cols["value"]), heads["value"], label,
                            note=_text(cell(row, "note"))))
@@ -432,9 +435,9 @@ def _row_year(row: list[object], r: int, year_col: int, head: str, fallback: int
               issues: list[Issue]) -> int | None:
     """Return the year a row's 年份 cell gives (blank: ``fallback``), else add an issue and return None."""
     v = row[year_col] if year_col < len(row) else None
-    where = dict(row=r + 1, column=column_letter(year_col), header=head)
+    where: dict[str, Any] = dict(row=r + 1, column=column_letter(year_col), header=head)
     kind, num = _number(v)
-    if kind == "num" and float(num).is_integer():
+    if num is not None and num.is_integer():  # num is None unless kind is "num"
         return int(num)
     if kind != "num" and (year := _year_of_header(v)) is not None:
         return year
@@ -504,6 +507,7 @@ def _parse_wide(grid: Grid, defaults: dict, issues: list[Issue]) -> list[_Record
                 issues.append(Issue("not_a_number", row=r + 1, column=column_letter(c), header=head,
                                     params={"value": _text(v)[:60]}))
                 continue
+            assert value is not None  # kind is "num", which always carries a float
             quoted = f"{label} · {_text(row[year_col]) or row_year}" if row_year is not None and year_col is not None else label
             out.append(_Record(code, row_year or year, ind, value, unit, r + 1, column_letter(c), head, quoted))
     return out
@@ -547,7 +551,7 @@ def _check_records(records: list[_Record], issues: list[Issue]) -> list[_Record]
     good: list[_Record] = []
     seen: dict[tuple, _Record] = {}
     for rec in records:
-        where = dict(row=rec.row, column=rec.column, header=rec.header)
+        where: dict[str, Any] = dict(row=rec.row, column=rec.column, header=rec.header)
         if rec.year is None:
             issues.append(Issue("missing_year", **where))
             continue
@@ -594,7 +598,7 @@ def _check_records(records: list[_Record], issues: list[Issue]) -> list[_Record]
 
 
 def _check_totals(records: list[_Record], issues: list[Issue]) -> None:
-    by_key: dict[tuple[int, str], dict[str, _Record]] = {}
+    by_key: dict[tuple[int | None, str], dict[str, _Record]] = {}
     for rec in records:
         by_key.setdefault((rec.year, rec.indicator), {})[rec.region_code] = rec
     for (_year, ind), regions in by_key.items():
@@ -602,7 +606,7 @@ def _check_totals(records: list[_Record], issues: list[Issue]) -> None:
         districts = [regions[c] for c in BEIJING_DISTRICTS if c in regions]
         if total is None or len(districts) < len(BEIJING_DISTRICTS):
             continue
-        where = dict(row=total.row, column=total.column, header=total.header)
+        where: dict[str, Any] = dict(row=total.row, column=total.column, header=total.header)
         values = [d.value for d in districts]
         if "/" in INDICATORS[ind].unit or INDICATORS[ind].kind == "ratio":
             if not min(values) - 0.05 <= total.value <= max(values) + 0.05:
@@ -757,6 +761,7 @@ def _parse_grid(grid: Grid, defaults: dict, source: Source | None, filename: str
                 issues: list[Issue]) -> tuple[pd.DataFrame | None, str]:
     """Return the checked rows of one table and its layout ("long", "wide"; "" if unreadable)."""
     long = _find_long_header(grid.rows)
+    records: list[_Record] | None
     if long is not None:
         layout = "long"
         records = _parse_long(grid, long[0], long[1], defaults, issues)

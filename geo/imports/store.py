@@ -21,6 +21,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -240,7 +241,9 @@ class Store:
     def boundary_zones(self) -> dict[int, str]:
         """Return, per ``boundary`` revision, the zone whose outline it brought in."""
         with self.engine.connect() as conn:
-            return {int(r): str(z) for r, z in conn.execute(sa.select(BOUNDARIES.c.revision_id, BOUNDARIES.c.zone_id))}
+            # rows indexed, not unpacked: mypy types the items of an unpacked untyped Row as object
+            rows = conn.execute(sa.select(BOUNDARIES.c.revision_id, BOUNDARIES.c.zone_id))
+            return {int(row[0]): str(row[1]) for row in rows}
 
     def _snapshot(self) -> sa.Connection:
         engine = self.engine
@@ -253,11 +256,11 @@ class Store:
         if conn.dialect.name == "postgresql":
             conn.exec_driver_sql("LOCK TABLE atlas_revisions IN SHARE ROW EXCLUSIVE MODE")
 
-    def _write(self, conn: sa.Connection, rows: pd.DataFrame, **revision: object) -> Revision:
+    def _write(self, conn: sa.Connection, rows: pd.DataFrame, **revision: Any) -> Revision:
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        values = {"created_at": now, "row_count": len(rows), "target": None, "source_title": "",
+        values: dict[str, Any] = {"created_at": now, "row_count": len(rows), "target": None, "source_title": "",
                   "source_table": "", "source_url": "", "filename": "", "decisions": "", **revision}
-        rev_id = conn.execute(sa.insert(REVISIONS).values(**values).returning(REVISIONS.c.id)).scalar_one()
+        rev_id: int = conn.execute(sa.insert(REVISIONS).values(**values).returning(REVISIONS.c.id)).scalar_one()
         _insert_rows(conn, rev_id, rows)
         return Revision(id=int(rev_id), **{k: values[k] for k in (
             "created_at", "author", "action", "target", "source_title", "source_table", "source_url",

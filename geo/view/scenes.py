@@ -95,7 +95,7 @@ def _state_from_query(query: dict[str, str], where: str, years: Sequence[int] | 
     return state
 
 
-def scene_from_link(link: str, title_zh: str = "", title_en: str = "", where: str = "",
+def scene_from_link(link: str, title_zh: str | None = "", title_en: str | None = "", where: str = "",
                     years: Sequence[int] | None = None) -> Scene:
     """Return the scene of a share link (full URL or ``/map?…`` or a bare query); raise SceneError if invalid.
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -57,7 +58,7 @@ class ViewState:
     demo: bool = True  # show demo values; False shows demo cells as "no official figure yet"
     notes: tuple[str, ...] = field(default=(), compare=False)
 
-    def with_(self, **changes: object) -> ViewState:
+    def with_(self, **changes: Any) -> ViewState:
         """Return a copy with ``changes`` applied."""
         return replace(self, **changes)
 
@@ -113,7 +114,7 @@ def from_query(params: Mapping[str, str | list[str]], years: list[int] | None = 
 
     default = ViewState()
     notes: list[str] = []
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}  # field name -> value, for replace()
     if (raw := get("year")) is not None:
         if (year := valid_year(raw, years)) is not None:
             changes["year"] = year

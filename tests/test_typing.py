@@ -1,0 +1,17 @@
+"""mypy over geo/ (the settings are ``[tool.mypy]`` in pyproject.toml): the pure package type-checks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def test_mypy_is_clean(cache):
+    # mypy's incremental cache lives in pytest's cache directory (ignored by git): a rerun takes seconds,
+    # a cold run (first time, or with -p no:cacheprovider) about half a minute
+    cache_dir = cache.mkdir("mypy")
+    result = subprocess.run([sys.executable, "-m", "mypy", "--cache-dir", str(cache_dir)],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
