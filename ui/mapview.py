@@ -145,7 +145,11 @@ def first_paint() -> bool:
         in_browser = bool(st.context.url)
     except Exception:  # an old client or a bare run
         in_browser = False
-    return in_browser and not st.session_state.get("m_painted")
+    try:  # a browser that already drew the map says so in the map's state (e.g. after a worker failover)
+        drawn = bool((st.session_state.get("atlas_map") or {}).get("ready"))
+    except Exception:  # the component's state is not readable before it is drawn in this session
+        drawn = False
+    return in_browser and not st.session_state.get("m_painted") and not drawn
 
 
 def mark_painted() -> None:
