@@ -142,10 +142,12 @@ def classify_change(values: Sequence[float], k: int = 5) -> Classes:
     """Return diverging classes for changes: symmetric around 0, the middle class holding "about no change".
 
     >>> classify_change([-10, 5, 50]).breaks
-    (-30.0, -10.0, 10.0, 30.0)
+    (-25.0, -8.4, 8.4, 25.0)
     """
     v = np.asarray([x for x in values if x is not None and not math.isnan(x)], dtype=float)
-    m = float(np.abs(v).max()) if len(v) else 1.0
+    # the scale follows the bulk of the changes (90th percentile of their size), not the largest one,
+    # so one outlier does not put every other district in the "about no change" class
+    m = float(np.quantile(np.abs(v), 0.9)) if len(v) else 1.0
     m = _nice(m) or 1.0
     breaks = (-0.6 * m, -0.2 * m, 0.2 * m, 0.6 * m) if k == 5 else tuple(np.linspace(-m, m, k + 1)[1:-1])
     breaks = tuple(sorted({float(_nice(b)) for b in breaks}))
