@@ -144,3 +144,14 @@ def wait_idle(page, timeout: float = 20_000) -> None:
     Clicking while a page is still rendering can land on another element after a layout shift.
     """
     page.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=timeout)
+
+
+def download(page, key: str, artifacts: Path, name: str) -> bytes:
+    """Click the export button ``key`` and return the downloaded bytes (also saved as an artifact)."""
+    button = page.locator(f".st-key-{key} button")
+    button.wait_for()
+    with page.expect_download(timeout=60_000) as info:
+        button.click()
+    path = artifacts / name
+    info.value.save_as(path)
+    return path.read_bytes()

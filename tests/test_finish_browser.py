@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import pytest
-from conftest import wait_for_map, wait_idle
+from conftest import download, wait_for_map, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -70,16 +70,6 @@ def test_escape_leaves_presentation_mode(app_url, page_factory):
     page.keyboard.press("Escape")
     page.wait_for_function("() => !location.pathname.includes('present')", timeout=20_000)
     wait_for_map(page)
-
-
-def download(page, key: str, artifacts, name: str) -> bytes:
-    button = page.locator(f".st-key-{key} button")
-    button.wait_for()
-    with page.expect_download(timeout=60_000) as info:
-        button.click()
-    path = artifacts / name
-    info.value.save_as(path)
-    return path.read_bytes()
 
 
 def test_every_export_links_back_to_the_same_map(app_url, page_factory, artifacts, browser):

@@ -11,24 +11,13 @@ import re
 
 import pandas as pd
 import pytest
-from conftest import RequestLog, wait_for_map
+from conftest import RequestLog, download, wait_for_map
 
 from geo.export.formats import WATERMARK
 
 pytestmark = pytest.mark.browser
 
 VIEW = "/?year=2022&layers=districts,strong,science_cities&ind=invention_patents_per_10k&lang=zh"
-
-
-def download(page, key: str, artifacts, name: str) -> bytes:
-    """Click the export button ``key`` and return the downloaded bytes (also saved as an artifact)."""
-    button = page.locator(f".st-key-{key} button")
-    button.wait_for()
-    with page.expect_download(timeout=60_000) as info:
-        button.click()
-    path = artifacts / name
-    info.value.save_as(path)
-    return path.read_bytes()
 
 
 def test_exports_from_a_chosen_view(app_url, page_factory, artifacts, browser):
