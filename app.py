@@ -6,7 +6,7 @@ import streamlit as st
 
 from geo.data.paths import ROOT
 from geo.text.i18n import t
-from ui import cache
+from ui import cache, keys
 from ui.atlasmap import preload_assets
 from ui.common import draw_shared_sidebar, keep_lang_in_url, page_tab_title
 from ui.theme import apply_theme
@@ -35,7 +35,7 @@ page = st.navigation(PAGES)
 apply_theme(L, preload=preload_assets() if page in (PAGES[0], PAGES[-1]) else None)
 st.set_page_config(page_title=page_tab_title(page.title, L))  # each page its own tab title
 # which page ran before this one: the map shows the session's year again on a new visit
-st.session_state["ui_prev_page"] = st.session_state.get("ui_page")
-st.session_state["ui_page"] = "map" if page is PAGES[0] else page.url_path
+st.session_state[keys.PREV_PAGE] = st.session_state.get(keys.PAGE)
+st.session_state[keys.PAGE] = "map" if page is PAGES[0] else page.url_path
 draw_shared_sidebar()
 page.run()

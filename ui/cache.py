@@ -8,6 +8,7 @@ import streamlit as st
 
 from geo import data
 from geo.imports import store
+from ui import keys
 
 __all__ = [
     "begin_run",
@@ -58,7 +59,7 @@ def import_store() -> store.Store:
     return _store_for(store.default_url())
 
 
-_RUN_REVISION = "atlas_run_revision"
+_RUN_REVISION = keys.RUN_REVISION
 
 
 def _read_revision() -> int | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.text.i18n import DEFAULT_LANG, LANGS, t
+from ui import keys
 
 __all__ = [
     "LANG_KEY",
@@ -17,7 +18,7 @@ __all__ = [
 ]
 
 #: Session key of the UI language: the language is part of the session, not only of one URL.
-LANG_KEY = "atlas_lang"
+LANG_KEY = keys.LANG
 
 def current_lang() -> str:
     """Return the UI language of this session: a valid ``lang`` in the URL wins, else the session's, else Chinese.

@@ -22,7 +22,7 @@ from geo.data.source_kind import source_kind, source_kind_label
 from geo.text.i18n import format_value, t, unit_label
 from geo.text.labels import indicator_name, name_of, status_label, status_mark
 from geo.view.state import BASEMAPS, CHANGES, CLASSIFICATIONS, DEFAULT_YEAR, LAYERS, ViewState, view_for_data
-from ui import cache
+from ui import cache, keys
 from ui.urlsync import seed_from_url, write_to_url
 
 __all__ = [
@@ -63,14 +63,11 @@ def read_view(inputs: MapInputs) -> ViewState:
 
 def last_map_query() -> dict[str, str]:
     """Return the query of the view the map page showed last in this session ({} if none)."""
-    return dict(st.session_state.get("m_seeded_from") or {})
+    return dict(st.session_state.get(keys.MAP_SEEN) or {})
 
 
-#: Session keys of the map page's controls, by ViewState attribute.
-KEYS = {"year": "m_year", "districts": "m_districts", "layers": "m_layers", "indicator": "m_indicator",
-        "classification": "m_cls", "basemap": "m_base", "fixed_breaks": "m_fixed", "compare": "m_cmp",
-        "change": "m_chg", "demo": "m_demo"}
-_TOKEN, _SEEN_YEAR = "m_year_token", "m_year_seen"
+KEYS = keys.MAP_WIDGETS  # the map page's controls, by ViewState attribute (ui/keys.py)
+_TOKEN, _SEEN_YEAR = keys.MAP_YEAR_TOKEN, keys.MAP_YEAR_SEEN
 
 
 def _force_year(year: int) -> None:
@@ -87,16 +84,16 @@ def year_token() -> tuple[int, int]:
 def _seed(state: ViewState) -> None:
     """Put the URL's view into the widgets when the page opens (or the URL changed under it)."""
     required = [key for attr, key in KEYS.items() if attr not in ("compare", "change")]
-    if not seed_from_url(state, KEYS, "m_seeded_from", required):
+    if not seed_from_url(state, KEYS, keys.MAP_SEEN, required):
         return
-    st.session_state["m_cmp_on"] = state.compare is not None
+    st.session_state[keys.MAP_COMPARE_ON] = state.compare is not None
     if state.compare is None:
         st.session_state["m_cmp"] = None
     _force_year(state.year)
 
 def on_page_visit() -> None:
     """On a new visit of the map page (from another page), show the session's year again."""
-    if st.session_state.get("ui_prev_page") != "map" and "m_year" in st.session_state:
+    if st.session_state.get(keys.PREV_PAGE) != "map" and "m_year" in st.session_state:
         _force_year(st.session_state["m_year"])
 
 
@@ -130,7 +127,7 @@ def prepare_view(inputs: MapInputs, url_state: ViewState) -> ViewState:
     if st.session_state["m_year"] not in years:
         st.session_state["m_year"] = best_year(inputs.indicators, st.session_state["m_indicator"]) or max(years)
         _force_year(st.session_state["m_year"])
-    if st.session_state.get("m_cmp_on") and st.session_state.get("m_cmp") not in years:
+    if st.session_state.get(keys.MAP_COMPARE_ON) and st.session_state.get("m_cmp") not in years:
         st.session_state["m_cmp"] = years[0]
     return current_view(url_state.lang)
 
@@ -146,14 +143,14 @@ def first_paint() -> bool:
     except Exception:  # an old client or a bare run
         in_browser = False
     try:  # a browser that already drew the map says so in the map's state (e.g. after a worker failover)
-        drawn = bool((st.session_state.get("atlas_map") or {}).get("ready"))
+        drawn = bool((st.session_state.get(keys.MAP_COMPONENT) or {}).get("ready"))
     except Exception:  # the component's state is not readable before it is drawn in this session
         drawn = False
-    return in_browser and not st.session_state.get("m_painted") and not drawn
+    return in_browser and not st.session_state.get(keys.MAP_PAINTED) and not drawn
 
 
 def mark_painted() -> None:
-    st.session_state["m_painted"] = True
+    st.session_state[keys.MAP_PAINTED] = True
 
 
 def draw_controls(inputs: MapInputs, lang: str) -> None:
@@ -174,7 +171,7 @@ def draw_controls(inputs: MapInputs, lang: str) -> None:
         st.checkbox(t("ctl.show_demo", lang), key="m_demo")
         if not st.session_state["m_demo"]:
             st.caption(t("status.import_cta", lang))
-        if st.checkbox(t("ctl.compare", lang), key="m_cmp_on"):
+        if st.checkbox(t("ctl.compare", lang), key=keys.MAP_COMPARE_ON):
             st.selectbox(t("ctl.compare_year", lang), years, key="m_cmp", placeholder=t("common.choose", lang))
             st.radio(t("ctl.change_kind", lang), CHANGES, key="m_chg", horizontal=True,
                      format_func=lambda c: t(f"carto.change.{c}", lang))
@@ -190,13 +187,13 @@ def current_view(lang: str) -> ViewState:
                      layers=tuple(n for n in LAYERS if n in st.session_state["m_layers"]),
                      indicator=st.session_state["m_indicator"], classification=st.session_state["m_cls"],
                      basemap=st.session_state["m_base"], lang=lang, fixed_breaks=bool(st.session_state["m_fixed"]),
-                     compare=st.session_state.get("m_cmp") if st.session_state.get("m_cmp_on") else None,
+                     compare=st.session_state.get("m_cmp") if st.session_state.get(keys.MAP_COMPARE_ON) else None,
                      change=st.session_state.get("m_chg", "abs"), demo=bool(st.session_state["m_demo"]))
 
 
 def write_view(state: ViewState) -> None:
     """Keep the URL equal to the view, so the address bar is always a share link."""
-    write_to_url(state, "m_seeded_from")
+    write_to_url(state, keys.MAP_SEEN)
 
 def draw_table(frame: pd.DataFrame, state: ViewState) -> None:
     """Draw the district table under the map (follows the district filter); sources on every row."""

@@ -26,7 +26,7 @@ from geo.view.scenes import (
     step,
 )
 from geo.view.state import ViewState, from_query, to_query
-from ui import atlasmap, mapview
+from ui import atlasmap, keys, mapview
 from ui.links import app_base_url
 
 __all__ = [
@@ -182,7 +182,7 @@ def draw_map(inputs: MapInputs, lang: str) -> None:
     i, scene = current()
     state = _shown_state(inputs, scene, lang)
     with st.container(key="present_map"):
-        events = atlasmap.draw_atlas_map(inputs, state, key="present_atlas", year_token=(i, state.year),
+        events = atlasmap.draw_atlas_map(inputs, state, key=keys.PRESENT_COMPONENT, year_token=(i, state.year),
                                          mode="present", height=MAP_HEIGHT, extra={"playMs": 1500})
     if events.step:
         _go(events.step)

@@ -7,7 +7,7 @@ table and exports once the map reports it is drawn (``ui.mapview.first_paint``).
 import streamlit as st
 
 from geo.text.i18n import t
-from ui import atlasmap, export_panel, mapview
+from ui import atlasmap, export_panel, keys, mapview
 
 inputs = mapview.map_inputs()
 url_state = mapview.read_view(inputs)
@@ -21,7 +21,7 @@ st.caption(t("map.subtitle", lang))
 if url_state.notes:
     st.warning(t("map.bad_params", lang, params=", ".join(url_state.notes)))
 
-events = atlasmap.draw_atlas_map(inputs, state, key="atlas_map", year_token=mapview.year_token())
+events = atlasmap.draw_atlas_map(inputs, state, key=keys.MAP_COMPONENT, year_token=mapview.year_token())
 if first and not events.ready:
     st.stop()  # the rest follows the map's "drawn" report, a moment later
 mapview.mark_painted()

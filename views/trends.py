@@ -9,7 +9,7 @@ from geo.data.names import BEIJING_DISTRICTS
 from geo.text.i18n import t
 from geo.text.labels import indicator_name
 from geo.view.state import DEFAULT_YEAR, to_query, view_for_data
-from ui import cache
+from ui import cache, keys
 from ui.analysis import source_links
 from ui.mapview import last_map_query
 from ui.urlsync import seed_from_url, write_to_url
@@ -22,8 +22,7 @@ url_state = view_for_data(params, indicators)
 L = url_state.lang
 
 # put the URL's filters into the widgets when the page opens or the URL changed under it
-if seed_from_url(url_state, {"indicator": "tr_indicator", "year": "tr_year", "districts": "tr_districts"},
-                 "tr_seeded_from"):
+if seed_from_url(url_state, keys.TRENDS_WIDGETS, keys.TRENDS_SEEN):
     st.session_state["tr_districts"] = st.session_state["tr_districts"][:MAX_LINES]
 
 st.title(t("an.trends.title", L))
@@ -50,7 +49,7 @@ districts = c3.multiselect(t("an.trends.districts", L), list(BEIJING_DISTRICTS),
                            help=t("an.trends.districts_help", L, n=MAX_LINES))  # below 16: no English "Select all"
 
 state = url_state.with_(indicator=indicator, year=int(year), districts=tuple(districts))
-write_to_url(state, "tr_seeded_from")
+write_to_url(state, keys.TRENDS_SEEN)
 
 trend = trend_frame(indicators, indicator, districts, L)
 ranking = ranking_frame(indicators, indicator, int(year), districts, L)
