@@ -10,7 +10,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from conftest import RequestLog
+from conftest import RequestLog, wait_idle
 
 from geo.text.i18n import t
 
@@ -66,6 +66,8 @@ def test_language_sticks_across_every_page(app_url, page_factory):
     page.get_by_role("link", name=t("page.present", "en"), exact=True).click()
     page.wait_for_function("t => document.title === t", arg=f"{t('page.present', 'en')} · {t('app.title', 'en')}")
     assert lang_in_url(page) == "en"
+    page.locator(".atlas-root[data-ready='1']").wait_for(state="attached")  # presentation has drawn its map …
+    wait_idle(page)  # … and finished its run: Back is not raced by a run still writing the URL
     page.go_back()
     page.get_by_role("heading", level=1, name=t("import.title", "en"), exact=True).wait_for()
 
