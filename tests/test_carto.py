@@ -19,12 +19,12 @@ from geo.carto.model import (
     layer_model,
     legend_items,
     region_labels,
-    strong_districts,
     tooltip_lines,
     zone_labels,
     zones_in_view,
 )
 from geo.data.datasets import MapInputs, read_inputs
+from geo.data.designations import strong_in_year as strong_districts
 from geo.data.names import BEIJING_DISTRICTS
 from geo.view.state import LAYERS, ViewState
 

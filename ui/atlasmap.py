@@ -35,7 +35,6 @@ from ui import cache
 __all__ = [
     "ASSET_DIR",
     "MapEvents",
-    "data_revision",
     "draw_atlas_map",
     "geometry_url",
     "preload_assets",
@@ -117,11 +116,6 @@ class MapEvents:
     ready: bool = False
 
 
-def data_revision() -> str:
-    """Return a key of the data the app shows (this run's store revision, ``ui.cache.store_revision``)."""
-    return cache.store_revision()
-
-
 @st.cache_data(show_spinner=False, max_entries=8)
 def _asset(key: str, _inputs: MapInputs, part: str = "main") -> tuple[str, str]:
     return geometry_asset(_inputs, key.split("@", 1)[0], part)
@@ -134,7 +128,7 @@ def geometry_url(inputs: MapInputs, basemap: str, part: str = "main") -> str:
     it at once. If ``static/atlas/`` cannot be written the geometry goes inline in the model.
     """
     # keyed by the data revision too: a stored official outline (Import page) changes the geometry
-    name, text = _asset(f"{'amap' if basemap == 'amap' else 'none'}@{data_revision()}", inputs, part)
+    name, text = _asset(f"{'amap' if basemap == 'amap' else 'none'}@{cache.store_revision()}", inputs, part)
     path = ASSET_DIR / name
     if not path.exists():
         try:
@@ -165,7 +159,7 @@ def view_model(inputs: MapInputs, state: ViewState) -> dict:
     (``geo.carto.model.select_districts``).
     """
     base = state.with_(notes=(), year=0, districts=())
-    model = _model(data_revision(), base, geometry_url(inputs, state.basemap), inputs)
+    model = _model(cache.store_revision(), base, geometry_url(inputs, state.basemap), inputs)
     return select_districts(model, inputs, state)
 
 

@@ -104,9 +104,7 @@ def _table_frame(revision: str, state: ViewState, _inputs: MapInputs) -> pd.Data
 
 def district_table_frame(inputs: MapInputs, state: ViewState) -> pd.DataFrame:
     """Return the district table of ``state`` (cached per year and data revision)."""
-    from ui.atlasmap import data_revision
-
-    return _table_frame(data_revision(), state.with_(notes=(), districts=(), lang="zh"), inputs)
+    return _table_frame(cache.store_revision(), state.with_(notes=(), districts=(), lang="zh"), inputs)
 
 
 def take_map_year(reported: int | None, years: list[int]) -> None:

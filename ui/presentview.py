@@ -134,10 +134,6 @@ def draw_lang_switch(lang: str) -> None:
                       type="primary" if code == lang else "tertiary", disabled=code == lang)
 
 
-def _base_url() -> str:
-    return app_base_url()
-
-
 def draw_header(lang: str) -> None:
     """Draw the scene title and position, then one row of controls: previous/next, language, scenes, exit, link."""
     i, scene = current()
@@ -165,7 +161,7 @@ def draw_header(lang: str) -> None:
         with exit_col:
             draw_exit(mapview.map_inputs(), lang)
         with link_col:
-            link = scene_link(scene, lang, _base_url())
+            link = scene_link(scene, lang, app_base_url())
             st.caption(f"[{t('present.share_scene', lang)}]({link}) · {t('present.keys', lang)}")
 
 
@@ -275,7 +271,7 @@ def draw_manager(lang: str) -> None:
             st.error(text)
         elif kind == "success":
             st.success(text)
-        base = _base_url()
+        base = app_base_url()
         table = pd.DataFrame({
             t("present.col.no", lang): range(1, len(scenes()) + 1),
             t("present.col.title", lang): [s.title(lang) for s in scenes()],

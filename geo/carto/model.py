@@ -63,7 +63,6 @@ __all__ = [
     "selection_legend_item",
     "short_name",
     "source_line",
-    "strong_districts",
     "tooltip_lines",
     "unique_labels",
     "view_bounds",
@@ -110,11 +109,6 @@ def _bare(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def strong_districts(designations: pd.DataFrame, year: int) -> dict[str, list[dict]]:
-    """Return ``{code: [designation rows]}`` of the districts strong in ``year`` (:func:`geo.data.designations.strong_in_year`)."""
-    return strong_in_year(designations, year)
-
-
 #: The weaker of two statuses wins in a change map: demo beats derived beats official.
 STATUS_WEAKNESS = {"": 3, "demo": 2, "derived": 1, "official": 0}
 
@@ -156,7 +150,7 @@ def district_frame(inputs: MapInputs, state: ViewState) -> pd.DataFrame:
     if not state.demo:  # "show demo values" off: demo cells read "no official figure yet", everywhere
         values = hide_demo(values)
     d = _bare(inputs.districts)[["code", "name_zh", "name_en"]].merge(values, left_on="code", right_on="region_code")
-    strong = strong_districts(_bare(inputs.designations), state.year)
+    strong = strong_in_year(_bare(inputs.designations), state.year)
     d["strong"] = d["code"].map(lambda c: strong.get(c, []))
     return d.drop(columns="region_code")
 

@@ -210,7 +210,6 @@
     model.districts.forEach(function (d) {
       var g = geo.d[d.id];
       if (!g) return;
-      var outline = L.geoJSON(g, {style: function () { return {fill: false, stroke: false}; }, interactive: false});
       if (model.layers.districts || model.layers.strong) {
         var layer = L.geoJSON(g, {style: function () {
           return model.layers.districts ? {fillColor: S.noData, fillOpacity: S.district.fillOpacity, color: S.district.color, weight: S.district.weight}
@@ -225,7 +224,6 @@
       if (selected[d.id]) self.overlays.selected[d.id] = L.geoJSON(g, {style: function () { return S.selected; }, interactive: false}).addTo(og);
       self.overlays.strong[d.id] = L.geoJSON(g, {style: function () { return S.strong; }, interactive: false});
       self.overlays.demo[d.id] = L.geoJSON(g, {style: function () { return S.demo; }, interactive: false});
-      void outline;
     });
     this.strongGroup = this._group();
     this.demoGroup = this._group();
