@@ -344,11 +344,16 @@ def _source_title(row: dict, lang: str) -> str:
     and the kind of source (government, official media, repost) with the figure's status."""
     if row["status"] == "demo":
         return t("carto.tip.demo_source", lang)
+    return _source_lead(row, row["status"], lang)
+
+
+def _source_lead(row: dict, status: str, lang: str) -> str:
+    """Return the lead of a row's source note (publisher, document; ≤ 40 chars) and the kind of source."""
     note = str(row.get("source_note") or "")
     lead = note.split(":", 1)[0].split("：", 1)[0].strip() or str(row.get("source_url") or "")
     lead = lead if len(lead) <= 40 else lead[:39] + "…"
     kind = row.get("source_kind") or source_kind(str(row.get("source_url") or ""))
-    return f"{lead} ({source_kind_label(kind, row['status'], lang)})"
+    return f"{lead} ({source_kind_label(kind, status, lang)})"
 
 
 def tooltip_lines(row: dict, state: ViewState) -> list[str]:
@@ -564,6 +569,8 @@ def _zone_feature(z: dict, lang: str) -> dict:
         lines.append(t("map.area", lang, area=f"{float(z['area_km2']):g}"))
     if pd.notna(z.get("year")):
         lines.append(t("map.since", lang, year=int(z["year"])))
+    if z.get("source_url") or z.get("source_note"):  # the published area and year say where they come from
+        lines.append(f"{t('common.source', lang)}: {_source_lead(z, 'official', lang)}")
     point = z["geometry"].geom_type == "Point"
     style = styles.zone_style(z["kind"], quality)
     return {"id": z["zone_id"], "kind": z["kind"], "q": quality, "point": point, "style": style, "tip": lines,

@@ -240,7 +240,9 @@
         layer = L.circleMarker([c[1], c[0]], {radius: st.radius, weight: st.weight, dashArray: st.dashArray,
                                               color: z.style.color, fillColor: z.style.color, fillOpacity: st.fillOpacity});
       } else {
-        layer = L.geoJSON(g, {style: function () { return z.style; }});
+        // a zone's outline answers the pointer, its inside lets it through to the district below
+        // (中关村科学城 is the whole of 海淀: otherwise 海淀's value and profile could not be reached)
+        layer = L.geoJSON(g, {style: function () { return Object.assign({className: 'atlas-zone'}, z.style); }});
       }
       layer.bindTooltip(function () { return self._lines(z.tip, z.warn ? 1 : -1); }, {sticky: true, className: 'atlas-tip'});
       self.zoneLayers[z.id] = layer;
