@@ -23,6 +23,13 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-dev-shm-usage"]
 ARTIFACTS = ROOT / "test-artifacts"
+#: node's own count of the renderer's unit tests (tests/test_contract.py), printed at the end of the run.
+JS_SUMMARY = pytest.StashKey[str]()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if JS_SUMMARY in config.stash:
+        terminalreporter.write_line(config.stash[JS_SUMMARY])
 
 # Tests never touch the developer's own store (var/atlas.sqlite): one throwaway folder per run.
 os.environ.setdefault("ATLAS_VAR_DIR", tempfile.mkdtemp(prefix="atlas-test-var-"))

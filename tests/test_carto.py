@@ -10,6 +10,7 @@ import pytest
 
 from geo.carto import styles
 from geo.carto.classify import NO_DATA_COLOR
+from geo.carto.contract import RENDERER_SCRIPTS
 from geo.carto.model import (
     BASEMAP_TILES,
     classes_for,
@@ -19,13 +20,13 @@ from geo.carto.model import (
     layer_model,
     legend_items,
     region_labels,
-    tooltip_lines,
     zone_labels,
     zones_in_view,
 )
 from geo.data.datasets import MapInputs, read_inputs
 from geo.data.designations import strong_in_year as strong_districts
 from geo.data.names import BEIJING_DISTRICTS
+from geo.data.paths import STATIC_DIR
 from geo.view.state import LAYERS, ViewState
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -78,17 +79,7 @@ def test_every_district_has_value_status_and_source_in_its_tooltip(inputs):
     model = layer_model(inputs, state)
     for _code, cell in model["frames"]["2020"]["d"].items():
         assert cell["s"] == "demo" and cell["v"].endswith("件/万人") and "src" in cell and 1 <= cell["r"] <= 16
-    lines = tooltip_lines(frame.iloc[5].to_dict(), state)
-    assert lines[0] == "海淀区 · Haidian" and "件/万人" in lines[1] and "⚠" in lines[1]
-    assert "2020年" in lines[2] and lines[3].startswith("来源")
-    assert not any("http" in line or "make_demo" in line for line in lines)  # compact: no URL, no script name
-
-
-def test_tooltip_of_derived_figure_is_marked(inputs):
-    state = ViewState(indicator="resident_population_10k", year=2020)
-    frame = district_frame(inputs, state)
-    lines = tooltip_lines(frame.iloc[0].to_dict(), state)
-    assert "推算" in lines[1] and "万人" in lines[1]
+    # the tooltip itself is composed by the renderer from these cells: tests/js/tooltip.test.js
 
 
 def test_demo_banner_title_and_outline_only_when_demo_values_are_shown(inputs):
@@ -218,9 +209,9 @@ def test_text_from_data_stays_plain_text_in_the_model(inputs):
     model = layer_model(data, ViewState(year=2020))
     # the renderer sets every text with textContent; the model carries the text as it is
     assert model["districts"][0]["name"] == "<img src=x onerror=alert(2)>"
-    renderer = (styles.__file__.rsplit("/geo/", 1)[0] + "/static/atlasmap/atlas-map.js")
-    js = open(renderer, encoding="utf-8").read()
-    assert "innerHTML" not in js
+    for name in RENDERER_SCRIPTS:
+        js = (STATIC_DIR / "atlasmap" / name).read_text(encoding="utf-8")
+        assert "innerHTML" not in js and "insertAdjacentHTML" not in js, name
 
 
 def test_one_style_constant_reaches_every_renderer(inputs, monkeypatch):
@@ -251,8 +242,12 @@ def test_selection_reuses_the_views_model_exactly(inputs, districts):
     assert reused["bounds"] == direct["bounds"]
     for y, frame in direct["frames"].items():  # same fills, tooltips and zones; the legend gains the selection line
         assert frame["d"] == reused["frames"][y]["d"] and frame["zones"] == reused["frames"][y]["zones"]
-    direct_labels = [i["label"] for i in direct["legends"][direct["frames"]["2024"]["legend"]]]
-    assert reused["selectionLegend"]["label"] in direct_labels
+    # the selection's line: placed where Python says, the same place in the browser and on paper
+    frame = direct["frames"]["2024"]
+    at = direct["selectionAt"][frame["legend"]]
+    paper = legend_items(inputs, state, district_frame(inputs, state), classes_for(inputs, state))
+    assert paper[at + 1].label == reused["selectionLegend"]["label"]  # + 1: the title, kept apart in the model
+    assert [i.label for i in paper[1:at + 1]] == [i["label"] for i in direct["legends"][frame["legend"]][:at]]
 
 
 def test_demo_switch_off_shows_no_demo_value_anywhere_in_the_model(inputs):

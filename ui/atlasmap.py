@@ -1,7 +1,7 @@
 """The map as a Streamlit custom component (v2): drawn in the page, no iframe.
 
 Python sends the layer model (``geo.carto.model.layer_model``: every year of the indicator) and
-the URL of the content-hashed geometry asset; the browser (``static/atlasmap/atlas-map.js``)
+the URL of the content-hashed geometry asset; the browser (``static/atlasmap/loader.mjs`` loading the renderer's parts, ``atlas-*.js``)
 draws it, switches years and plays by itself, and reports back:
 
 - ``year`` (state): the year shown, after the user moved the slider, pressed keys or played;
@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from geo.carto.contract import RENDERER_SCRIPTS, LayerModel, Mode, for_display, with_geometry
 from geo.carto.model import geometry_asset, layer_model, merge_geometry, select_districts
 from geo.data.datasets import MapInputs
 from geo.data.paths import STATIC_DIR
@@ -43,7 +44,6 @@ __all__ = [
 
 ASSET_DIR = STATIC_DIR / "atlas"
 ASSET_URL = "/app/static/atlas/"
-_RENDERER = STATIC_DIR / "atlasmap" / "atlas-map.js"
 _RENDERER_CSS = STATIC_DIR / "atlasmap" / "atlas-map.css"
 
 
@@ -55,54 +55,15 @@ def _versioned(path) -> str:
 ASSETS = {
     "leaflet": "/app/static/leaflet/leaflet.js",
     "leafletCss": "/app/static/leaflet/leaflet.css",
-    "renderer": _versioned(_RENDERER),
+    "renderer": [_versioned(STATIC_DIR / "atlasmap" / name) for name in RENDERER_SCRIPTS],
     "css": _versioned(_RENDERER_CSS),
 }
 
-#: Loads Leaflet and the renderer once per browser tab (static files the app serves, cached), then
-#: mounts or updates the map in this element. Runs again whenever the data changes.
-_JS = r"""
-function once(key, make) {
-  const reg = (window.__atlasLoads = window.__atlasLoads || {});
-  return reg[key] || (reg[key] = make());
-}
-function css(url) {
-  return once(url, () => new Promise((ok) => {
-    const l = document.createElement('link');
-    l.rel = 'stylesheet'; l.href = url; l.onload = ok; l.onerror = ok;
-    document.head.appendChild(l);
-  }));
-}
-function script(url) {
-  return once(url, () => new Promise((ok, fail) => {
-    const s = document.createElement('script');
-    s.src = url; s.onload = ok; s.onerror = () => fail(new Error('atlas: cannot load ' + url));
-    document.head.appendChild(s);
-  }));
-}
-export default function (component) {
-  const { data, parentElement, setStateValue, setTriggerValue } = component;
-  const a = data.assets;
-  let host = parentElement.querySelector(':scope > .atlas-host');
-  if (!host) {
-    host = document.createElement('div');
-    host.className = 'atlas-host';
-    host.setAttribute('data-testid', 'atlas-map');
-    parentElement.appendChild(host);
-  }
-  Promise.all([css(a.leafletCss), css(a.css), script(a.leaflet), script(a.renderer)]).then(() => {
-    window.AtlasMap.mount(host, data.model, {
-      onYear: (y) => setStateValue('year', y),
-      onClick: (code) => setTriggerValue('click', code),
-      onExit: () => setTriggerValue('exit', Date.now()),
-      onStep: (d) => setTriggerValue('step', d),
-      onReady: () => { if (!data.model.painted) setStateValue('ready', true); },
-    });
-  }).catch((err) => { host.textContent = String(err); });
-}
-"""
+#: The component's script (a file): loads Leaflet and the renderer once per browser tab, mounts or
+#: updates the map, and returns the cleanup that destroys it when the component leaves the page.
+_LOADER = STATIC_DIR / "atlasmap" / "loader.mjs"
 
-_component = st.components.v2.component("atlas_map", js=_JS, isolate_styles=False)
+_component = st.components.v2.component("atlas_map", js=_LOADER.read_text(encoding="utf-8"), isolate_styles=False)
 
 
 @dataclass(frozen=True)
@@ -142,17 +103,17 @@ def geometry_url(inputs: MapInputs, basemap: str, part: str = "main") -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _model(revision: str, state: ViewState, geometry: str, _inputs: MapInputs) -> dict:
+def _model(revision: str, state: ViewState, geometry: str, _inputs: MapInputs) -> LayerModel:
     regions = geometry_url(_inputs, state.basemap, "regions") if geometry and "jjj" in state.layers else None
     model = layer_model(_inputs, state, geometry or None, regions_url=regions or None)
     if not geometry:  # static/atlas/ not writable: the geometry travels in the model
         key = f"{'amap' if state.basemap == 'amap' else 'none'}@{revision}"
-        model["geometryData"] = merge_geometry(json.loads(_asset(key, _inputs)[1]),
-                                               json.loads(_asset(key, _inputs, "regions")[1]))
+        model = with_geometry(model, merge_geometry(json.loads(_asset(key, _inputs)[1]),
+                                                    json.loads(_asset(key, _inputs, "regions")[1])))
     return model
 
 
-def view_model(inputs: MapInputs, state: ViewState) -> dict:
+def view_model(inputs: MapInputs, state: ViewState) -> LayerModel:
     """Return the cached layer model of ``state`` (every year; ``state.year`` only picks the first shown).
 
     Cached without the district selection: selecting districts reuses the view's model
@@ -172,18 +133,16 @@ def preload_assets() -> dict:
 
 
 def draw_atlas_map(inputs: MapInputs, state: ViewState, *, key: str, year_token: tuple[int, int],
-                   mode: str = "page", height: str = "620px", extra: dict | None = None) -> MapEvents:
+                   mode: Mode = "page", height: str = "620px", play_ms: int | None = None) -> MapEvents:
     """Draw the map of ``state``; return what it reported (year shown, district clicked, exit).
 
     ``year_token`` is ``(token, year)``: the browser switches to ``year`` only when ``token``
     changes. Keep it unchanged while the browser drives the year, so the model stays the same
     message (sent once) and the browser's own year is never overridden by a late rerun.
     """
-    model = dict(view_model(inputs, state))
     token, forced_year = year_token
-    if str(forced_year) in model["frames"]:
-        model["year"] = forced_year
-    model.update({"yearToken": token, "mode": mode, "height": height, **(extra or {})})
+    model = for_display(view_model(inputs, state), mode=mode, year=forced_year, year_token=token, height=height,
+                        play_ms=play_ms)
     result = _component(key=key, data={"assets": ASSETS, "model": model},
                         on_year_change=lambda: None, on_click_change=lambda: None, on_exit_change=lambda: None,
                         on_step_change=lambda: None, on_ready_change=lambda: None)

@@ -179,7 +179,7 @@ def draw_map(inputs: MapInputs, lang: str) -> None:
     state = _shown_state(inputs, scene, lang)
     with st.container(key="present_map"):
         events = atlasmap.draw_atlas_map(inputs, state, key=keys.PRESENT_COMPONENT, year_token=(i, state.year),
-                                         mode="present", height=MAP_HEIGHT, extra={"playMs": 1500})
+                                         mode="present", height=MAP_HEIGHT, play_ms=1500)
     if events.step:
         _go(events.step)
         st.rerun()

@@ -54,7 +54,7 @@ export default function (component) {
     once(a.leafletCss, () => tag('link', {rel: 'stylesheet', href: a.leafletCss}).catch(() => {}));
     once(a.css, () => tag('link', {rel: 'stylesheet', href: a.css}).catch(() => {}));
     once(a.leaflet, () => tag('script', {src: a.leaflet})).catch(() => {});
-    once(a.renderer, () => tag('script', {src: a.renderer})).catch(() => {});
+    [].concat(a.renderer).forEach((u) => once(u, () => tag('script', {src: u})).catch(() => {}));
     if (a.geometry) {
       const geo = (window.__atlasGeo = window.__atlasGeo || {});
       if (!geo[a.geometry]) geo[a.geometry] = fetch(a.geometry, {credentials: 'same-origin'}).then((r) => {

@@ -32,6 +32,20 @@ import shapely
 
 from geo.carto import styles
 from geo.carto.classify import NO_DATA_COLOR, Classes, classify, classify_change
+from geo.carto.contract import (
+    MODEL_VERSION,
+    Basemap,
+    Cell,
+    DistrictFeature,
+    Frame,
+    Label,
+    LayerModel,
+    Layers,
+    LegendLine,
+    RendererText,
+    ZoneFeature,
+    with_selection,
+)
 from geo.carto.crs import geometry_wgs84_to_gcj02
 from geo.data.datasets import MapInputs
 from geo.data.designations import strong_in_year, strong_rule
@@ -56,6 +70,7 @@ __all__ = [
     "geometry_asset",
     "layer_model",
     "legend_items",
+    "legend_parts",
     "map_title",
     "model_years",
     "region_labels",
@@ -63,7 +78,6 @@ __all__ = [
     "selection_legend_item",
     "short_name",
     "source_line",
-    "tooltip_lines",
     "unique_labels",
     "view_bounds",
     "zone_labels",
@@ -72,7 +86,7 @@ __all__ = [
 
 BEIJING_BOUNDS = ((39.44, 115.42), (41.06, 117.51))
 JJJ_BOUNDS = ((36.0, 113.4), (42.7, 119.9))
-BASEMAP_TILES = {  # optional; the map works without them (no internet = no tiles, nothing else lost)
+BASEMAP_TILES: dict[str, Basemap] = {  # optional; the map works without them (no internet = no tiles, nothing else lost)
     "osm": {"url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png", "attr": "© OpenStreetMap contributors"},
     "amap": {"url": "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
              "attr": "© 高德地图 AutoNavi (GCJ-02)", "subdomains": "1234"},
@@ -238,7 +252,21 @@ def _statuses(frame: pd.DataFrame) -> tuple[str, ...]:
 
 def legend_items(inputs: MapInputs, state: ViewState, frame: pd.DataFrame, classes: Classes) -> list[LegendItem]:
     """Return the legend of the view: only what is drawn, in drawing order (one builder for every renderer)."""
+    items, at = legend_parts(inputs, state, frame, classes)
+    if state.districts and at >= 0:
+        items.insert(at, selection_legend_item(state.lang))
+    return items
+
+
+def legend_parts(inputs: MapInputs, state: ViewState, frame: pd.DataFrame,
+                 classes: Classes) -> tuple[list[LegendItem], int]:
+    """Return the legend without the selection's line, and the index where that line goes (-1: none).
+
+    The one rule for the selection's place (after the district classes and outlines): the page's
+    renderer inserts the line at this index (``selectionAt`` in the model), the PNG/PDF here.
+    """
     lang = state.lang
+    at = -1
     items: list[LegendItem] = []
     if "districts" in state.layers:
         statuses = _statuses(frame)
@@ -249,14 +277,13 @@ def legend_items(inputs: MapInputs, state: ViewState, frame: pd.DataFrame, class
                                 f"{statuses_text(statuses, lang)}",
                                 heading=True, warn="demo" in statuses))
         for colour, label in zip(classes.colors, classes.labels(fmt_break), strict=False):
-            items.append(LegendItem(label, face=colour, edge="#888888"))
+            items.append(LegendItem(label, face=colour, edge=styles.OUTLINE))
         no_data = t("status.no_official", lang) if not state.demo else status_label("", lang)
-        items.append(LegendItem(no_data, face=NO_DATA_COLOR, edge="#888888"))
+        items.append(LegendItem(no_data, face=NO_DATA_COLOR, edge=styles.OUTLINE))
         if "demo" in statuses:
             items.append(LegendItem(t("legend.demo_outline", lang), face="#ffffff", edge=styles.DEMO_OUTLINE["color"],
                                     dashed=True, width=1.6, warn=True))
-        if state.districts:
-            items.append(selection_legend_item(lang))
+        at = len(items)
     if "strong" in state.layers:
         items.append(LegendItem(f"{styles.STRONG_MARK} {t('legend.strong', lang)}", face="#ffffff",
                                 edge=styles.STRONG["color"], width=2.5))
@@ -277,7 +304,7 @@ def legend_items(inputs: MapInputs, state: ViewState, frame: pd.DataFrame, class
                                 edge=styles.REGION["color"], width=1.2, alpha=0.05))
     if not items:
         items.append(LegendItem(t("carto.legend.empty", lang), heading=True))
-    return items
+    return items, at
 
 
 def selection_legend_item(lang: str) -> LegendItem:
@@ -285,7 +312,12 @@ def selection_legend_item(lang: str) -> LegendItem:
     return LegendItem(t("carto.legend.selected", lang), face="#ffffff", edge=styles.SELECTED["color"], width=3.0)
 
 
-def select_districts(model: dict, inputs: MapInputs, state: ViewState) -> dict:
+def legend_line(item: LegendItem) -> LegendLine:
+    """Return ``item`` as the model carries it."""
+    return LegendLine(**asdict(item))  # type: ignore[typeddict-item]
+
+
+def select_districts(model: LayerModel, inputs: MapInputs, state: ViewState) -> LayerModel:
     """Return ``model`` (built with no district selected) with ``state.districts`` selected.
 
     A selection changes only the highlight, the dimming (both drawn by the renderer from
@@ -293,12 +325,8 @@ def select_districts(model: dict, inputs: MapInputs, state: ViewState) -> dict:
     """
     if not state.districts:
         return model
-    out = dict(model)
-    out["selected"] = list(state.districts)
-    out["bounds"] = [list(p) for p in view_bounds(inputs, state)]
-    if "districts" in state.layers:
-        out["selectionLegend"] = asdict(selection_legend_item(state.lang))
-    return out
+    legend = legend_line(selection_legend_item(state.lang)) if "districts" in state.layers else None
+    return with_selection(model, list(state.districts), [list(p) for p in view_bounds(inputs, state)], legend)
 
 
 def source_line(inputs: MapInputs, state: ViewState, frame: pd.DataFrame) -> str:
@@ -354,24 +382,6 @@ def _source_lead(row: dict, status: str, lang: str) -> str:
     lead = lead if len(lead) <= 40 else lead[:39] + "…"
     kind = row.get("source_kind") or source_kind(str(row.get("source_url") or ""))
     return f"{lead} ({source_kind_label(kind, status, lang)})"
-
-
-def tooltip_lines(row: dict, state: ViewState) -> list[str]:
-    """Return a district's compact tooltip, line by line: name, value + unit + status, rank · year, source.
-
-    The browser composes the same lines from the model (``atlas-map.js`` ``tipLines``).
-    """
-    lang = state.lang
-    value = value_text(row, state)
-    mark = _marks(lang).get(row["status"], "")
-    lines = [f"{row['name_zh']} · {row['name_en']}", f"{value} {mark}".strip()]
-    rank = "" if pd.isna(row["rank"]) else t("carto.tip.rank", lang, rank=int(row["rank"]), n=len(BEIJING_DISTRICTS))
-    lines.append(" · ".join(p for p in (rank, t("carto.tip.year", lang, year=state.year)) if p))
-    if row["status"]:
-        lines.append(f"{t('common.source', lang)}: {_source_title(row, lang)}")
-    for d in row["strong"]:
-        lines.append(f"{styles.STRONG_MARK} {_designation_label(d, lang)}")
-    return lines
 
 
 def value_text(row: dict, state: ViewState) -> str:
@@ -438,7 +448,7 @@ def _district_anchors(wkb: tuple[bytes, ...]) -> tuple[tuple[float, float], ...]
     return tuple(_anchor(shapely.from_wkb(w)) for w in wkb)
 
 
-def district_labels(inputs: MapInputs, lang: str) -> list[dict]:
+def district_labels(inputs: MapInputs, lang: str) -> list[Label]:
     """Return one label per district: text, anchor (lat, lng), priority (larger first) and minimum zoom.
 
     Priority follows area: where labels would overlap the smaller district's label gives way and
@@ -446,10 +456,10 @@ def district_labels(inputs: MapInputs, lang: str) -> list[dict]:
     """
     d = inputs.districts
     anchors = _district_anchors(tuple(shapely.to_wkb(g) for g in d.geometry))
-    out = []
+    out: list[Label] = []
     for code, zh, en, area, ll in zip(d.code, d.name_zh, d.name_en, d.area_km2, anchors, strict=False):
-        out.append({"id": code, "text": en if lang == "en" else zh.removesuffix("区"), "at": list(ll),
-                    "prio": 100 + round(float(area) / 100, 1), "minZoom": DISTRICT_LABEL_MIN_ZOOM, "kind": "district"})
+        out.append(Label(id=code, text=en if lang == "en" else zh.removesuffix("区"), at=list(ll),
+                         prio=100 + round(float(area) / 100, 1), minZoom=DISTRICT_LABEL_MIN_ZOOM, kind="district"))
     return out
 
 
@@ -469,26 +479,25 @@ def _zone_label_text(z: dict, lang: str) -> str:
     return name
 
 
-def zone_labels(zones: gpd.GeoDataFrame, lang: str) -> list[dict]:
+def zone_labels(zones: gpd.GeoDataFrame, lang: str) -> list[Label]:
     """Return one label per drawable zone: text, anchor, priority (science cities and E-Town first), min zoom."""
-    out = []
+    out: list[Label] = []
     for z in zones[zones.geometry.notna() & zones.on_map].to_dict("records"):
         kind = z["kind"]
         prio = {"science_city": 104, "etda": 104, "jjj_zone": 70, "other": 60, "zgc_park": 40}.get(kind, 30)
-        out.append({"id": z["zone_id"], "text": _zone_label_text(z, lang), "at": list(_anchor(z["geometry"])),
-                    "prio": prio, "minZoom": ZOOMED_LABEL_KINDS.get(kind, 0), "kind": "zone",
-                    "color": styles.zone_colour(kind)})
+        out.append(Label(id=z["zone_id"], text=_zone_label_text(z, lang), at=list(_anchor(z["geometry"])),
+                         prio=prio, minZoom=ZOOMED_LABEL_KINDS.get(kind, 0), kind="zone", color=styles.zone_colour(kind)))
     return out
 
 
-def region_labels(regions: gpd.GeoDataFrame, lang: str) -> list[dict]:
+def region_labels(regions: gpd.GeoDataFrame, lang: str) -> list[Label]:
     """Return labels of the Jing-Jin-Ji context: Tianjin and Hebei's 11 cities (Xiong'an is named by its zone)."""
     keep = regions[(regions.level.isin(["province", "city"])) & (regions.code != BEIJING_CODE)]
-    out = []
+    out: list[Label] = []
     for r in keep.to_dict("records"):
         prio = 80 if r["level"] in ("province", "new_area") else 50
-        out.append({"id": r["code"], "text": name_of(r, lang),
-                    "at": list(_anchor(r["geometry"])), "prio": prio, "minZoom": 0, "maxZoom": 10, "kind": "region"})
+        out.append(Label(id=r["code"], text=str(name_of(r, lang)), at=list(_anchor(r["geometry"])), prio=prio,
+                         minZoom=0, maxZoom=10, kind="region"))
     return out
 
 
@@ -562,7 +571,7 @@ def model_years(inputs: MapInputs, indicator: str) -> list[int]:
     return years_with_data(inputs.indicators, indicator) or [2024]
 
 
-def _zone_feature(z: dict, lang: str) -> dict:
+def _zone_feature(z: dict, lang: str) -> ZoneFeature:
     quality = z["geometry_quality"]
     lines = [str(name_of(z, lang)), t("map.quality." + quality, lang)]
     if pd.notna(z.get("area_km2")):
@@ -573,23 +582,25 @@ def _zone_feature(z: dict, lang: str) -> dict:
         lines.append(f"{t('common.source', lang)}: {_source_lead(z, 'official', lang)}")
     point = z["geometry"].geom_type == "Point"
     style = styles.zone_style(z["kind"], quality)
-    return {"id": z["zone_id"], "kind": z["kind"], "q": quality, "point": point, "style": style, "tip": lines,
-            "warn": quality in ("schematic", "point")}
+    return ZoneFeature(id=z["zone_id"], kind=z["kind"], q=quality, point=point, style=style, tip=lines,
+                       warn=quality in ("schematic", "point"))
 
 
-def _frame(inputs: MapInputs, state: ViewState, classes: Classes, shared: dict[str, list]) -> tuple[dict, list]:
-    """Return one year's frame of the model and its legend items (the title line kept apart).
+def _frame(inputs: MapInputs, state: ViewState, classes: Classes,
+           shared: dict[str, list]) -> tuple[Frame, list[LegendLine], int]:
+    """Return one year's frame of the model, its legend lines (the title kept apart) and where a selection's line goes.
 
     Per district: ``f`` fill, ``s`` status, ``v`` value text, ``r`` rank, ``src`` index into
     ``shared["sources"]``, ``k`` indexes into ``shared["designations"]`` (strong, in force).
     """
     frame = district_frame(inputs, state)
-    items = legend_items(inputs, state, frame, classes)
-    legend = [asdict(i) for i in items if not i.title]
+    items, at = legend_parts(inputs, state, frame, classes)
+    legend = [legend_line(i) for i in items if not i.title]
+    at -= sum(1 for i in items[:max(at, 0)] if i.title)
     lang = state.lang
-    cells = {}
+    cells: dict[str, Cell] = {}
     for r in frame.to_dict("records"):
-        cell: dict = {"f": classes.color(r["value"]), "s": r["status"], "v": value_text(r, state)}
+        cell = Cell(f=classes.color(r["value"]), s=r["status"], v=value_text(r, state))
         if not pd.isna(r["rank"]):
             cell["r"] = int(r["rank"])
         if r["status"]:
@@ -598,15 +609,9 @@ def _frame(inputs: MapInputs, state: ViewState, classes: Classes, shared: dict[s
             cell["k"] = [_intern(shared["designations"], _designation_label(d, lang)) for d in r["strong"]]
         cells[r["code"]] = cell
     title = next((i.label for i in items if i.title), "")
-    return {
-        "d": cells,
-        "zones": list(zones_in_view(inputs.zones, state).zone_id),
-        "legendTitle": title,
-        "title": map_title(state, frame),
-        "banner": demo_banner(frame, state),
-        "source": source_line(inputs, state, frame),
-        "summary": _summary(inputs, state, frame),
-    }, legend
+    return Frame(d=cells, zones=list(zones_in_view(inputs.zones, state).zone_id), legend=-1, legendTitle=title,
+                 title=map_title(state, frame), banner=demo_banner(frame, state),
+                 source=source_line(inputs, state, frame), summary=_summary(inputs, state, frame)), legend, at
 
 
 def _intern(table: list, value: object) -> int:
@@ -616,7 +621,7 @@ def _intern(table: list, value: object) -> int:
 
 
 def layer_model(inputs: MapInputs, state: ViewState, geometry_url: str | None = None,
-                years: list[int] | None = None, regions_url: str | None = None) -> dict:
+                years: list[int] | None = None, regions_url: str | None = None) -> LayerModel:
     """Return the JSON-able layer model of ``state`` for every year of its indicator.
 
     ``state.year`` is the year shown first; ``geometry_url`` is where the renderer fetches the
@@ -625,17 +630,19 @@ def layer_model(inputs: MapInputs, state: ViewState, geometry_url: str | None = 
     lang = state.lang
     years = years or model_years(inputs, state.indicator)
     fixed = classes_for(inputs, state) if state.fixed_breaks else None
-    frames: dict[str, dict] = {}
-    legends: list[list] = []
+    frames: dict[str, Frame] = {}
+    legends: list[list[LegendLine]] = []
+    selection_at: list[int] = []
     legend_index: dict[str, int] = {}
     shared: dict[str, list] = {"sources": [], "designations": []}
     for y in years:
         s = state.with_(year=y)
-        frame, legend = _frame(inputs, s, fixed or classes_for(inputs, s), shared)
-        key = json.dumps(legend, ensure_ascii=False, sort_keys=True)
+        frame, legend, at = _frame(inputs, s, fixed or classes_for(inputs, s), shared)
+        key = json.dumps([legend, at], ensure_ascii=False, sort_keys=True)
         if key not in legend_index:
             legend_index[key] = len(legends)
             legends.append(legend)
+            selection_at.append(at)
         frame["legend"] = legend_index[key]
         frames[str(y)] = frame
     drawable = inputs.zones[inputs.zones.geometry.notna() & inputs.zones.on_map]
@@ -643,39 +650,40 @@ def layer_model(inputs: MapInputs, state: ViewState, geometry_url: str | None = 
     shown_zones = drawable[drawable.kind.isin(zone_kinds)]
     names = {c: (zh, en) for c, zh, en in zip(inputs.districts.code, inputs.districts.name_zh, inputs.districts.name_en, strict=False)}
     basemap = BASEMAP_TILES.get(state.basemap)
-    labels = []
+    labels: list[Label] = []
     if "districts" in state.layers or "strong" in state.layers:
         labels += district_labels(inputs, lang)
     labels += zone_labels(shown_zones, lang)
     if "jjj" in state.layers:
         labels += region_labels(inputs.regions, lang)
     labels = unique_labels(labels)
-    return {
-        "v": 1,
-        "lang": lang,
-        "geometry": geometry_url,
-        "regionsGeometry": regions_url if "jjj" in state.layers else None,
-        "bounds": [list(p) for p in view_bounds(inputs, state)],
-        "basemap": basemap,
-        "layers": {"districts": "districts" in state.layers, "strong": "strong" in state.layers,
-                   "regions": "jjj" in state.layers},
-        "years": years,
-        "year": state.year if str(state.year) in frames else years[-1],
-        "districts": [{"id": c, "name": names[c][1] if lang == "en" else names[c][0],
-                       "names": f"{names[c][0]} · {names[c][1]}"} for c in names],
-        "zones": [_zone_feature(z, lang) for z in shown_zones.to_dict("records")],
-        "labels": labels,
-        "selected": list(state.districts),
-        "style": styles.style_table(),
-        "legends": legends,
-        "frames": frames,
-        "sources": shared["sources"],
-        "designations": shared["designations"],
-        "text": _renderer_text(lang),
-    }
+    return LayerModel(
+        v=MODEL_VERSION,
+        lang=lang,
+        geometry=geometry_url,
+        regionsGeometry=regions_url if "jjj" in state.layers else None,
+        bounds=[list(p) for p in view_bounds(inputs, state)],
+        basemap=basemap,
+        layers=Layers(districts="districts" in state.layers, strong="strong" in state.layers,
+                      regions="jjj" in state.layers),
+        years=years,
+        year=state.year if str(state.year) in frames else years[-1],
+        districts=[DistrictFeature(id=c, name=names[c][1] if lang == "en" else names[c][0],
+                                   names=f"{names[c][0]} · {names[c][1]}") for c in names],
+        zones=[_zone_feature(z, lang) for z in shown_zones.to_dict("records")],
+        labels=labels,
+        selected=list(state.districts),
+        style=styles.style_table(),
+        legends=legends,
+        selectionAt=selection_at,
+        frames=frames,
+        sources=shared["sources"],
+        designations=shared["designations"],
+        text=_renderer_text(lang),
+    )
 
 
-def unique_labels(labels: list[dict]) -> list[dict]:
+def unique_labels(labels: list[Label]) -> list[Label]:
     """Return labels highest priority first, without one whose text a higher one already shows (天津市 zone and region)."""
     seen: set[str] = set()
     out = []
@@ -686,11 +694,11 @@ def unique_labels(labels: list[dict]) -> list[dict]:
     return out
 
 
-def _renderer_text(lang: str) -> dict:
-    keys = ("play", "pause", "year", "map_label", "legend", "keys_help", "slider", "no_data", "zoom_in", "zoom_out")
-    text: dict = {k: t(f"carto.ui.{k}", lang) for k in keys}
-    text.update({"rank": t("carto.tip.rank", lang, rank="{rank}", n=len(BEIJING_DISTRICTS)),
-                 "yearOf": t("carto.tip.year", lang, year="{year}"), "source": t("common.source", lang),
-                 "marks": _marks(lang), "status": {s: status_label(s, lang) for s in ("", "official", "derived", "demo")},
-                 "strong": t("legend.strong", lang), "strongMark": styles.STRONG_MARK})
-    return text
+def _renderer_text(lang: str) -> RendererText:
+    ui = {k: t(f"carto.ui.{k}", lang) for k in ("play", "pause", "year", "map_label", "legend", "keys_help", "slider",
+                                                 "no_data", "zoom_in", "zoom_out")}
+    return RendererText(**ui,  # type: ignore[typeddict-item]
+                        rank=t("carto.tip.rank", lang, rank="{rank}", n=len(BEIJING_DISTRICTS)),
+                        yearOf=t("carto.tip.year", lang, year="{year}"), source=t("common.source", lang),
+                        marks=_marks(lang), status={s: status_label(s, lang) for s in ("", "official", "derived", "demo")},
+                        strong=t("legend.strong", lang), strongMark=styles.STRONG_MARK)

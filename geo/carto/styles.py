@@ -26,6 +26,7 @@ __all__ = [
     "LAYER_ZONE_KINDS",
     "MAP_BACKGROUND",
     "NO_DATA_COLOR",
+    "OUTLINE",
     "POINT_ZONE",
     "REGION",
     "SELECTED",
@@ -47,6 +48,8 @@ WARN = "#a50f15"
 #: Map background when no basemap is shown (the no-data grey must differ from it).
 MAP_BACKGROUND = "#f4f6f8"
 
+#: The thin grey outline of district swatches and of districts drawn without a fill (strong layer only).
+OUTLINE = "#888888"
 #: District polygons: class fill, thin white borders between neighbours.
 DISTRICT: dict[str, Any] = {"fillOpacity": 0.88, "color": "#ffffff", "weight": 1.2}
 DISTRICT_DIMMED_OPACITY = 0.35
@@ -122,5 +125,5 @@ def style_table() -> dict:
         "ink": INK, "halo": HALO, "warn": WARN, "background": MAP_BACKGROUND, "noData": NO_DATA_COLOR,
         "district": DISTRICT, "dimmedOpacity": DISTRICT_DIMMED_OPACITY, "demo": DEMO_OUTLINE,
         "selected": SELECTED, "strong": STRONG, "strongMark": STRONG_MARK, "focus": FOCUS,
-        "point": POINT_ZONE, "region": REGION, "label": LABEL,
+        "point": POINT_ZONE, "region": REGION, "label": LABEL, "outline": OUTLINE,
     }

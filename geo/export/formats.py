@@ -11,8 +11,8 @@ PNG and PDF are drawn server-side with matplotlib (Agg) and need a CJK font: Deb
 rather than drawing Chinese as empty boxes; the HTML, CSV and XLSX exports need no font.
 
 The HTML export is a folium page (map, optional basemap, controls) into which the app's own
-renderer (``static/atlasmap/atlas-map.js``), its CSS, Leaflet, the layer model and the geometry
-are inlined: it opens from disk with no server and no internet, and switches years by itself.
+renderer (``static/atlasmap/``, :data:`geo.carto.contract.RENDERER_SCRIPTS`), its CSS, Leaflet, the
+layer model and the geometry are inlined: it opens from disk with no server and no internet, and switches years by itself.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from pypdf.generic import NameObject, TextStringObject
 
 from geo.carto import styles
 from geo.carto.classify import Classes
+from geo.carto.contract import RENDERER_SCRIPTS, Label, for_display, with_geometry
 from geo.carto.model import (
     LegendItem,
     classes_for,
@@ -227,7 +228,7 @@ def _draw_layers(ax, inputs: MapInputs, state: ViewState, view: ExportView) -> N
         districts.plot(ax=ax, color=faces, edgecolor="none")
         districts.boundary.plot(ax=ax, color=styles.DISTRICT["color"], linewidth=styles.DISTRICT["weight"] * 0.75)
     else:
-        districts.boundary.plot(ax=ax, color="#888888", linewidth=0.6)
+        districts.boundary.plot(ax=ax, color=styles.OUTLINE, linewidth=0.6)
     zones = zones_in_view(inputs.zones, state)
     for z in zones.itertuples():
         style = styles.zone_style(z.kind, z.geometry_quality)
@@ -253,14 +254,15 @@ def _draw_layers(ax, inputs: MapInputs, state: ViewState, view: ExportView) -> N
                                linestyle=styles.mpl_dashes(styles.DEMO_OUTLINE["dashArray"]), zorder=8)
 
 
-def _labels_for(inputs: MapInputs, state: ViewState, view: ExportView, zoom: float) -> list[dict]:
+def _labels_for(inputs: MapInputs, state: ViewState, view: ExportView, zoom: float) -> list[Label]:
     """Return the labels the map would show at ``zoom``, highest priority first, strong ones starred."""
-    labels: list[dict] = []
+    labels: list[Label] = []
     strong = {c for c, s in zip(view.frame.code, view.frame.strong, strict=False) if s} if "strong" in state.layers else set()
     if "districts" in state.layers or "strong" in state.layers:
         for lb in district_labels(inputs, state.lang):
             if lb["id"] in strong:
-                lb = {**lb, "text": f"{lb['text']} {styles.STRONG_MARK}"}
+                lb = lb.copy()
+                lb["text"] = f"{lb['text']} {styles.STRONG_MARK}"
             labels.append(lb)
     labels += zone_labels(zones_in_view(inputs.zones, state), state.lang)
     if "jjj" in state.layers:
@@ -268,7 +270,7 @@ def _labels_for(inputs: MapInputs, state: ViewState, view: ExportView, zoom: flo
     return [lb for lb in unique_labels(labels) if lb.get("minZoom", 0) <= zoom <= lb.get("maxZoom", 99)]
 
 
-def _draw_labels(fig, ax, labels: list[dict], present: float = 1.0) -> int:
+def _draw_labels(fig, ax, labels: list[Label], present: float = 1.0) -> int:
     """Draw labels with a halo inside the map frame; a label that would overlap a kept one is dropped.
 
     Returns the number drawn. Labels are clipped to the axes: nothing lands in the legend or footer.
@@ -446,7 +448,8 @@ def declare_pdf(pdf: bytes, lang: str) -> bytes:
 def _inline_assets() -> dict[str, str]:
     read = lambda p: (STATIC_DIR / p).read_text(encoding="utf-8")  # noqa: E731
     return {"leaflet_js": read("leaflet/leaflet.js"), "leaflet_css": read("leaflet/leaflet.css"),
-            "renderer_js": read("atlasmap/atlas-map.js"), "renderer_css": read("atlasmap/atlas-map.css")}
+            "renderer_js": "\n".join(read(f"atlasmap/{name}") for name in RENDERER_SCRIPTS),
+            "renderer_css": read("atlasmap/atlas-map.css")}
 
 
 def _script(text: str) -> str:
@@ -470,10 +473,9 @@ def render_html(inputs: MapInputs, state: ViewState, today: date | None = None, 
     offline = state.with_(basemap="none")
     view = export_view(inputs, offline, today, base_url)
     lang = state.lang
-    model = layer_model(inputs, offline, None)
-    model.update({"mode": "export", "year": state.year, "yearToken": 0,
-                  "geometryData": merge_geometry(json.loads(geometry_asset(inputs, "none")[1]),
-                                                 json.loads(geometry_asset(inputs, "none", "regions")[1]))})
+    geometry = merge_geometry(json.loads(geometry_asset(inputs, "none")[1]),
+                              json.loads(geometry_asset(inputs, "none", "regions")[1]))
+    model = for_display(with_geometry(layer_model(inputs, offline, None), geometry), mode="export", year=state.year)
     (s, w), (n, e) = view_bounds(inputs, offline)
     m = folium.Map(location=[(s + n) / 2, (w + e) / 2], zoom_start=9, tiles=None, control_scale=False, zoom_snap=0.25)
     m.default_js = []

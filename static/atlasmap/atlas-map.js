@@ -1,8 +1,10 @@
-/* Beijing IP Atlas — the one map renderer (Leaflet, SVG paths).
+/* Beijing IP Atlas renderer, part 6 of 6: the Leaflet glue (SVG paths), AtlasMap.mount.
  *
- * Reads the layer model of geo/carto/model.py (layer_model) and the geometry asset
- * (geometry_asset). Used by the page and presentation mode (the atlas_map Streamlit component,
- * drawn in the page, no iframe) and by the standalone HTML export (inlined into a folium page).
+ * Reads the layer model of geo/carto/model.py (typed in geo/carto/contract.py) and the geometry
+ * asset (geometry_asset). Used by the page and presentation mode (the atlas_map Streamlit
+ * component, static/atlasmap/loader.mjs, drawn in the page, no iframe) and by the standalone HTML
+ * export (the six parts inlined into a folium page). The parts (atlas-model, -tooltip, -legend,
+ * -labels, -controls) are pure and unit-tested with node (tests/js/); this file joins them to Leaflet.
  *
  * The model carries every year: a year change (slider, keys, play) restyles the paths, the
  * legend, the year label and the title in one synchronous step, with no server round trip, and
@@ -10,19 +12,7 @@
  */
 (function (global) {
   'use strict';
-  var L = global.L;  // Leaflet may load after this file (both are fetched at once): taken again at mount
-
-  function el(tag, cls, text, parent) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined && text !== null) e.textContent = text;
-    if (parent) parent.appendChild(e);
-    return e;
-  }
-  function fmt(template, values) {
-    return String(template).replace(/\{(\w+)\}/g, function (_, k) { return values[k] === undefined ? '' : values[k]; });
-  }
-  function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
+  var L, P, M;  // Leaflet and the parts may load after this file (all are fetched at once): taken at mount
 
   var geometryCache = {};
   function fetchJson(url) {
@@ -47,6 +37,33 @@
     });
   }
   function mark(name) { try { performance.mark('atlas:' + name); } catch (e) { /* old browser */ } }
+  function pathsOf(layer, fn) { layer.eachLayer(function (l) { var p = l.getElement && l.getElement(); if (p) fn(p); }); }
+
+  /* Where the parts sit. The page and presentation mode: title, map with the legend beside it, year
+   * bar and source under it, in the root. The HTML export: folium made the map (hooks.map); the
+   * same parts sit on it as Leaflet controls, and the districts are framed clear of them. */
+  function frameIn(root, model, given) {
+    var M_ = M, f = {given: given};
+    f.head = M_.el('div', 'atlas-head', null, given ? null : root);
+    f.title = M_.el('p', 'atlas-title', null, f.head);
+    f.banner = M_.el('p', 'atlas-banner', null, f.head);
+    f.banner.setAttribute('role', 'note');
+    var body = given ? null : M_.el('div', 'atlas-body', null, root);
+    f.mapEl = given ? given.getContainer() : M_.el('div', 'atlas-map', null, body);
+    f.mapEl.classList.add('atlas-canvas');  // zones let the pointer through to the district (atlas-map.css)
+    f.legend = M_.el('div', 'atlas-legend', null, body);
+    f.timebarParent = given ? null : root;
+    f.source = M_.el('p', 'atlas-source', null, given ? null : root);
+    f.pad = given ? {paddingTopLeft: [300, 70], paddingBottomRight: [20, 60]} : {};
+    return f;
+  }
+  function dock(map, f, timebar) {  // the export: the parts become controls on folium's map
+    [['topleft', f.head], ['bottomright', timebar], ['bottomright', f.source], ['bottomleft', f.legend]].forEach(function (pc) {
+      var ctl = L.control({position: pc[0]});
+      ctl.onAdd = function () { L.DomEvent.disableClickPropagation(pc[1]); L.DomEvent.disableScrollPropagation(pc[1]); return pc[1]; };
+      ctl.addTo(map);
+    });
+  }
 
   function Atlas(root, model, hooks) {
     mark('mount');
@@ -61,59 +78,39 @@
   }
 
   Atlas.prototype._build = function (model) {
-    var self = this, root = this.root;
+    var self = this, root = this.root, C = P.controls;
+    M.checkVersion(model);
     root.classList.add('atlas-root');
     if (model.mode) root.classList.add('atlas-mode-' + model.mode);
     root.setAttribute('lang', model.lang === 'en' ? 'en' : 'zh-CN');
-    var given = this.hooks.map;  // the HTML export: folium made the map, its basemap and controls
-    this.head = el('div', 'atlas-head', null, given ? null : root);
-    this.titleEl = el('p', 'atlas-title', null, this.head);
-    this.bannerEl = el('p', 'atlas-banner', null, this.head);
-    this.bannerEl.setAttribute('role', 'note');
-    this.body = given ? null : el('div', 'atlas-body', null, root);
-    this.mapEl = given ? given.getContainer() : el('div', 'atlas-map', null, this.body);
-    if (!given) this.mapEl.style.height = model.height || '620px';
-    this.timebar = el('div', 'atlas-timebar', null, given ? null : root);
-    this.playBtn = el('button', 'atlas-play', null, this.timebar);
-    this.playBtn.type = 'button';
-    this.playBtn.addEventListener('click', function () { self.togglePlay(); });
-    this.slider = el('input', 'atlas-slider', null, this.timebar);
-    this.slider.type = 'range';
-    this.slider.step = '1';
-    this.slider.addEventListener('input', function () { self.setYear(self.model.years[+self.slider.value], true); });
-    this.sliderYear = el('span', 'atlas-slider-year', null, this.timebar);
-    this.sliderYear.setAttribute('aria-hidden', 'true');
-    this.sourceEl = el('p', 'atlas-source', null, given ? null : root);
-    this.summaryEl = el('p', 'atlas-sr-only', null, root);
+    var given = this.hooks.map;
+    var f = this.frame = frameIn(root, model, given);
+    this.mapEl = f.mapEl;
+    var tb = C.timebar(f.timebarParent, {
+      play: function () { self.togglePlay(); },
+      index: function (i) { self.setYear(self.model.years[i], true); },
+      key: function (key) {
+        var y = C.yearKey(key, self.model.years, self.year);
+        if (y !== null) self.setYear(y, true);
+        return y;
+      }
+    });
+    this.timebar = tb.bar; this.playBtn = tb.play; this.slider = tb.slider; this.sliderYear = tb.year;
+    this.summaryEl = M.el('p', 'atlas-sr-only', null, root);
     this.summaryEl.setAttribute('aria-live', 'polite');
-    this.focusLive = el('p', 'atlas-sr-only', null, root);
+    this.focusLive = M.el('p', 'atlas-sr-only', null, root);
     this.focusLive.setAttribute('aria-live', 'polite');
 
     var map = given || L.map(this.mapEl, {zoomSnap: 0.25, keyboard: false, attributionControl: true, zoomControl: true,
                                           preferCanvas: false, scrollWheelZoom: model.mode !== 'present'});
     this.map = map;
-    if (given) {
-      map.keyboard.disable();
-      [['topleft', this.head], ['bottomright', this.timebar], ['bottomright', this.sourceEl]].forEach(function (pc) {
-        var ctl = L.control({position: pc[0]});
-        ctl.onAdd = function () { L.DomEvent.disableClickPropagation(pc[1]); return pc[1]; };
-        ctl.addTo(map);
-      });
-      root.appendChild(this.summaryEl);
-    }
+    if (given) { map.keyboard.disable(); dock(map, f, this.timebar); }
     L.control.scale({imperial: false}).addTo(map);
     this.yearCtl = L.control({position: 'topright'});
-    this.yearCtl.onAdd = function () { var d = el('div', 'atlas-year-label'); d.setAttribute('aria-hidden', 'true'); return d; };
+    this.yearCtl.onAdd = function () { var d = M.el('div', 'atlas-year-label'); d.setAttribute('aria-hidden', 'true'); return d; };
     this.yearCtl.addTo(map);
-    if (given) {  // the export: the legend sits on the map
-      this.legendCtl = L.control({position: 'bottomleft'});
-      this.legendCtl.onAdd = function () { var d = el('div', 'atlas-legend'); L.DomEvent.disableClickPropagation(d); L.DomEvent.disableScrollPropagation(d); return d; };
-      this.legendCtl.addTo(map);
-      this.legendEl = this.legendCtl.getContainer();
-    } else {  // the page: beside the map, never over it
-      this.legendEl = el('aside', 'atlas-legend', null, this.body);
-    }
-    map.on('zoomend moveend resize', function () { self.placeLabels(); });
+    this.onMove = function () { self.placeLabels(); };
+    map.on('zoomend moveend resize', this.onMove);
     this.mapEl.addEventListener('keydown', function (e) { self.onKey(e); });
     if (global.ResizeObserver) {
       this.resizer = new ResizeObserver(function () { map.invalidateSize({pan: false}); });
@@ -124,9 +121,9 @@
         if (!document.body.contains(self.root)) { document.removeEventListener('keydown', self.docKeys); return; }
         var tag = (e.target && e.target.tagName) || '';
         if (tag === 'INPUT' || tag === 'TEXTAREA') return;
-        if (e.key === 'Escape' && self.hooks.onExit) { self.hooks.onExit(); e.preventDefault(); }
-        else if (e.key === 'PageDown' && self.hooks.onStep) { self.hooks.onStep(1); e.preventDefault(); }
-        else if (e.key === 'PageUp' && self.hooks.onStep) { self.hooks.onStep(-1); e.preventDefault(); }
+        var what = C.presentKey(e.key);
+        if (what === 'exit' && self.hooks.onExit) { self.hooks.onExit(); e.preventDefault(); }
+        else if ((what === 1 || what === -1) && self.hooks.onStep) { self.hooks.onStep(what); e.preventDefault(); }
       };
       document.addEventListener('keydown', this.docKeys);
     }
@@ -135,31 +132,25 @@
 
   Atlas.prototype.update = function (model) {
     var old = this.model, self = this;
+    M.checkVersion(model);
     this.model = model;
     var T = model.text;
-    this.playBtn.textContent = this.playing ? T.pause : T.play;
-    this.playBtn.setAttribute('aria-label', this.playing ? T.pause : T.play);
-    this.slider.min = '0';
+    this._playLabel();
     this.slider.max = String(model.years.length - 1);
     this.slider.setAttribute('aria-label', T.slider);
-    this.timebar.hidden = model.years.length < 2 || model.mode === 'export-static';
+    this.timebar.hidden = model.years.length < 2;
     this.mapEl.setAttribute('aria-label', T.map_label + ' — ' + T.keys_help);
-    if (!this.hooks.map) this.mapEl.style.height = model.height || '620px';
-    if (model.yearToken !== undefined && (!old || old.yearToken !== model.yearToken)) this.year = null;
-    var year = this.year !== null && model.frames[String(this.year)] ? this.year : model.year;
-    if (!old || !same(old.bounds, model.bounds)) {
-      // on the export's map the legend and title boxes sit over it: keep the districts clear of them
-      var pad = this.hooks.map ? {paddingTopLeft: [300, 70], paddingBottomRight: [20, 60]} : {};
-      this.map.fitBounds(model.bounds, Object.assign({animate: false}, pad));
+    if (!this.frame.given) this.mapEl.style.height = model.height || '620px';
+    var year = M.yearToShow(model, old, this.year);
+    if (!old || !M.same(old.bounds, model.bounds)) {
+      this.map.fitBounds(model.bounds, Object.assign({animate: false}, this.frame.pad));
     }
-    if (!old || !same(old.basemap, model.basemap)) this._basemap(model.basemap);
-    var geoKey = model.geometry || 'inline';
-    var structure = JSON.stringify([geoKey, model.layers, model.zones.map(function (z) { return z.id; }),
-                                    model.labels.length, model.selected, model.lang]);
+    if (!old || !M.same(old.basemap, model.basemap)) this._basemap(model.basemap);
+    var structure = M.structureKey(model);
     if (structure !== this.structure) {
       this.structure = structure;
       loadGeometry(model).then(function (geo) {
-        if (self.model !== model) return;  // a newer model arrived meanwhile
+        if (self.model !== model || self.destroyed) return;  // a newer model arrived meanwhile, or the map is gone
         mark('geometry');
         self._layers(geo);
         self.setYear(year, false, true);
@@ -180,12 +171,6 @@
     this.tiles = L.tileLayer(basemap.url, opt).addTo(this.map);
   };
 
-  Atlas.prototype._clear = function () {
-    var map = this.map;
-    (this.groups || []).forEach(function (g) { map.removeLayer(g); });
-    this.groups = [];
-  };
-
   Atlas.prototype._group = function () {
     var g = L.layerGroup().addTo(this.map);
     this.groups.push(g);
@@ -193,8 +178,9 @@
   };
 
   Atlas.prototype._layers = function (geo) {
-    var self = this, model = this.model, S = model.style, map = this.map;
-    this._clear();
+    var self = this, model = this.model, S = model.style, map = this.map, T = P.tooltip;
+    (this.groups || []).forEach(function (g) { map.removeLayer(g); });
+    this.groups = [];
     this.paths = {}; this.overlays = {selected: {}, strong: {}, demo: {}}; this.zoneLayers = {}; this.labelMarkers = [];
     if (model.layers.regions && geo.r) {
       var rg = this._group();
@@ -207,15 +193,15 @@
     this.selectedSet = selected;
     var dg = this._group(), zg = this._group(), og = this._group(), fg = this._group();
     this.order = [];
+    var fill = model.layers.districts ? {fillColor: S.noData, fillOpacity: S.district.fillOpacity, color: S.district.color, weight: S.district.weight}
+                                      : {fill: false, color: S.outline, weight: 0.8};
     model.districts.forEach(function (d) {
       var g = geo.d[d.id];
       if (!g) return;
       if (model.layers.districts || model.layers.strong) {
-        var layer = L.geoJSON(g, {style: function () {
-          return model.layers.districts ? {fillColor: S.noData, fillOpacity: S.district.fillOpacity, color: S.district.color, weight: S.district.weight}
-                                        : {fill: false, color: '#888888', weight: 0.8};
-        }});
-        layer.bindTooltip(function () { return self._tip(d.id); }, {sticky: true, className: 'atlas-tip', direction: 'auto'});
+        var layer = L.geoJSON(g, {style: function () { return fill; }});
+        layer.bindTooltip(function () { return T.tipBox(T.districtTip(self.model, self.year, d.id)); },
+                          {sticky: true, className: 'atlas-tip', direction: 'auto'});
         layer.on('click', function () { self.focusDistrict(d.id, false); self._pick(d.id); });
         layer.addTo(dg);
         self.paths[d.id] = layer;
@@ -228,15 +214,13 @@
     this.strongGroup = this._group();
     this.demoGroup = this._group();
     this.focusGroup = fg;
-    // move the focus group above everything: re-add last
-    map.removeLayer(fg); fg.addTo(map);
+    map.removeLayer(fg); fg.addTo(map);  // the focus outline above everything: added last
     model.zones.forEach(function (z) {
       var g = geo.z[z.id];
       if (!g) return;
       var layer;
       if (z.point) {
-        var c = g.coordinates;
-        var st = S.point;
+        var c = g.coordinates, st = S.point;
         layer = L.circleMarker([c[1], c[0]], {radius: st.radius, weight: st.weight, dashArray: st.dashArray,
                                               color: z.style.color, fillColor: z.style.color, fillOpacity: st.fillOpacity});
       } else {
@@ -244,14 +228,13 @@
         // (中关村科学城 is the whole of 海淀: otherwise 海淀's value and profile could not be reached)
         layer = L.geoJSON(g, {style: function () { return Object.assign({className: 'atlas-zone'}, z.style); }});
       }
-      layer.bindTooltip(function () { return self._lines(z.tip, z.warn ? 1 : -1); }, {sticky: true, className: 'atlas-tip'});
+      layer.bindTooltip(function () { return T.tipBox(T.zoneTip(z)); }, {sticky: true, className: 'atlas-tip'});
       self.zoneLayers[z.id] = layer;
     });
     this.zoneGroup = zg;
-    // labels
     var lg = this._group();
-    model.labels.slice().sort(function (a, b) { return b.prio - a.prio; }).forEach(function (lb) {
-      var span = el('span', 'atlas-label atlas-label-' + lb.kind, lb.text);
+    P.labels.byPriority(model.labels).forEach(function (lb) {
+      var span = M.el('span', 'atlas-label atlas-label-' + lb.kind, lb.text);
       if (lb.color) span.style.color = lb.color;
       var icon = L.divIcon({html: span, className: 'atlas-label-icon', iconSize: null});
       var m = L.marker(lb.at, {icon: icon, interactive: false, keyboard: false}).addTo(lg);
@@ -263,70 +246,33 @@
   Atlas.prototype._a11yPaths = function () {
     var self = this;
     this.order.forEach(function (code, i) {
-      self.paths[code].eachLayer(function (l) {
-        var p = l.getElement && l.getElement();
-        if (!p) return;
+      pathsOf(self.paths[code], function (p) {
         p.setAttribute('role', 'button');
         p.setAttribute('tabindex', i === Math.max(self.focusIndex, 0) ? '0' : '-1');
         p.setAttribute('data-code', code);
         p.addEventListener('focus', function () { self.focusDistrict(code, true); });
-        p.addEventListener('keydown', function (e) { self.onKey(e); });
       });
     });
   };
 
-  Atlas.prototype._lines = function (lines, warnLine) {
-    var box = el('div', 'atlas-tip-box');
-    lines.forEach(function (line, i) {
-      el('div', i === 0 ? 'atlas-tip-name' : (i === warnLine ? 'atlas-tip-warn' : 'atlas-tip-line'), line, box);
-    });
-    return box;
-  };
-
-  Atlas.prototype.cell = function (code) {
-    var f = this.model.frames[String(this.year)];
-    return (f && f.d[code]) || {f: this.model.style.noData, s: '', v: '—'};
-  };
-
-  Atlas.prototype.tipLines = function (code) {
-    var m = this.model, T = m.text, c = this.cell(code);
-    var d = m.districts.filter(function (x) { return x.id === code; })[0];
-    var lines = [d.names, (c.v + ' ' + (T.marks[c.s] || '')).trim()];
-    var rank = c.r ? fmt(T.rank, {rank: c.r}) : '';
-    lines.push([rank, fmt(T.yearOf, {year: this.year})].filter(Boolean).join(' · '));
-    if (c.s) lines.push(T.source + ': ' + m.sources[c.src]);
-    (c.k || []).forEach(function (k) { lines.push(T.strongMark + ' ' + m.designations[k]); });
-    return lines;
-  };
-
-  Atlas.prototype.ariaLabel = function (code) {
-    var m = this.model, T = m.text, c = this.cell(code);
-    var d = m.districts.filter(function (x) { return x.id === code; })[0];
-    var parts = [d.name, c.v, T.status[c.s] || T.status['']];
-    if (c.r) parts.push(fmt(T.rank, {rank: c.r}));
-    if (c.k && c.k.length) parts.push(T.strong);
-    return parts.join(', ');
-  };
-
-  Atlas.prototype._tip = function (code) {
-    var c = this.cell(code);
-    return this._lines(this.tipLines(code), c.s === 'demo' ? 1 : -1);
-  };
+  /** The tooltip lines of a district in the year shown (for tests and tools; the tooltip itself is P.tooltip). */
+  Atlas.prototype.tipLines = function (code) { return P.tooltip.districtTip(this.model, this.year, code).lines; };
+  Atlas.prototype.ariaLabel = function (code) { return P.tooltip.ariaLabel(this.model, this.year, code); };
 
   Atlas.prototype.setYear = function (year, report, force) {
     var m = this.model;
-    if (!m || !m.frames[String(year)]) return;
+    if (!m || !M.frame(m, year)) return;
     if (year === this.year && !force) return;
     this.year = year;
-    var f = m.frames[String(year)], S = m.style, self = this;
+    var f = M.frame(m, year), S = m.style, self = this;
     var anySel = m.selected.length > 0;
     Object.keys(this.paths || {}).forEach(function (code) {
-      var c = f.d[code] || {f: S.noData, s: ''};
+      var c = M.cell(m, year, code);
       var layer = self.paths[code];
       if (m.layers.districts) {
         layer.setStyle({fillColor: c.f, fillOpacity: anySel && !self.selectedSet[code] ? S.dimmedOpacity : S.district.fillOpacity});
       }
-      layer.eachLayer(function (l) { var p = l.getElement && l.getElement(); if (p) p.setAttribute('aria-label', self.ariaLabel(code)); });
+      pathsOf(layer, function (p) { p.setAttribute('aria-label', self.ariaLabel(code)); });
       self._toggle(self.strongGroup, self.overlays.strong[code], m.layers.strong && !!(c.k && c.k.length));
       self._toggle(self.demoGroup, self.overlays.demo[code], m.layers.districts && c.s === 'demo');
     });
@@ -335,17 +281,16 @@
     Object.keys(this.zoneLayers || {}).forEach(function (id) { self._toggle(self.zoneGroup, self.zoneLayers[id], !!shown[id]); });
     this.shownZones = shown;
     // legend, year label, title, banner, source: the same synchronous step as the fills
-    this._legend(f);
+    this.legendKey = P.legend.draw(this.frame.legend, m, f, this.legendKey);
     this.yearCtl.getContainer().textContent = String(year);
-    this.titleEl.textContent = f.title;
-    this.bannerEl.textContent = f.banner ? '⚠ ' + f.banner : '';
-    this.bannerEl.hidden = !f.banner;
-    this.sourceEl.textContent = f.source;
+    this.frame.title.textContent = f.title;
+    this.frame.banner.textContent = f.banner ? '⚠ ' + f.banner : '';
+    this.frame.banner.hidden = !f.banner;
+    this.frame.source.textContent = f.source;
     this.summaryEl.textContent = f.summary;
     this.mapEl.setAttribute('aria-description', f.summary);
-    var idx = m.years.indexOf(year);
-    this.slider.value = String(idx);
-    this.slider.setAttribute('aria-valuetext', fmt(m.text.yearOf, {year: year}));
+    this.slider.value = String(m.years.indexOf(year));
+    this.slider.setAttribute('aria-valuetext', M.fmt(m.text.yearOf, {year: year}));
     this.sliderYear.textContent = String(year);
     this.root.setAttribute('data-year', String(year));
     if (this.focusIndex >= 0) this._drawFocus(this.order[this.focusIndex]);
@@ -360,31 +305,6 @@
     else if (!on && has) group.removeLayer(layer);
   };
 
-  Atlas.prototype._legend = function (f) {
-    var items = (this.model.legends[f.legend] || []).slice();
-    if (this.model.selectionLegend) {  // the selection's line goes after the classes (see select_districts)
-      var at = items.findIndex(function (it) { return it.warn && !it.heading; });
-      items.splice(at < 0 ? items.length : at + 1, 0, this.model.selectionLegend);
-    }
-    var key = JSON.stringify([items, f.legendTitle]);
-    if (key === this.legendKey) return;
-    this.legendKey = key;
-    var box = this.legendEl;
-    box.textContent = '';
-    box.setAttribute('role', 'group');
-    box.setAttribute('aria-label', this.model.text.legend);
-    if (f.legendTitle) el('div', 'lg-title', f.legendTitle, box);
-    items.forEach(function (it) {
-      if (it.heading) { el('div', 'lg-sub' + (it.warn ? ' lg-warn' : ''), it.label, box); return; }
-      var row = el('div', 'lg-row' + (it.warn ? ' lg-warn' : ''), null, box);
-      var sw = el('span', 'sw', null, row);
-      sw.setAttribute('aria-hidden', 'true');
-      if (it.face) { sw.style.background = it.face; if (it.alpha < 1) sw.style.opacity = String(Math.max(it.alpha * 3, 0.35)); }
-      if (it.edge) sw.style.border = Math.max(it.width, 1) + 'px ' + (it.dashed ? 'dashed ' : 'solid ') + it.edge;
-      el('span', 'lg-label', it.label, row);
-    });
-  };
-
   Atlas.prototype._report = function () {
     var self = this;
     if (!this.hooks.onYear) return;
@@ -392,40 +312,36 @@
     this.reportTimer = setTimeout(function () { self.hooks.onYear(self.year); }, 250);
   };
 
-  Atlas.prototype.togglePlay = function () {
-    var self = this, T = this.model.text;
-    if (this.playing) {
-      clearInterval(this.playing); this.playing = null;
-    } else {
-      this.playing = setInterval(function () {
-        var ys = self.model.years, i = ys.indexOf(self.year);
-        self.setYear(ys[(i + 1) % ys.length], true);
-      }, this.model.playMs || 1200);
-    }
-    this.playBtn.textContent = this.playing ? T.pause : T.play;
-    this.playBtn.setAttribute('aria-label', this.playing ? T.pause : T.play);
+  Atlas.prototype._playLabel = function () {
+    var T = this.model.text, label = this.playing ? T.pause : T.play;
+    this.playBtn.textContent = label;
+    this.playBtn.setAttribute('aria-label', label);
     this.playBtn.setAttribute('aria-pressed', this.playing ? 'true' : 'false');
   };
 
-  // --- keyboard: arrows move between districts (administrative-code order), Enter opens the profile
+  Atlas.prototype.togglePlay = function () {
+    var self = this;
+    if (this.playing) {
+      clearInterval(this.playing); this.playing = null;
+    } else {
+      this.playing = setInterval(function () { self.setYear(P.controls.nextYear(self.model.years, self.year), true); },
+                                 this.model.playMs || 1200);
+    }
+    this._playLabel();
+  };
+
+  // --- keyboard on the map: arrows move between districts, Enter opens the profile, +/- zoom
   Atlas.prototype.onKey = function (e) {
     if (!this.order || !this.order.length) return;
     if (this.model.mode === 'present') return;  // document keys step scenes (see _build)
-    var n = this.order.length, i = this.focusIndex;
-    if (e.key === 'ArrowRight' || e.key === 'ArrowDown') i = (i + 1 + n) % n;
-    else if (e.key === 'ArrowLeft' || e.key === 'ArrowUp') i = i < 0 ? n - 1 : (i - 1 + n) % n;
-    else if (e.key === 'Home') i = 0;
-    else if (e.key === 'End') i = n - 1;
-    else if (e.key === 'Enter' || e.key === ' ') {
-      if (i >= 0) this._pick(this.order[i]);
-      e.preventDefault();
-      return;
-    } else if (e.key === '+' || e.key === '=') { this.map.zoomIn(); return; }
-    else if (e.key === '-') { this.map.zoomOut(); return; }
-    else return;
+    if (!P.controls.forMap(e.target)) return;  // the year slider and buttons on the export's map keep their keys
+    var act = P.controls.districtKey(e.key, this.order.length, this.focusIndex);
+    if (!act) return;
+    if (act.zoom) { if (act.zoom > 0) this.map.zoomIn(); else this.map.zoomOut(); return; }
     e.preventDefault();
+    if (act.pick) { if (this.focusIndex >= 0) this._pick(this.order[this.focusIndex]); return; }
     e.stopPropagation();
-    this.focusDistrict(this.order[i], false, true);
+    this.focusDistrict(this.order[act.move], false, true);
   };
 
   Atlas.prototype.focusDistrict = function (code, fromFocusEvent, moveDomFocus) {
@@ -433,13 +349,9 @@
     if (i < 0) return;
     var self = this;
     this.focusIndex = i;
-    this.order.forEach(function (c, k) {
-      self.paths[c].eachLayer(function (l) { var p = l.getElement && l.getElement(); if (p) p.setAttribute('tabindex', k === i ? '0' : '-1'); });
-    });
+    this.order.forEach(function (c, k) { pathsOf(self.paths[c], function (p) { p.setAttribute('tabindex', k === i ? '0' : '-1'); }); });
     this._drawFocus(code);
-    if (moveDomFocus) {
-      this.paths[code].eachLayer(function (l) { var p = l.getElement && l.getElement(); if (p && document.activeElement !== p) p.focus({preventScroll: true}); });
-    }
+    if (moveDomFocus) pathsOf(this.paths[code], function (p) { if (document.activeElement !== p) p.focus({preventScroll: true}); });
     this.focusLive.textContent = this.ariaLabel(code);
   };
 
@@ -450,7 +362,7 @@
     var S = this.model.style;
     geo.eachLayer(function (l) {
       var g = l.toGeoJSON();
-      L.geoJSON(g, {style: function () { return {color: '#ffffff', weight: S.focus.weight + 3, fill: false}; }, interactive: false}).addTo(this.focusGroup);
+      L.geoJSON(g, {style: function () { return {color: S.halo, weight: S.focus.weight + 3, fill: false}; }, interactive: false}).addTo(this.focusGroup);
       L.geoJSON(g, {style: function () { return S.focus; }, interactive: false}).addTo(this.focusGroup);
     }, this);
   };
@@ -460,71 +372,51 @@
     if (this.hooks.onClick) this.hooks.onClick(code);
   };
 
-  // --- labels: halo (CSS), priority, candidates around the anchor, hidden when no room is left
+  // --- labels: texts and visibility written first, then one read of every box, then placements
   Atlas.prototype.placeLabels = function () {
     if (!this.labelMarkers) return;
-    var zoom = this.map.getZoom(), m = this.model, f = m.frames[String(this.year)] || {d: {}, zones: []};
-    var shown = this.shownZones || {}, placed = [], box = this.mapEl.getBoundingClientRect();
-    // write phase: texts and visibility; then one read phase (all boxes at once, one layout), then
-    // the placements: no layout is forced per label
-    var todo = [];
+    var zoom = this.map.getZoom(), m = this.model, f = M.frame(m, this.year) || {d: {}, zones: []}, LB = P.labels;
+    var shown = this.shownZones || {}, todo = [];
     this.labelMarkers.forEach(function (x) {
-      var lb = x.lb, s = x.span;
-      // presentation mode names every zone it shows; overlaps still give way by priority
-      var minZoom = m.mode === 'present' && lb.kind === 'zone' ? 0 : (lb.minZoom || 0);
-      var visible = zoom >= minZoom && zoom <= (lb.maxZoom === undefined ? 99 : lb.maxZoom);
-      if (lb.kind === 'zone') visible = visible && !!shown[lb.id];
-      if (lb.kind === 'district') {
-        var c = f.d[lb.id] || {};
-        var text = lb.text + (m.layers.strong && c.k && c.k.length ? ' ' + m.text.strongMark : '');
-        if (s.textContent !== text) s.textContent = text;
-      }
+      var s = x.span, text = LB.text(x.lb, m, f);
+      if (s.textContent !== text) s.textContent = text;
       s.style.transform = '';
       s.classList.remove('atlas-hidden');
-      if (!visible) { s.classList.add('atlas-hidden'); s.setAttribute('data-hidden', 'zoom'); return; }
+      if (!LB.visible(x.lb, zoom, m, shown)) { s.classList.add('atlas-hidden'); s.setAttribute('data-hidden', 'zoom'); return; }
       todo.push(x);
     });
-    var rects = todo.map(function (x) { return x.span.getBoundingClientRect(); });
-    todo.forEach(function (x, i) {
-      var lb = x.lb, s = x.span, r0 = rects[i];
-      var w = r0.width, h = r0.height;
-      var cands = lb.kind === 'district' ? [[0, 0], [0, -h * 0.9], [0, h * 0.9]]
-        : [[0, 0], [0, h], [0, -h], [w * 0.55, 0], [-w * 0.55, 0], [0, 2 * h], [0, -2 * h], [w * 0.55, h], [-w * 0.55, h],
-           [w * 0.55, -h], [-w * 0.55, -h], [0, 3 * h]];
-      for (var k = 0; k < cands.length; k++) {
-        var dx = cands[k][0], dy = cands[k][1];
-        var r = {left: r0.left + dx - 1, right: r0.right + dx + 1, top: r0.top + dy - 1, bottom: r0.bottom + dy + 1};
-        if (r.left < box.left || r.right > box.right || r.top < box.top || r.bottom > box.bottom) continue;
-        var hit = placed.some(function (p) { return !(r.right < p.left || r.left > p.right || r.bottom < p.top || r.top > p.bottom); });
-        if (!hit) {
-          if (dx || dy) s.style.transform = 'translate(' + dx + 'px,' + dy + 'px)';
-          placed.push(r);
-          s.removeAttribute('data-hidden');
-          return;
-        }
-      }
-      s.classList.add('atlas-hidden');
-      s.setAttribute('data-hidden', 'overlap');
+    var rects = todo.map(function (x) { return {kind: x.lb.kind, rect: x.span.getBoundingClientRect()}; });
+    LB.place(rects, this.mapEl.getBoundingClientRect()).forEach(function (at, i) {
+      var s = todo[i].span;
+      if (!at) { s.classList.add('atlas-hidden'); s.setAttribute('data-hidden', 'overlap'); return; }
+      if (at[0] || at[1]) s.style.transform = 'translate(' + at[0] + 'px,' + at[1] + 'px)';
+      s.removeAttribute('data-hidden');
     });
   };
 
+  /** Remove the map, its listeners and timers (the component's cleanup calls it). */
   Atlas.prototype.destroy = function () {
+    if (this.destroyed) return;
+    this.destroyed = true;
     if (this.playing) clearInterval(this.playing);
+    clearTimeout(this.reportTimer);
     if (this.resizer) this.resizer.disconnect();
     if (this.docKeys) document.removeEventListener('keydown', this.docKeys);
-    this.map.remove();
+    if (this.frame.given) this.map.off('zoomend moveend resize', this.onMove);
+    else this.map.remove();
+    if (this.root.__atlas === this) delete this.root.__atlas;
   };
 
   global.AtlasMap = {
     /** Draw ``model`` into ``container`` (or update the map already there); return the instance. */
     mount: function (container, model, hooks) {
-      L = global.L;
+      L = global.L; P = global.AtlasMapParts; M = P.model;
       var inst = container.__atlas;
-      if (inst) { inst.hooks = hooks || inst.hooks; inst.update(model); return inst; }
+      if (inst && !inst.destroyed) { inst.hooks = hooks || inst.hooks; inst.update(model); return inst; }
       inst = new Atlas(container, model, hooks);
       container.__atlas = inst;
       return inst;
     },
     Atlas: Atlas
   };
-})(window);
+})(globalThis);

@@ -1,0 +1,54 @@
+/* Beijing IP Atlas renderer, part 4 of 6: label layout (halo in CSS, priority, candidate places).
+ *
+ * Pure functions over rectangles: which labels show at a zoom, their text in a year, and where
+ * each goes (its anchor, else a nearby candidate; hidden when no room is left). The Leaflet glue
+ * measures the labels once (one layout) and applies the offsets.
+ */
+(function (P) {
+  'use strict';
+
+  /** Return whether label ``lb`` shows at ``zoom`` (``shown``: zone ids in force this year). */
+  function visible(lb, zoom, model, shown) {
+    // presentation mode names every zone it shows; overlaps still give way by priority
+    var minZoom = model.mode === 'present' && lb.kind === 'zone' ? 0 : (lb.minZoom || 0);
+    var on = zoom >= minZoom && zoom <= (lb.maxZoom === undefined ? 99 : lb.maxZoom);
+    if (lb.kind === 'zone') on = on && !!shown[lb.id];
+    return on;
+  }
+
+  /** Return the label's text in frame ``f``: a district on the strong layer carries the strong mark. */
+  function text(lb, model, f) {
+    if (lb.kind !== 'district') return lb.text;
+    var c = (f && f.d[lb.id]) || {};
+    return lb.text + (model.layers.strong && c.k && c.k.length ? ' ' + model.text.strongMark : '');
+  }
+
+  /** Return the offsets [dx, dy] tried, in order, for a label of ``kind`` measuring ``w`` × ``h``. */
+  function candidates(kind, w, h) {
+    if (kind === 'district') return [[0, 0], [0, -h * 0.9], [0, h * 0.9]];
+    return [[0, 0], [0, h], [0, -h], [w * 0.55, 0], [-w * 0.55, 0], [0, 2 * h], [0, -2 * h], [w * 0.55, h],
+            [-w * 0.55, h], [w * 0.55, -h], [-w * 0.55, -h], [0, 3 * h]];
+  }
+
+  function overlaps(a, b) { return !(a.right < b.left || a.left > b.right || a.bottom < b.top || a.top > b.bottom); }
+
+  /** Place labels (``todo``: [{kind, rect}] highest priority first) inside ``box``; return per label [dx, dy] or null (no room). */
+  function place(todo, box) {
+    var placed = [];
+    return todo.map(function (x) {
+      var r0 = x.rect, cands = candidates(x.kind, r0.width, r0.height);
+      for (var k = 0; k < cands.length; k++) {
+        var dx = cands[k][0], dy = cands[k][1];
+        var r = {left: r0.left + dx - 1, right: r0.right + dx + 1, top: r0.top + dy - 1, bottom: r0.bottom + dy + 1};
+        if (r.left < box.left || r.right > box.right || r.top < box.top || r.bottom > box.bottom) continue;
+        if (!placed.some(function (p) { return overlaps(r, p); })) { placed.push(r); return [dx, dy]; }
+      }
+      return null;
+    });
+  }
+
+  /** Return the labels highest priority first (the order they claim room in). */
+  function byPriority(labels) { return labels.slice().sort(function (a, b) { return b.prio - a.prio; }); }
+
+  P.labels = {visible: visible, text: text, candidates: candidates, place: place, byPriority: byPriority};
+})(globalThis.AtlasMapParts = globalThis.AtlasMapParts || {});
