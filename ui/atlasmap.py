@@ -126,10 +126,8 @@ def view_model(inputs: MapInputs, state: ViewState) -> LayerModel:
 
 def preload_assets() -> dict:
     """Return the URLs the map needs (Leaflet, renderer, CSS, geometry for the link's basemap), for preloading."""
-    from ui.mapview import map_inputs
-
     basemap = "amap" if st.query_params.get("base") == "amap" else "none"
-    return {**ASSETS, "geometry": geometry_url(map_inputs(), basemap) or None}
+    return {**ASSETS, "geometry": geometry_url(cache.map_inputs(), basemap) or None}
 
 
 def draw_atlas_map(inputs: MapInputs, state: ViewState, *, key: str, year_token: tuple[int, int],

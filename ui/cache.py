@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import data
+from geo.data.datasets import MapInputs
 from geo.imports import store
 from ui import keys
 
@@ -125,3 +126,8 @@ def store_revision() -> str:
     """Return a cache key of what the page shows: this run's revision id ("shipped" if the store is unreachable)."""
     revision_id = run_revision()
     return "shipped" if revision_id is None else str(revision_id)
+
+
+def map_inputs() -> MapInputs:
+    """Return the data every map is drawn from (the cached loaders above, this run's revision)."""
+    return MapInputs(districts(), zones(), regions(), designations(), indicators())

@@ -12,7 +12,6 @@ __all__ = [
            "MAP_COMPONENT",
            "MAP_PAINTED",
            "MAP_SEEN",
-           "MAP_WIDGETS",
            "MAP_YEAR_SEEN",
            "MAP_YEAR_TOKEN",
            "PAGE",
@@ -31,10 +30,7 @@ PAGE, PREV_PAGE = "ui_page", "ui_prev_page"
 RUN_REVISION = "atlas_run_revision"
 #: The map components' keys: their state (year, ready) and triggers (click, exit, step).
 MAP_COMPONENT, PRESENT_COMPONENT = "atlas_map", "present_atlas"
-#: The map page's controls, by ViewState attribute (the year is the map's own control).
-MAP_WIDGETS = {"year": "m_year", "districts": "m_districts", "layers": "m_layers", "indicator": "m_indicator",
-               "classification": "m_cls", "basemap": "m_base", "fixed_breaks": "m_fixed", "compare": "m_cmp",
-               "change": "m_chg", "demo": "m_demo"}
+#: The map page's controls (their session keys, by ViewState attribute) are ``ui.mapcontrols.CONTROLS``.
 #: The map page's URL query last seeded or written; the map drawn in this session; the year it must show.
 MAP_SEEN, MAP_PAINTED, MAP_YEAR_TOKEN, MAP_YEAR_SEEN = "m_seeded_from", "m_painted", "m_year_token", "m_year_seen"
 MAP_COMPARE_ON = "m_cmp_on"

@@ -16,13 +16,13 @@ from geo.analysis.profile import district_profile
 from geo.carto.model import district_frame
 from geo.data.datasets import MapInputs
 from geo.data.designations import designations_for
-from geo.data.indicators import INDICATORS, MAP_INDICATORS, best_year, years_with_data
+from geo.data.indicators import INDICATORS, best_year, years_with_data
 from geo.data.names import BEIJING_DISTRICTS
 from geo.data.source_kind import source_kind, source_kind_label
 from geo.text.i18n import format_value, t, unit_label
 from geo.text.labels import indicator_name, name_of, status_label, status_mark
-from geo.view.state import BASEMAPS, CHANGES, CLASSIFICATIONS, DEFAULT_YEAR, LAYERS, ViewState, view_for_data
-from ui import cache, keys
+from geo.view.state import DEFAULT_YEAR, ViewState, view_for_data, with_last_view
+from ui import cache, keys, mapcontrols
 from ui.urlsync import seed_from_url, write_to_url
 
 __all__ = [
@@ -47,9 +47,7 @@ __all__ = [
 ]
 
 
-def map_inputs() -> MapInputs:
-    """Return the data every map is drawn from (cached loaders)."""
-    return MapInputs(cache.districts(), cache.zones(), cache.regions(), cache.designations(), cache.indicators())
+map_inputs = cache.map_inputs  # the data every map is drawn from
 
 
 def years_for(inputs: MapInputs, indicator: str) -> list[int]:
@@ -57,8 +55,12 @@ def years_for(inputs: MapInputs, indicator: str) -> list[int]:
 
 
 def read_view(inputs: MapInputs) -> ViewState:
-    """Return the view in the URL (validated); notes list what was ignored."""
-    return view_for_data(st.query_params.to_dict(), inputs.indicators)
+    """Return the view in the URL (validated); notes list what was ignored.
+
+    Opened from the menu (no view in the URL), the map shows the view it showed last in this
+    session: map → any page → map keeps year, districts, layers, indicator, classification.
+    """
+    return view_for_data(with_last_view(st.query_params.to_dict(), last_map_query()), inputs.indicators)
 
 
 def last_map_query() -> dict[str, str]:
@@ -66,7 +68,7 @@ def last_map_query() -> dict[str, str]:
     return dict(st.session_state.get(keys.MAP_SEEN) or {})
 
 
-KEYS = keys.MAP_WIDGETS  # the map page's controls, by ViewState attribute (ui/keys.py)
+KEYS = mapcontrols.widget_keys()  # the map page's controls, by ViewState attribute (ui/mapcontrols.py)
 _TOKEN, _SEEN_YEAR = keys.MAP_YEAR_TOKEN, keys.MAP_YEAR_SEEN
 
 
@@ -83,12 +85,9 @@ def year_token() -> tuple[int, int]:
 
 def _seed(state: ViewState) -> None:
     """Put the URL's view into the widgets when the page opens (or the URL changed under it)."""
-    required = [key for attr, key in KEYS.items() if attr not in ("compare", "change")]
-    if not seed_from_url(state, KEYS, keys.MAP_SEEN, required):
+    required = [c.key for c in mapcontrols.CONTROLS if c.required]
+    if not seed_from_url(state, KEYS, keys.MAP_SEEN, required, values=mapcontrols.seed_values):
         return
-    st.session_state[keys.MAP_COMPARE_ON] = state.compare is not None
-    if state.compare is None:
-        st.session_state["m_cmp"] = None
     _force_year(state.year)
 
 def on_page_visit() -> None:
@@ -107,11 +106,13 @@ def district_table_frame(inputs: MapInputs, state: ViewState) -> pd.DataFrame:
     return _table_frame(cache.store_revision(), state.with_(notes=(), districts=(), lang="zh"), inputs)
 
 
-def take_map_year(reported: int | None, years: list[int]) -> None:
-    """Adopt the year the map reports, once per report (a stale report never undoes a newer link)."""
+def take_map_year(state: ViewState, reported: int | None, years: list[int]) -> ViewState:
+    """Return ``state`` in the year the map reports, adopted once per report (a stale report never undoes a newer link)."""
     if reported is not None and reported != st.session_state.get(_SEEN_YEAR) and reported in years:
         st.session_state["m_year"] = reported
+        state = state.with_(year=reported)
     st.session_state[_SEEN_YEAR] = reported
+    return state
 
 
 def prepare_view(inputs: MapInputs, url_state: ViewState) -> ViewState:
@@ -153,40 +154,12 @@ def mark_painted() -> None:
 
 def draw_controls(inputs: MapInputs, lang: str) -> None:
     """Draw the map's sidebar controls (their values are the view :func:`prepare_view` returned)."""
-    years = years_for(inputs, st.session_state["m_indicator"])
-    with st.sidebar:
-        st.header(t("ctl.heading", lang))
-        st.selectbox(t("ctl.indicator", lang), MAP_INDICATORS, key="m_indicator", placeholder=t("common.choose", lang),
-                     format_func=lambda i: indicator_name(i, lang))
-        st.multiselect(t("ctl.districts", lang), list(BEIJING_DISTRICTS), key="m_districts",
-                       format_func=lambda c: BEIJING_DISTRICTS[c][1 if lang == "en" else 0],
-                       placeholder=t("ctl.districts_all", lang))
-        st.multiselect(t("ctl.layers", lang), list(LAYERS), key="m_layers",
-                       format_func=lambda name: t(f"layer.{name}", lang), placeholder=t("ctl.no_layers", lang))
-        st.selectbox(t("ctl.classification", lang), CLASSIFICATIONS, key="m_cls", placeholder=t("common.choose", lang),
-                     format_func=lambda c: t(f"cls.{c}", lang))
-        st.checkbox(t("ctl.fixed_breaks", lang), key="m_fixed")
-        st.checkbox(t("ctl.show_demo", lang), key="m_demo")
-        if not st.session_state["m_demo"]:
-            st.caption(t("status.import_cta", lang))
-        if st.checkbox(t("ctl.compare", lang), key=keys.MAP_COMPARE_ON):
-            st.selectbox(t("ctl.compare_year", lang), years, key="m_cmp", placeholder=t("common.choose", lang))
-            st.radio(t("ctl.change_kind", lang), CHANGES, key="m_chg", horizontal=True,
-                     format_func=lambda c: t(f"carto.change.{c}", lang))
-        st.radio(t("ctl.basemap", lang), BASEMAPS, key="m_base", horizontal=True,
-                 format_func=lambda b: t(f"base.{b}", lang))
-        if st.session_state["m_base"] != "none":
-            st.caption(t("ctl.basemap_note", lang))
+    mapcontrols.draw_controls(lang, years_for(inputs, st.session_state["m_indicator"]))
 
 
 def current_view(lang: str) -> ViewState:
     """Return the view the map page's session state describes."""
-    return ViewState(year=int(st.session_state["m_year"]), districts=tuple(st.session_state["m_districts"]),
-                     layers=tuple(n for n in LAYERS if n in st.session_state["m_layers"]),
-                     indicator=st.session_state["m_indicator"], classification=st.session_state["m_cls"],
-                     basemap=st.session_state["m_base"], lang=lang, fixed_breaks=bool(st.session_state["m_fixed"]),
-                     compare=st.session_state.get("m_cmp") if st.session_state.get(keys.MAP_COMPARE_ON) else None,
-                     change=st.session_state.get("m_chg", "abs"), demo=bool(st.session_state["m_demo"]))
+    return mapcontrols.view_from_session(st.session_state, lang)
 
 
 def write_view(state: ViewState) -> None:

@@ -45,7 +45,24 @@ function tag(name, attrs) {
     document.head.appendChild(e);
   });
 }
+function onePageOneEntry() {
+  // Streamlit pushes a history entry for every URL write of a run (the language, then the view):
+  // Back from a page opened from the menu would land on that same page. A write that keeps the
+  // page (same path) replaces the entry instead, so Back goes to the page before, in its view.
+  if (window.__atlasHistory) return;
+  window.__atlasHistory = true;
+  const push = window.history.pushState.bind(window.history);
+  window.history.pushState = function (state, title, url) {
+    try {
+      if (url !== undefined && new URL(url, window.location.href).pathname === window.location.pathname) {
+        return window.history.replaceState(state, title, url);
+      }
+    } catch (e) { /* not a URL: as Streamlit asked */ }
+    return push(state, title, url);
+  };
+}
 export default function (component) {
+  onePageOneEntry();
   const data = component.data || {};
   const lang = data.lang;
   if (lang && document.documentElement.lang !== lang) document.documentElement.lang = lang;

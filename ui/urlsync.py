@@ -7,30 +7,36 @@ widgets describe back into the URL after every run. Used by the map and trends p
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import streamlit as st
 
-from geo.view.state import ViewState, to_query
+from geo.view.state import OPTIONAL_KEYS, ViewState, to_query
 
 __all__ = ["OPTIONAL_PARAMS", "seed_from_url", "write_to_url"]
 
 #: Parameters only some views carry (a change map's): removed from the URL when the view has none.
-OPTIONAL_PARAMS = ("cmp", "chg")
+OPTIONAL_PARAMS = OPTIONAL_KEYS
 
 
 def seed_from_url(state: ViewState, keys: Mapping[str, str], seen_key: str,
-                  required: Iterable[str] | None = None) -> bool:
+                  required: Iterable[str] | None = None,
+                  values: Callable[[ViewState], Mapping[str, Any]] | None = None) -> bool:
     """Put ``state``'s values into the session keys ``keys`` ({ViewState attribute: key}); return True if seeded.
 
-    Seeds when the URL's view differs from the one last seeded or written (``seen_key``), or when
+    ``values``: the session values of a view (else each attribute's value goes to its key). Seeds
+    when the URL's view differs from the one last seeded or written (``seen_key``), or when
     a ``required`` key is missing (Streamlit drops a widget's state on a page that did not draw it).
     """
     query = to_query(state)
     need = list(keys.values()) if required is None else list(required)
     if st.session_state.get(seen_key) == query and all(k in st.session_state for k in need):
         return False
-    for attr, key in keys.items():
+    if values is not None:  # the controls say what a view puts into their session keys (ui.mapcontrols)
+        for key, value in values(state).items():
+            st.session_state[key] = value
+    for attr, key in ({} if values is not None else keys).items():
         value = getattr(state, attr)
         st.session_state[key] = list(value) if isinstance(value, tuple) else value
     st.session_state[seen_key] = query

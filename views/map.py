@@ -26,8 +26,7 @@ if first and not events.ready:
     st.stop()  # the rest follows the map's "drawn" report, a moment later
 mapview.mark_painted()
 mapview.draw_controls(inputs, lang)
-mapview.take_map_year(events.year, mapview.years_for(inputs, state.indicator))
-state = mapview.current_view(lang)
+state = mapview.take_map_year(state, events.year, mapview.years_for(inputs, state.indicator))
 mapview.write_view(state)
 st.caption(t("profile.hint", lang) + " " + t("carto.ui.keys_help", lang))
 if events.click:  # a click or Enter on a district: its profile opens over the page, in view

@@ -6,7 +6,7 @@ Every parameter is validated; a bad or stale value falls back to its default and
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlencode
@@ -24,11 +24,16 @@ __all__ = [
     "DEFAULT_LAYERS",
     "DEFAULT_YEAR",
     "LAYERS",
+    "OPTIONAL_KEYS",
+    "PARAMS",
+    "VIEW_KEYS",
+    "Param",
     "ViewState",
     "from_query",
     "share_url",
     "to_query",
     "view_for_data",
+    "with_last_view",
 ]
 
 #: Switchable map layers, in drawing order.
@@ -96,6 +101,88 @@ def _choice(raw: str, allowed, notes: list[str], key: str) -> str | None:
     return None
 
 
+_SKIP = object()  # a reader's answer for "keep the default" (bad values are noted by the reader)
+
+
+def _read_year(raw: str, years: list[int] | None, notes: list[str], key: str) -> Any:
+    if (year := valid_year(raw, years)) is not None:
+        return year
+    notes.append(f"{key}={raw!r}")
+    return _SKIP
+
+
+def _read_compare(raw: str, years: list[int] | None, notes: list[str], key: str) -> Any:
+    return _SKIP if raw == "" else _read_year(raw, years, notes, key)
+
+
+def _read_districts(raw: str, years: list[int] | None, notes: list[str], key: str) -> Any:
+    return _codes(raw, BEIJING_DISTRICTS, notes, key)
+
+
+def _read_layers(raw: str, years: list[int] | None, notes: list[str], key: str) -> Any:
+    good = _codes(raw, LAYERS, notes, key)
+    asked = [n for n in _split(raw) if n != "-"]
+    # "-" or "" asks for no layers; a list of only invalid names falls back to the default, as the note says
+    return tuple(n for n in LAYERS if n in good) if good or not asked else _SKIP
+
+
+def _choice_of(allowed) -> Callable[[str, list[int] | None, list[str], str], Any]:
+    def read(raw: str, years: list[int] | None, notes: list[str], key: str) -> Any:
+        value = _choice(raw, allowed, notes, key)
+        return _SKIP if value is None else value
+    return read
+
+
+def _read_flag(raw: str, years: list[int] | None, notes: list[str], key: str) -> Any:
+    value = _choice(raw, ("0", "1"), notes, key)
+    return _SKIP if value is None else value == "1"
+
+
+def _always(state: ViewState) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of the view: its :class:`ViewState` attribute, its URL name, how it reads and writes.
+
+    The type and default are the ViewState field's. ``read(raw, years, notes, key)`` returns the
+    value or ``_SKIP`` (the default stays; a bad value noted); ``write(value)`` the URL text;
+    ``shown(state)`` whether the URL carries it (a change map's parameters only in a change map).
+    """
+
+    attr: str
+    key: str
+    read: Callable[[str, list[int] | None, list[str], str], Any]
+    write: Callable[[Any], str]
+    shown: Callable[[ViewState], bool] = _always
+
+
+def _in_change_map(state: ViewState) -> bool:
+    return state.compare is not None
+
+
+#: Every parameter of a share link, in the URL's order. Adding one: a ViewState field, a row here,
+#: and its widget in ``ui/mapcontrols.py``.
+PARAMS: tuple[Param, ...] = (
+    Param("year", "year", _read_year, str),
+    Param("districts", "d", _read_districts, ",".join),
+    Param("layers", "layers", _read_layers, lambda v: ",".join(v) or "-"),
+    Param("indicator", "ind", _choice_of(MAP_INDICATORS), str),
+    Param("classification", "cls", _choice_of(CLASSIFICATIONS), str),
+    Param("basemap", "base", _choice_of(BASEMAPS), str),
+    Param("lang", "lang", _choice_of(LANGS), str),
+    Param("fixed_breaks", "fixed", _read_flag, lambda v: "1" if v else "0"),
+    Param("demo", "demo", _read_flag, lambda v: "1" if v else "0"),
+    Param("compare", "cmp", _read_compare, str, _in_change_map),
+    Param("change", "chg", _choice_of(CHANGES), str, _in_change_map),
+)
+#: The URL names of the view (a page's own parameters are not among them).
+VIEW_KEYS = tuple(p.key for p in PARAMS)
+#: Parameters only some views carry: removed from the URL when the view has none.
+OPTIONAL_KEYS = tuple(p.key for p in PARAMS if p.shown is not _always)
+
+
 def from_query(params: Mapping[str, str | list[str]], years: list[int] | None = None,
                default_year: int | None = None) -> ViewState:
     """Return the view described by ``params``; invalid values fall back to defaults with a note.
@@ -115,33 +202,28 @@ def from_query(params: Mapping[str, str | list[str]], years: list[int] | None = 
     default = ViewState()
     notes: list[str] = []
     changes: dict[str, Any] = {}  # field name -> value, for replace()
-    if (raw := get("year")) is not None:
-        if (year := valid_year(raw, years)) is not None:
-            changes["year"] = year
-        else:
-            notes.append(f"year={raw!r}")
+    for param in PARAMS:
+        if (raw := get(param.key)) is not None and (value := param.read(raw, years, notes, param.key)) is not _SKIP:
+            changes[param.attr] = value
     if years and changes.get("year", default.year) not in years:
         changes["year"] = default_year if default_year in years else max(years)
-    if (raw := get("d")) is not None:
-        changes["districts"] = _codes(raw, BEIJING_DISTRICTS, notes, "d")
-    if (raw := get("layers")) is not None:
-        good = _codes(raw, LAYERS, notes, "layers")
-        asked = [n for n in _split(raw) if n != "-"]
-        # "-" or "" asks for no layers; a list of only invalid names falls back to the default, as the note says
-        changes["layers"] = tuple(n for n in LAYERS if n in good) if good or not asked else default.layers
-    for key, attr, allowed in (("ind", "indicator", MAP_INDICATORS), ("cls", "classification", CLASSIFICATIONS),
-                               ("base", "basemap", BASEMAPS), ("lang", "lang", LANGS), ("chg", "change", CHANGES)):
-        if (raw := get(key)) is not None and (value := _choice(raw, allowed, notes, key)) is not None:
-            changes[attr] = value
-    if (raw := get("cmp")) is not None and raw != "":
-        if (year := valid_year(raw, years)) is not None:
-            changes["compare"] = year
-        else:
-            notes.append(f"cmp={raw!r}")
-    for key, attr in (("fixed", "fixed_breaks"), ("demo", "demo")):
-        if (raw := get(key)) is not None and (value := _choice(raw, ("0", "1"), notes, key)) is not None:
-            changes[attr] = value == "1"
     return replace(default, notes=tuple(notes), **changes)
+
+
+def with_last_view(params: Mapping[str, str], last: Mapping[str, str]) -> dict[str, str]:
+    """Return ``params``, or the last view shown (``last``) under them when they name no view (opened from the menu).
+
+    A page opened from the sidebar has no view in its URL (at most the language): it follows the
+    view the session showed last, so map → any page → map keeps year, districts, layers…
+
+    >>> with_last_view({"lang": "en"}, {"year": "2020", "lang": "zh"})
+    {'year': '2020', 'lang': 'en'}
+    >>> with_last_view({"year": "2019"}, {"year": "2020", "d": "110108"})
+    {'year': '2019'}
+    """
+    if any(k in params for k in VIEW_KEYS if k != "lang"):
+        return dict(params)
+    return {**last, **params}
 
 
 def view_for_data(params: Mapping[str, str | list[str]], indicators: pd.DataFrame) -> ViewState:
@@ -165,15 +247,4 @@ def share_url(state: ViewState, base: str = "") -> str:
 
 def to_query(state: ViewState) -> dict[str, str]:
     """Return the query parameters of ``state`` (defaults included, so links stay stable)."""
-    return {
-        "year": str(state.year),
-        "d": ",".join(state.districts),
-        "layers": ",".join(state.layers) or "-",
-        "ind": state.indicator,
-        "cls": state.classification,
-        "base": state.basemap,
-        "lang": state.lang,
-        "fixed": "1" if state.fixed_breaks else "0",
-        "demo": "1" if state.demo else "0",
-        **({"cmp": str(state.compare), "chg": state.change} if state.compare is not None else {}),
-    }
+    return {p.key: p.write(getattr(state, p.attr)) for p in PARAMS if p.shown(state)}
