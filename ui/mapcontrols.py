@@ -14,10 +14,9 @@ from typing import Any
 
 import streamlit as st
 
-from geo.data.indicators import MAP_INDICATORS
+from geo.data.indicators import MAP_INDICATORS, indicator_name
 from geo.data.names import BEIJING_DISTRICTS
 from geo.text.i18n import t
-from geo.text.labels import indicator_name
 from geo.view.state import BASEMAPS, CHANGES, CLASSIFICATIONS, LAYERS, ViewState
 from ui import keys
 

@@ -16,12 +16,12 @@ from geo.analysis.profile import district_profile
 from geo.carto.model import district_frame
 from geo.data.datasets import MapInputs
 from geo.data.designations import designations_for
-from geo.data.indicators import INDICATORS, best_year, years_with_data
+from geo.data.indicators import INDICATORS, best_year, indicator_name
 from geo.data.names import BEIJING_DISTRICTS
 from geo.data.source_kind import source_kind, source_kind_label
 from geo.text.i18n import format_value, t, unit_label
-from geo.text.labels import indicator_name, name_of, status_label, status_mark
-from geo.view.state import DEFAULT_YEAR, ViewState, view_for_data, with_last_view
+from geo.text.labels import name_of, status_label, status_mark
+from geo.view.state import DEFAULT_YEAR, ViewState, map_years, view_for_data, with_last_view
 from ui import cache, keys, mapcontrols
 from ui.urlsync import seed_from_url, write_to_url
 
@@ -51,7 +51,7 @@ map_inputs = cache.map_inputs  # the data every map is drawn from
 
 
 def years_for(inputs: MapInputs, indicator: str) -> list[int]:
-    return years_with_data(inputs.indicators, indicator) or [DEFAULT_YEAR]
+    return map_years(inputs.indicators, indicator)
 
 
 def read_view(inputs: MapInputs) -> ViewState:

@@ -4,11 +4,10 @@ ranked bar chart of districts for a year. Year, districts and indicator follow t
 import streamlit as st
 
 from geo.analysis.charts import MAX_LINES, ranking_chart, ranking_frame, trend_chart, trend_frame
-from geo.data.indicators import MAP_INDICATORS, best_year, years_with_data
+from geo.data.indicators import MAP_INDICATORS, best_year, indicator_name
 from geo.data.names import BEIJING_DISTRICTS
 from geo.text.i18n import t
-from geo.text.labels import indicator_name
-from geo.view.state import DEFAULT_YEAR, to_query, view_for_data
+from geo.view.state import map_years, to_query, view_for_data
 from ui import cache, keys
 from ui.analysis import source_links
 from ui.mapview import last_map_query
@@ -35,7 +34,7 @@ c1, c2, c3 = st.columns([2, 2, 3])
 indicator = c1.selectbox(t("an.trends.indicator", L), MAP_INDICATORS, key="tr_indicator",
                          format_func=lambda i: indicator_name(i, L),
                          placeholder=t("common.choose", L))
-years = years_with_data(indicators, indicator) or [DEFAULT_YEAR]  # the one fallback (geo.view.state)
+years = map_years(indicators, indicator)  # the one fallback (geo.view.state)
 if st.session_state["tr_year"] not in years:
     st.session_state["tr_year"] = best_year(indicators, indicator) or max(years)
 if len(years) > 1:

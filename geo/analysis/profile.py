@@ -10,6 +10,7 @@ import shapely
 from geo.carto.crs import gcj02_to_wgs84
 from geo.data.datasets import MapInputs
 from geo.data.indicators import INDICATORS, primary_rows
+from geo.data.names import BEIJING_JJJ_ZONE
 
 __all__ = ["DistrictProfile", "district_at", "district_profile"]
 
@@ -43,7 +44,7 @@ def district_profile(inputs: MapInputs, code: str) -> DistrictProfile:
         else:
             share = shapely.intersection(z.geometry, geom).area / z.geometry.area
             hit = share > 1e-4  # more than a precision sliver along a shared border
-        if hit and z.zone_id not in ("jjj_beijing",):
+        if hit and z.zone_id != BEIJING_JJJ_ZONE:
             touching.append({"zone_id": z.zone_id, "name_zh": z.name_zh, "name_en": z.name_en, "kind": z.kind,
                              "geometry_quality": z.geometry_quality, "share_of_zone": share,
                              "source_url": z.source_url})

@@ -2,8 +2,8 @@
 
 Pure (no Streamlit). Facts (areas, years, figures, designations) come from the shipped datasets
 with their sources; the cards' short texts are UI strings (``an.proj.<key>.*`` in
-``geo/text/locale/analysis.json``). :data:`PROJECT_VIEWS` is the one definition of each project's map
-view; the projects page links to it and the presentation mode reuses it as a scene.
+``geo/text/locale/analysis.json``). ``geo.view.scenes.PROJECT_VIEWS`` is the one definition of each project's
+map view; the projects page links to it and the presentation mode reuses it as a scene.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from geo.data.designations import strong_in_year, with_timing
 from geo.data.indicators import primary_rows
 from geo.data.names import BEIJING_DISTRICTS, region_name
 from geo.text.labels import name_of
-from geo.view.state import DEFAULT_YEAR, ViewState
+from geo.view.scenes import PROJECT_VIEWS  # the map view of each project (the view package defines views)
+from geo.view.state import ViewState
 
 __all__ = ["PROJECTS", "PROJECT_VIEWS", "Project", "ProjectCard", "project_card", "project_cards"]
 
@@ -43,16 +44,6 @@ PROJECTS: tuple[Project, ...] = (
             designation_filter="zone:经济技术开发区"),
     Project("strong", (), (), designation_filter="districts"),
 )
-
-#: Each project's map view (layers, districts, year): the one place these are defined.
-PROJECT_VIEWS: dict[str, ViewState] = {
-    "jjj": ViewState(year=DEFAULT_YEAR, districts=(), layers=("districts", "jjj")),
-    "science_cities": ViewState(year=DEFAULT_YEAR, districts=("110108", "110114", "110116", "110118"),
-                                layers=("districts", "science_cities")),
-    "zgc": ViewState(year=DEFAULT_YEAR, districts=(), layers=("districts", "zgc_parks")),
-    "etda": ViewState(year=DEFAULT_YEAR, districts=("110115", "110112"), layers=("districts", "etda")),
-    "strong": ViewState(year=DEFAULT_YEAR, districts=(), layers=("districts", "strong")),
-}
 
 
 @dataclass(frozen=True)

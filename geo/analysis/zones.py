@@ -17,7 +17,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.analysis.sources import figure_rows
 from geo.data.indicators import primary_rows
-from geo.data.names import BEIJING_DISTRICTS
+from geo.data.names import BEIJING_DISTRICTS, BEIJING_JJJ_ZONE
 from geo.text.labels import name_of
 
 __all__ = [
@@ -42,7 +42,7 @@ _ZONE_DESIGNATIONS = {"etda_bda_2002": "经济技术开发区", "etda_bda_2010":
 #: A district counts as touched when it holds more than this share of the zone (slivers along borders do not).
 MIN_SHARE = 0.001
 _METRIC_CRS = 32650
-_SKIP = ("jjj_beijing",)
+_SKIP = (BEIJING_JJJ_ZONE,)
 
 
 @dataclass(frozen=True)

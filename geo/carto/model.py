@@ -86,10 +86,9 @@ from geo.carto.texts import (  # noqa: F401 - the model's pieces, used by every 
     value_text,
 )
 from geo.data.datasets import MapInputs
-from geo.data.indicators import years_with_data
 from geo.text.i18n import t
 from geo.text.labels import name_of
-from geo.view.state import ViewState
+from geo.view.state import ViewState, map_years
 
 __all__ = [
     "BASEMAP_TILES",
@@ -134,7 +133,7 @@ def select_districts(model: LayerModel, inputs: MapInputs, state: ViewState) -> 
 
 def model_years(inputs: MapInputs, indicator: str) -> list[int]:
     """Return the years the model carries for ``indicator`` (those with any district value)."""
-    return years_with_data(inputs.indicators, indicator) or [2024]
+    return map_years(inputs.indicators, indicator)
 
 
 def _zone_feature(z: dict, lang: str) -> ZoneFeature:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from geo.data.names import BEIJING_CODE, BEIJING_DISTRICTS
+from geo.text.i18n import DEFAULT_LANG
+from geo.text.labels import name_of
 
 __all__ = [
     "INDICATORS",
@@ -17,6 +19,8 @@ __all__ = [
     "city_series",
     "district_values",
     "hide_demo",
+    "indicator_definition",
+    "indicator_name",
     "primary_rows",
     "years_with_data",
 ]
@@ -160,3 +164,17 @@ def city_series(df: pd.DataFrame, indicator: str, region: str = BEIJING_CODE) ->
     """Return the yearly series of one region (default Beijing), one row per year, sorted."""
     d = primary_rows(df[(df.indicator == indicator) & (df.region_code == region)])
     return d.sort_values("year").reset_index(drop=True)
+
+
+def _indicator(indicator: str | Indicator) -> Indicator:
+    return INDICATORS[indicator] if isinstance(indicator, str) else indicator
+
+
+def indicator_name(indicator: str | Indicator, lang: str = DEFAULT_LANG) -> str:
+    """Return an indicator's name (by id or :class:`Indicator`) in ``lang``."""
+    return name_of(_indicator(indicator), lang)
+
+
+def indicator_definition(indicator: str | Indicator, lang: str = DEFAULT_LANG) -> str:
+    """Return an indicator's definition in ``lang``."""
+    return name_of(_indicator(indicator), lang, "definition")

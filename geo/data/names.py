@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["BEIJING_CODE", "BEIJING_DISTRICTS", "REGION_NAMES", "district_code", "region_name"]
+__all__ = ["BEIJING_CODE", "BEIJING_DISTRICTS", "BEIJING_JJJ_ZONE", "REGION_NAMES", "district_code", "region_name"]
 
 BEIJING_CODE = "110000"
+#: Beijing itself as a Jing-Jin-Ji zone (zones.geojson): every district lies in it, so no district profile or
+#: zone summary lists it.
+BEIJING_JJJ_ZONE = "jjj_beijing"
 
 #: code -> (name_zh, name_en) for Beijing's 16 districts, in GB/T 2260 order.
 BEIJING_DISTRICTS: dict[str, tuple[str, str]] = {

@@ -1,8 +1,8 @@
 """Text the planner reads: UI strings in Chinese and English, number formats, labels, safe output.
 
 - :mod:`~geo.text.i18n`: ``t(key, lang)`` over ``locale/*.json``, 万/亿 number formats, unit labels;
-- :mod:`~geo.text.labels`: the one set of label helpers — a name in a language, an indicator's name,
-  a data status's label and mark — used by every page, the map and the exports;
+- :mod:`~geo.text.labels`: the one set of label helpers — a name in a language, a data status's
+  label and mark — used by every page, the map and the exports (text never imports ``geo.data``);
 - :mod:`~geo.text.safe`: escaping where data meets HTML, and spreadsheet-safe text for exports.
 """
 
@@ -20,8 +20,6 @@ from geo.text.i18n import (
     unit_label,
 )
 from geo.text.labels import (
-    indicator_definition,
-    indicator_name,
     name_of,
     pick,
     status_label,
@@ -35,4 +33,4 @@ from geo.text.safe import (
     spreadsheet_text,
 )
 
-__all__ = ["DEFAULT_LANG", "DOC_LANGS", "FORMULA_PREFIXES", "LANGS", "STRINGS", "doc_lang", "escape_text", "format_number", "format_value", "indicator_definition", "indicator_name", "name_of", "pick", "safe_url", "spreadsheet_safe", "spreadsheet_text", "status_label", "status_mark", "t", "unit_label"]
+__all__ = ["DEFAULT_LANG", "DOC_LANGS", "FORMULA_PREFIXES", "LANGS", "STRINGS", "doc_lang", "escape_text", "format_number", "format_value", "name_of", "pick", "safe_url", "spreadsheet_safe", "spreadsheet_text", "status_label", "status_mark", "t", "unit_label"]

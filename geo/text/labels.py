@@ -1,4 +1,6 @@
-"""The one set of label helpers: a thing's name in a language, an indicator's name, a status's label and mark.
+"""The one set of label helpers: a thing's name in a language, a status's label and mark.
+
+An indicator's name is :func:`geo.data.indicators.indicator_name` (text never imports data).
 
 Every page, the map's layer model and the exports use these, so a label is written in one place.
 
@@ -12,12 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from geo.data.indicators import INDICATORS, Indicator
 from geo.text.i18n import DEFAULT_LANG, t
 
 __all__ = [
-    "indicator_definition",
-    "indicator_name",
     "name_of",
     "pick",
     "status_label",
@@ -43,20 +42,6 @@ def name_of(record: Any, lang: str = DEFAULT_LANG, field: str = "name") -> Any:
         return record[key]
     except (TypeError, KeyError, IndexError):
         return getattr(record, key)
-
-
-def _indicator(indicator: str | Indicator) -> Indicator:
-    return INDICATORS[indicator] if isinstance(indicator, str) else indicator
-
-
-def indicator_name(indicator: str | Indicator, lang: str = DEFAULT_LANG) -> str:
-    """Return an indicator's name (by id or :class:`~geo.data.indicators.Indicator`) in ``lang``."""
-    return name_of(_indicator(indicator), lang)
-
-
-def indicator_definition(indicator: str | Indicator, lang: str = DEFAULT_LANG) -> str:
-    """Return an indicator's definition in ``lang``."""
-    return name_of(_indicator(indicator), lang, "definition")
 
 
 def status_label(status: str, lang: str = DEFAULT_LANG, warn: bool = False) -> str:

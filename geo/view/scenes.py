@@ -17,15 +17,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from geo.analysis.projects import PROJECT_VIEWS
 from geo.text.i18n import t
-from geo.view.state import ViewState, from_query, share_url, to_query
+from geo.view.state import DEFAULT_YEAR, ViewState, from_query, share_url, to_query
 
 __all__ = [
     "FORMAT",
     "MAX_FILE_BYTES",
     "MAX_PARAM_CHARS",
     "MAX_SCENES",
+    "PROJECT_VIEWS",
     "Scene",
     "SceneError",
     "decode_scenes",
@@ -124,8 +124,20 @@ def _clean_title(value: object, where: str) -> str:
 
 # --- the five regional-layout projects --------------------------------------------------------------
 
+#: Each project's map view (layers, districts, year): the one place these are defined
+#: (``geo.analysis.projects`` builds each project's card on it; the projects page links to it).
+PROJECT_VIEWS: dict[str, ViewState] = {
+    "jjj": ViewState(year=DEFAULT_YEAR, districts=(), layers=("districts", "jjj")),
+    "science_cities": ViewState(year=DEFAULT_YEAR, districts=("110108", "110114", "110116", "110118"),
+                                layers=("districts", "science_cities")),
+    "zgc": ViewState(year=DEFAULT_YEAR, districts=(), layers=("districts", "zgc_parks")),
+    "etda": ViewState(year=DEFAULT_YEAR, districts=("110115", "110112"), layers=("districts", "etda")),
+    "strong": ViewState(year=DEFAULT_YEAR, districts=(), layers=("districts", "strong")),
+}
+
+
 def project_scenes() -> list[Scene]:
-    """Return the five regional-layout projects as scenes: the views of ``geo.analysis.projects.PROJECT_VIEWS``.
+    """Return the five regional-layout projects as scenes: the views of :data:`PROJECT_VIEWS`.
 
     Titles are the short slide titles ``present.project.<key>`` (the projects page has longer ones).
 

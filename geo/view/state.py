@@ -30,6 +30,7 @@ __all__ = [
     "Param",
     "ViewState",
     "from_query",
+    "map_years",
     "share_url",
     "to_query",
     "view_for_data",
@@ -226,13 +227,18 @@ def with_last_view(params: Mapping[str, str], last: Mapping[str, str]) -> dict[s
     return {**last, **params}
 
 
+def map_years(indicators: pd.DataFrame, indicator: str) -> list[int]:
+    """Return the years in which ``indicator`` has any district value, or ``[DEFAULT_YEAR]`` (the one fallback)."""
+    return years_with_data(indicators, indicator) or [DEFAULT_YEAR]
+
+
 def view_for_data(params: Mapping[str, str | list[str]], indicators: pd.DataFrame) -> ViewState:
     """Return the view ``params`` describe, its year checked against the years that have data.
 
     A missing or invalid year becomes the latest year in which the most districts have a value.
     """
     indicator = from_query(params).indicator
-    years = years_with_data(indicators, indicator) or [DEFAULT_YEAR]
+    years = map_years(indicators, indicator)
     return from_query(params, years, best_year(indicators, indicator))
 
 
