@@ -46,6 +46,36 @@
     return !(tag === 'INPUT' || tag === 'BUTTON' || tag === 'TEXTAREA' || tag === 'SELECT' || tag === 'A');
   }
 
+  var SVG = 'http://www.w3.org/2000/svg';
+  /** The play / pause glyphs, drawn (the fonts the map uses lack ⏸: a missing-glyph box in Chromium with Noto CJK). */
+  var GLYPHS = {play: ['M3 2 L13 8 L3 14 Z'], pause: ['M3 2 H6.5 V14 H3 Z', 'M9.5 2 H13 V14 H9.5 Z']};
+
+  /** Return the SVG glyph ``kind`` ('play' or 'pause'), hidden from screen readers (the button's text says it). */
+  function glyph(kind) {
+    var svg = document.createElementNS(SVG, 'svg');
+    svg.setAttribute('viewBox', '0 0 16 16');
+    svg.setAttribute('aria-hidden', 'true');
+    svg.setAttribute('focusable', 'false');
+    svg.setAttribute('class', 'atlas-glyph');
+    GLYPHS[kind].forEach(function (d) {
+      var path = document.createElementNS(SVG, 'path');
+      path.setAttribute('d', d);
+      path.setAttribute('fill', 'currentColor');
+      svg.appendChild(path);
+    });
+    return svg;
+  }
+
+  /** Show the play button as playing or not: glyph, words, pressed state. */
+  function setPlay(button, playing, text) {
+    var label = playing ? text.pause : text.play;
+    button.textContent = '';
+    button.appendChild(glyph(playing ? 'pause' : 'play'));
+    P.model.el('span', null, label, button);
+    button.setAttribute('aria-label', label);
+    button.setAttribute('aria-pressed', playing ? 'true' : 'false');
+  }
+
   /** Build the year bar (play button, slider, year) into ``parent``; ``on``: {play(), year(year)}. */
   function timebar(parent, on) {
     var bar = P.model.el('div', 'atlas-timebar', null, parent);
@@ -69,5 +99,5 @@
   }
 
   P.controls = {districtKey: districtKey, yearKey: yearKey, nextYear: nextYear, presentKey: presentKey,
-                forMap: forMap, timebar: timebar};
+                forMap: forMap, timebar: timebar, glyph: glyph, setPlay: setPlay};
 })(globalThis.AtlasMapParts = globalThis.AtlasMapParts || {});

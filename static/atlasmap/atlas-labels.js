@@ -7,10 +7,12 @@
 (function (P) {
   'use strict';
 
-  /** Return whether label ``lb`` shows at ``zoom`` (``shown``: zone ids in force this year). */
-  function visible(lb, zoom, model, shown) {
+  /** Return whether label ``lb`` shows at ``zoom`` (``shown``: zone ids in force this year; ``compact``: a phone-sized map). */
+  function visible(lb, zoom, model, shown, compact) {
     // presentation mode names every zone it shows; overlaps still give way by priority
     var minZoom = model.mode === 'present' && lb.kind === 'zone' ? 0 : (lb.minZoom || 0);
+    // a phone-sized map shows Beijing a zoom level further out: its district names, in smaller type, too
+    if (compact && lb.kind === 'district') minZoom -= 1;
     var on = zoom >= minZoom && zoom <= (lb.maxZoom === undefined ? 99 : lb.maxZoom);
     if (lb.kind === 'zone') on = on && !!shown[lb.id];
     return on;
@@ -50,5 +52,14 @@
   /** Return the labels highest priority first (the order they claim room in). */
   function byPriority(labels) { return labels.slice().sort(function (a, b) { return b.prio - a.prio; }); }
 
-  P.labels = {visible: visible, text: text, candidates: candidates, place: place, byPriority: byPriority};
+  /** Return whether a map ``width`` px wide is phone-sized (smaller labels, height from the width). */
+  function isCompact(width) { return width > 0 && width < 600; }
+
+  /** Return the map's CSS height: the model's, or on a phone-sized map Beijing's shape at that width (within the screen). */
+  function height(model, width, screenHeight) {
+    if (!isCompact(width)) return model.height || '620px';
+    return Math.round(Math.min(width * 1.3, screenHeight * 0.8)) + 'px';
+  }
+
+  P.labels = {isCompact: isCompact, height: height, visible: visible, text: text, candidates: candidates, place: place, byPriority: byPriority};
 })(globalThis.AtlasMapParts = globalThis.AtlasMapParts || {});

@@ -24,14 +24,22 @@
     return css;
   }
 
-  /** Draw the legend of ``f`` into ``box`` unless ``lastKey`` says it is already there; return its key. */
-  function draw(box, model, f, lastKey) {
+  /** Draw the legend of ``f`` into ``box`` unless ``lastKey`` says it is already there; return its key.
+   *
+   * ``toggle`` (a phone-sized map): a button first that folds the lines away and back (``toggle(open)``
+   * is told, ``open`` says how it is now); the title always shows. */
+  function draw(box, model, f, lastKey, toggle, open) {
     var lines = items(model, f);
-    var key = JSON.stringify([lines, f.legendTitle]);
-    if (key === lastKey) return key;
+    var key = JSON.stringify([lines, f.legendTitle, !!toggle]);
+    if (key === lastKey) { fold(box, toggle, open); return key; }
     box.textContent = '';
     box.setAttribute('role', 'group');
     box.setAttribute('aria-label', model.text.legend);
+    if (toggle) {
+      var b = P.model.el('button', 'lg-toggle', model.text.legend, box);
+      b.type = 'button';
+      b.addEventListener('click', function () { toggle(b.getAttribute('aria-expanded') !== 'true'); });
+    }
     if (f.legendTitle) P.model.el('div', 'lg-title', f.legendTitle, box);
     lines.forEach(function (it) {
       if (it.heading) { P.model.el('div', 'lg-sub' + (it.warn ? ' lg-warn' : ''), it.label, box); return; }
@@ -41,8 +49,17 @@
       Object.assign(sw.style, swatch(it));
       P.model.el('span', 'lg-label', it.label, row);
     });
+    fold(box, toggle, open);
     return key;
   }
 
-  P.legend = {items: items, swatch: swatch, draw: draw};
+  /** Fold the legend's lines away (``toggle`` given and not ``open``) or show them. */
+  function fold(box, toggle, open) {
+    var folded = !!toggle && !open;
+    if (box.classList) box.classList.toggle('lg-folded', folded);
+    var b = box.children && box.children[0];
+    if (toggle && b && b.className === 'lg-toggle') b.setAttribute('aria-expanded', folded ? 'false' : 'true');
+  }
+
+  P.legend = {items: items, swatch: swatch, draw: draw, fold: fold};
 })(globalThis.AtlasMapParts = globalThis.AtlasMapParts || {});

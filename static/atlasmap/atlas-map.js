@@ -101,6 +101,7 @@
     this.focusLive = M.el('p', 'atlas-sr-only', null, root);
     this.focusLive.setAttribute('aria-live', 'polite');
 
+    this._size(model);
     var map = given || L.map(this.mapEl, {zoomSnap: 0.25, keyboard: false, attributionControl: true, zoomControl: true,
                                           preferCanvas: false, scrollWheelZoom: model.mode !== 'present'});
     this.map = map;
@@ -110,6 +111,8 @@
     this.yearCtl.onAdd = function () { var d = M.el('div', 'atlas-year-label'); d.setAttribute('aria-hidden', 'true'); return d; };
     this.yearCtl.addTo(map);
     this.onMove = function () { self.placeLabels(); };
+    this.legendOpen = false;  // on a phone-sized map the legend starts folded (its title shows)
+    this.onLegend = function (open) { self.legendOpen = open; P.legend.fold(self.frame.legend, self.onLegend, open); };
     map.on('zoomend moveend resize', this.onMove);
     this.mapEl.addEventListener('keydown', function (e) { self.onKey(e); });
     if (global.ResizeObserver) {
@@ -140,10 +143,12 @@
     this.slider.setAttribute('aria-label', T.slider);
     this.timebar.hidden = model.years.length < 2;
     this.mapEl.setAttribute('aria-label', T.map_label + ' — ' + T.keys_help);
-    if (!this.frame.given) this.mapEl.style.height = model.height || '620px';
+    if (this._size(model) && old) this.map.invalidateSize({pan: false});
     var year = M.yearToShow(model, old, this.year);
     if (!old || !M.same(old.bounds, model.bounds)) {
-      this.map.fitBounds(model.bounds, Object.assign({animate: false}, this.frame.pad));
+      // a phone-sized map keeps Beijing clear of its folded legend (bottom left) and year (top right)
+      var pad = this.compact && !this.frame.given ? {paddingTopLeft: [0, 36], paddingBottomRight: [0, 52]} : this.frame.pad;
+      this.map.fitBounds(model.bounds, Object.assign({animate: false}, pad));
     }
     if (!old || !M.same(old.basemap, model.basemap)) this._basemap(model.basemap);
     var structure = M.structureKey(model);
@@ -161,6 +166,18 @@
     } else {
       this.setYear(year, false, true);
     }
+  };
+
+  /** Size the map: phone-sized (compact: smaller labels, height from the width) or as the model says. */
+  Atlas.prototype._size = function (model) {
+    var width = this.root.clientWidth || 0;
+    this.compact = P.labels.isCompact(width);
+    this.root.classList.toggle('atlas-compact', this.compact);
+    if (this.frame.given) return false;
+    var h = P.labels.height(model, width, global.innerHeight || 800);
+    if (this.mapEl.style.height === h) return false;
+    this.mapEl.style.height = h;
+    return true;
   };
 
   Atlas.prototype._basemap = function (basemap) {
@@ -281,7 +298,7 @@
     Object.keys(this.zoneLayers || {}).forEach(function (id) { self._toggle(self.zoneGroup, self.zoneLayers[id], !!shown[id]); });
     this.shownZones = shown;
     // legend, year label, title, banner, source: the same synchronous step as the fills
-    this.legendKey = P.legend.draw(this.frame.legend, m, f, this.legendKey);
+    this.legendKey = P.legend.draw(this.frame.legend, m, f, this.legendKey, this.compact ? this.onLegend : null, this.legendOpen);
     this.yearCtl.getContainer().textContent = String(year);
     this.frame.title.textContent = f.title;
     this.frame.banner.textContent = f.banner ? '⚠ ' + f.banner : '';
@@ -312,12 +329,7 @@
     this.reportTimer = setTimeout(function () { self.hooks.onYear(self.year); }, 250);
   };
 
-  Atlas.prototype._playLabel = function () {
-    var T = this.model.text, label = this.playing ? T.pause : T.play;
-    this.playBtn.textContent = label;
-    this.playBtn.setAttribute('aria-label', label);
-    this.playBtn.setAttribute('aria-pressed', this.playing ? 'true' : 'false');
-  };
+  Atlas.prototype._playLabel = function () { P.controls.setPlay(this.playBtn, !!this.playing, this.model.text); };
 
   Atlas.prototype.togglePlay = function () {
     var self = this;
@@ -375,14 +387,14 @@
   // --- labels: texts and visibility written first, then one read of every box, then placements
   Atlas.prototype.placeLabels = function () {
     if (!this.labelMarkers) return;
-    var zoom = this.map.getZoom(), m = this.model, f = M.frame(m, this.year) || {d: {}, zones: []}, LB = P.labels;
+    var self = this, zoom = this.map.getZoom(), m = this.model, f = M.frame(m, this.year) || {d: {}, zones: []}, LB = P.labels;
     var shown = this.shownZones || {}, todo = [];
     this.labelMarkers.forEach(function (x) {
       var s = x.span, text = LB.text(x.lb, m, f);
       if (s.textContent !== text) s.textContent = text;
       s.style.transform = '';
       s.classList.remove('atlas-hidden');
-      if (!LB.visible(x.lb, zoom, m, shown)) { s.classList.add('atlas-hidden'); s.setAttribute('data-hidden', 'zoom'); return; }
+      if (!LB.visible(x.lb, zoom, m, shown, self.compact)) { s.classList.add('atlas-hidden'); s.setAttribute('data-hidden', 'zoom'); return; }
       todo.push(x);
     });
     var rects = todo.map(function (x) { return {kind: x.lb.kind, rect: x.span.getBoundingClientRect()}; });

@@ -44,3 +44,22 @@ test('presentation keys: Esc leaves, PageDown / PageUp step', () => {
   assert.equal(C.presentKey('PageUp'), -1);
   assert.equal(C.presentKey('ArrowRight'), null);
 });
+
+test('the play button shows a drawn glyph (no font glyph) and says what it does', () => {
+  globalThis.document = require('./helpers.js').fakeDocument();
+  try {
+    const text = golden.change.text;
+    const button = document.createElement('button');
+    C.setPlay(button, false, text);
+    assert.equal(button.children[0].tagName, 'SVG');
+    assert.equal(button.children[0].attributes['aria-hidden'], 'true');
+    assert.equal(button.children[0].children.length, 1, 'play: one triangle');
+    assert.equal(button.attributes['aria-label'], text.play);
+    assert.equal(button.attributes['aria-pressed'], 'false');
+    C.setPlay(button, true, text);
+    assert.equal(button.children[0].children.length, 2, 'pause: two bars');
+    assert.equal(button.textContent, text.pause);
+    assert.equal(button.attributes['aria-pressed'], 'true');
+    assert.ok(!/[\u23f8\u25b6]/.test(text.play + text.pause), 'no ⏸/▶ in the words: the glyph is drawn');
+  } finally { delete globalThis.document; }
+});

@@ -27,7 +27,7 @@ function fakeDocument() {
       addEventListener() {},
     };
   }
-  return {createElement: element};
+  return {createElement: element, createElementNS: (ns, tag) => ({...element(tag), namespaceURI: ns})};
 }
 
 module.exports = {P, golden, GOLDEN, ROOT, fakeDocument};

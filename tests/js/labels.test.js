@@ -44,3 +44,15 @@ test('labels sort by priority, highest first', () => {
   const sorted = LB.byPriority(golden.change.labels);
   for (let i = 1; i < sorted.length; i++) assert.ok(sorted[i - 1].prio >= sorted[i].prio);
 });
+
+test('a phone-sized map: its height from its width (within the screen), district names a zoom level sooner', () => {
+  const m = golden.change;
+  assert.equal(LB.isCompact(358), true);
+  assert.equal(LB.isCompact(1200), false);
+  assert.equal(LB.height(m, 1200, 900), m.height);
+  assert.equal(LB.height(m, 358, 844), '465px');
+  assert.equal(LB.height(m, 358, 500), '400px');
+  const district = m.labels.find((l) => l.kind === 'district');
+  assert.equal(LB.visible(district, district.minZoom - 0.5, m, {}, false), false);
+  assert.equal(LB.visible(district, district.minZoom - 0.5, m, {}, true), true);
+});

@@ -44,3 +44,26 @@ test('the legend is a labelled group with the title first, drawn again only when
     assert.equal(box.children.length, 0);
   } finally { delete globalThis.document; }
 });
+
+test('on a phone-sized map the legend folds to its title and a button, and opens again', () => {
+  globalThis.document = fakeDocument();
+  try {
+    const m = golden.change, f = m.frames['2020'];
+    const box = document.createElement('div');
+    const folded = new Set();
+    box.classList = {toggle: (c, on) => (on ? folded.add(c) : folded.delete(c))};
+    let asked = null;
+    const key = LG.draw(box, m, f, null, (open) => { asked = open; }, false);
+    const button = box.children[0];
+    assert.equal(button.className, 'lg-toggle');
+    assert.equal(button.textContent, m.text.legend);
+    assert.equal(button.attributes['aria-expanded'], 'false');
+    assert.ok(folded.has('lg-folded'));
+    assert.equal(box.children[1].className, 'lg-title', 'the title shows while folded');
+    LG.draw(box, m, f, key, () => {}, true);  // the same legend, opened: no redraw, unfolded
+    assert.equal(button.attributes['aria-expanded'], 'true');
+    assert.ok(!folded.has('lg-folded'));
+    assert.notEqual(LG.draw(box, m, f, key, null, false), key, 'without the button it is another legend');
+    assert.equal(asked, null);
+  } finally { delete globalThis.document; }
+});
