@@ -25,11 +25,27 @@
     return lb.text + (model.layers.strong && c.k && c.k.length ? ' ' + model.text.strongMark : '');
   }
 
-  /** Return the offsets [dx, dy] tried, in order, for a label of ``kind`` measuring ``w`` × ``h``. */
+  /** Return the offsets [dx, dy] tried, in order, for a label of ``kind`` measuring ``w`` × ``h``.
+   *
+   * Near places first; then, for districts and zones, a ring further out where the label is tied to
+   * its place by a leader line (the small core districts, the parks): named, and next to their place. */
   function candidates(kind, w, h) {
-    if (kind === 'district') return [[0, 0], [0, -h * 0.9], [0, h * 0.9]];
-    return [[0, 0], [0, h], [0, -h], [w * 0.55, 0], [-w * 0.55, 0], [0, 2 * h], [0, -2 * h], [w * 0.55, h],
-            [-w * 0.55, h], [w * 0.55, -h], [-w * 0.55, -h], [0, 3 * h]];
+    var near = kind === 'district' ? [[0, 0], [0, -h * 0.9], [0, h * 0.9]]
+      : [[0, 0], [0, h], [0, -h], [w * 0.55, 0], [-w * 0.55, 0], [0, 2 * h], [0, -2 * h], [w * 0.55, h],
+         [-w * 0.55, h], [w * 0.55, -h], [-w * 0.55, -h], [0, 3 * h]];
+    if (kind === 'region') return near;
+    return near.concat([[w * 0.8, -1.8 * h], [-w * 0.8, -1.8 * h], [w * 0.8, 1.8 * h], [-w * 0.8, 1.8 * h],
+                        [w * 1.1, 0], [-w * 1.1, 0], [0, -2.6 * h], [0, 2.6 * h], [w * 1.1, -2.6 * h],
+                        [-w * 1.1, -2.6 * h], [w * 1.1, 2.6 * h], [-w * 1.1, 2.6 * h]]);
+  }
+
+  /** Return the leader line from a label's anchor to its box moved by [dx, dy] ({length, angle} in px and
+   * radians), or null when the box still covers its anchor. */
+  function leader(dx, dy, w, h) {
+    if (Math.abs(dx) <= w / 2 && Math.abs(dy) <= h / 2) return null;
+    var t = Math.min(dx ? (w / 2) / Math.abs(dx) : Infinity, dy ? (h / 2) / Math.abs(dy) : Infinity);
+    var dist = Math.sqrt(dx * dx + dy * dy);
+    return {length: Math.max(dist * (1 - t) - 1, 0), angle: Math.atan2(dy, dx)};
   }
 
   function overlaps(a, b) { return !(a.right < b.left || a.left > b.right || a.bottom < b.top || a.top > b.bottom); }
@@ -61,5 +77,5 @@
     return Math.round(Math.min(width * 1.3, screenHeight * 0.8)) + 'px';
   }
 
-  P.labels = {isCompact: isCompact, height: height, visible: visible, text: text, candidates: candidates, place: place, byPriority: byPriority};
+  P.labels = {isCompact: isCompact, height: height, visible: visible, text: text, candidates: candidates, leader: leader, place: place, byPriority: byPriority};
 })(globalThis.AtlasMapParts = globalThis.AtlasMapParts || {});

@@ -251,11 +251,14 @@
     this.zoneGroup = zg;
     var lg = this._group();
     P.labels.byPriority(model.labels).forEach(function (lb) {
-      var span = M.el('span', 'atlas-label atlas-label-' + lb.kind, lb.text);
-      if (lb.color) span.style.color = lb.color;
-      var icon = L.divIcon({html: span, className: 'atlas-label-icon', iconSize: null});
+      var wrap = M.el('div', 'atlas-label-wrap');
+      var line = M.el('i', 'atlas-leader', null, wrap);
+      line.hidden = true;
+      var span = M.el('span', 'atlas-label atlas-label-' + lb.kind, lb.text, wrap);
+      if (lb.color) { span.style.color = lb.color; line.style.borderTopColor = lb.color; }
+      var icon = L.divIcon({html: wrap, className: 'atlas-label-icon', iconSize: null});
       var m = L.marker(lb.at, {icon: icon, interactive: false, keyboard: false}).addTo(lg);
-      self.labelMarkers.push({m: m, lb: lb, span: span});
+      self.labelMarkers.push({m: m, lb: lb, span: span, line: line});
     });
     this._a11yPaths();
   };
@@ -393,16 +396,23 @@
       var s = x.span, text = LB.text(x.lb, m, f);
       if (s.textContent !== text) s.textContent = text;
       s.style.transform = '';
+      x.line.hidden = true;
       s.classList.remove('atlas-hidden');
       if (!LB.visible(x.lb, zoom, m, shown, self.compact)) { s.classList.add('atlas-hidden'); s.setAttribute('data-hidden', 'zoom'); return; }
       todo.push(x);
     });
     var rects = todo.map(function (x) { return {kind: x.lb.kind, rect: x.span.getBoundingClientRect()}; });
     LB.place(rects, this.mapEl.getBoundingClientRect()).forEach(function (at, i) {
-      var s = todo[i].span;
+      var s = todo[i].span, r = rects[i].rect;
       if (!at) { s.classList.add('atlas-hidden'); s.setAttribute('data-hidden', 'overlap'); return; }
       if (at[0] || at[1]) s.style.transform = 'translate(' + at[0] + 'px,' + at[1] + 'px)';
       s.removeAttribute('data-hidden');
+      var lead = LB.leader(at[0], at[1], r.width, r.height);  // moved off its place: a line back to it
+      if (lead) {
+        todo[i].line.style.width = lead.length + 'px';
+        todo[i].line.style.transform = 'rotate(' + lead.angle + 'rad)';
+        todo[i].line.hidden = false;
+      }
     });
   };
 
