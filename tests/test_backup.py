@@ -328,3 +328,19 @@ def test_cli_restore_creates_and_backs_up_atlas_serve_postgres(postgres_url, tmp
     fresh = _new_db(postgres_url)
     restore(tmp_path / "again.tar", fresh)
     assert _tables(fresh) == _tables(source)
+
+
+def test_a_postgresql_restore_that_fails_midway_leaves_the_target_as_it_was(postgres_url, tmp_path):  # noqa: F811
+    """pg_restore runs in one transaction: when it fails after dropping tables, nothing of it stays."""
+    source, target = _new_db(postgres_url), _new_db(postgres_url)
+    _fill(source).engine.dispose()
+    backup(source, tmp_path / "b.tar")
+    Store(target).import_upload(csv_bytes(long_rows(2021)), "target.csv", SOURCE, editor("target"))
+    engine = sa.create_engine(target)
+    with engine.begin() as conn:  # a view on the rows: dropping atlas_rows fails in the middle of the restore
+        conn.exec_driver_sql("CREATE VIEW office_report AS SELECT region_code, value FROM atlas_rows")
+    engine.dispose()
+    state = _tables(target)
+    with pytest.raises(BackupError, match=r"pg_restore \(the store is as it was\) failed"):
+        restore(tmp_path / "b.tar", target)
+    assert _tables(target) == state

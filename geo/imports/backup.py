@@ -105,9 +105,10 @@ def backup(url: str, dest: Path | str) -> Manifest:
                 facts, tool = _sqlite_backup(_sqlite_path(url), payload), f"sqlite {sqlite3.sqlite_version}"
             else:
                 facts, tool = _pg_backup(store.engine, url, payload)
-            manifest = Manifest(backend=backend, created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                                payload=payload.name, payload_bytes=payload.stat().st_size,
-                                payload_sha256=_sha256(payload), tool=tool, **facts)
+            manifest = Manifest(backend=backend, schema_version=facts["schema_version"],
+                                created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                                revision=facts["revision"], revisions=facts["revisions"], payload=payload.name,
+                                payload_bytes=payload.stat().st_size, payload_sha256=_sha256(payload), tool=tool)
             partial = Path(tmp) / "backup.tar"
             with tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as tar:
                 body = json.dumps(asdict(manifest), ensure_ascii=False, indent=1).encode()
@@ -161,11 +162,11 @@ def _sqlite_backup(src: Path, copy: Path) -> dict[str, int]:
 def _check_sqlite(path: Path) -> dict[str, int]:
     """Return the facts of an SQLite store file after ``PRAGMA integrity_check``; raise BackupError if damaged."""
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        raw = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
-            result = conn.execute("PRAGMA integrity_check").fetchall()
+            result = raw.execute("PRAGMA integrity_check").fetchall()
         finally:
-            conn.close()
+            raw.close()
     except sqlite3.DatabaseError as exc:
         raise BackupError(f"the SQLite copy is damaged ({exc})") from exc
     if result != [("ok",)]:
