@@ -52,7 +52,7 @@ def test_history_lists_revisions_escaped_and_rolls_back(var):
     rolled = store.revisions()[0]
     assert (rolled.author, rolled.author_role, rolled.author_via) == ("local", "editor", "local")
     html = " ".join(m.value for m in at.markdown)
-    assert "local(编辑 · 本机)" in html and "a.xlsx · sha256 " in html
+    assert "local<br><small>编辑 · 本机</small>" in html and "a.xlsx<br><code title=\"SHA-256 " in html
 
 
 def test_a_viewer_cannot_roll_back_even_if_the_button_is_drawn(var, monkeypatch):

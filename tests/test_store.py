@@ -632,11 +632,11 @@ def test_revisions_html_shows_who_role_file_and_short_sha(store):
     html = revisions_html(store.revisions(), "zh")
     digest = hashlib.sha256(content).hexdigest()
     assert "<th>导入人</th>" in html and "<th>文件(SHA-256)</th>" in html
-    assert "wang@bj.gov.cn(编辑 · 密码登录)" in html
-    assert f"&lt;b&gt;a&lt;/b&gt;.csv · sha256 {digest[:12]}" in html and f'title="SHA-256 {digest}"' in html
-    assert "<b>a</b>" not in html
+    assert "<td>wang@bj.gov.cn<br><small>编辑 · 密码登录</small></td>" in html
+    assert f'<td>&lt;b&gt;a&lt;/b&gt;.csv<br><code title="SHA-256 {digest}">{digest[:12]}</code></td>' in html
+    assert "<b>a</b>" not in html and "<td>—</td>" in html  # the roll-back has no file
     en = revisions_html(store.revisions(), "en")
-    assert "wang@bj.gov.cn (editor · password)" in en and "File (SHA-256)" in en
+    assert "wang@bj.gov.cn<br><small>editor · password</small>" in en and "File (SHA-256)" in en
 
 
 def test_a_store_made_before_sign_in_is_migrated_and_keeps_its_typed_names(tmp_path):

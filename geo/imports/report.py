@@ -120,7 +120,8 @@ def revisions_html(revisions: list[Revision], lang: str = DEFAULT_LANG, zones: M
     """
     head = [t("import.col.revision", lang), t("import.col.when", lang), t("import.col.who", lang),
             t("import.col.action", lang), t("import.col.file", lang), t("common.source", lang), t("import.col.rows", lang)]
-    cells = "".join(f"<th>{escape_text(h)}</th>" for h in head)
+    widths = {3: ' style="min-width:7em"'}  # the action (e.g. 回滚至版本 2) is not squeezed by a long source URL
+    cells = "".join(f"<th{widths.get(i, '')}>{escape_text(h)}</th>" for i, h in enumerate(head))
     body = []
     for rev in revisions:
         action = revision_action(rev, lang, zones)
@@ -128,12 +129,15 @@ def revisions_html(revisions: list[Revision], lang: str = DEFAULT_LANG, zones: M
         link = f' <a href="{url}" target="_blank" rel="noopener noreferrer">{escape_text(rev.source_url)}</a>' if url \
             else escape_text(rev.source_url)
         source = " · ".join(escape_text(p) for p in (rev.source_title, rev.source_table) if p)
-        file = escape_text(revision_file(rev))
-        if rev.file_sha256:  # the whole digest on hover, to compare with `sha256sum FILE`
-            file = f'<span title="SHA-256 {escape_text(rev.file_sha256)}">{file}</span>'
+        file = escape_text(rev.filename) or "—"
+        if rev.file_sha256:  # the first 12 hex digits; the whole digest on hover, to compare with `sha256sum FILE`
+            file += f'<br><code title="SHA-256 {escape_text(rev.file_sha256)}">{escape_text(rev.file_sha256[:12])}</code>'
+        how = " · ".join(t(k, lang) for k in (f"import.role.{rev.author_role}" if rev.author_role else "",
+                                              f"import.via.{rev.author_via}" if rev.author_via else "") if k)
+        who = escape_text(rev.author) + (f"<br><small>{escape_text(how)}</small>" if how else "")
+        when = rev.created_at.replace("T", " ").removesuffix("+00:00")  # the heading says UTC
         body.append(
             "<tr>" + "".join(f"<td>{c}</td>" for c in (
-                rev.id, escape_text(rev.created_at.replace("T", " ")), escape_text(revision_who(rev, lang)),
-                escape_text(action), file, (source + link) if (source or link) else "—",
+                rev.id, escape_text(when), who, escape_text(action), file, (source + link) if (source or link) else "—",
                 f"{rev.imported_rows}/{rev.row_count}")) + "</tr>")
     return f'<table class="atlas-revisions"><thead><tr>{cells}</tr></thead><tbody>{"".join(body)}</tbody></table>'
