@@ -127,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if command == "backup":
             dest = args.file or _var_dir() / "backups" / f"atlas-{_stamp()}.tar"
+            if dest.is_dir():  # ./atlas backup /mnt/nas/atlas/: a new file in that folder
+                dest = dest / f"atlas-{_stamp()}.tar"
             with target(args) as url:
                 manifest = backup(url, dest)
             print(f"backup written: {dest} ({manifest.payload_bytes:,} bytes of data; {manifest.describe()}; "
@@ -144,6 +146,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except BackupError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a folder that cannot be written, a full disk: nothing was replaced
+        print(f"error: {exc.strerror or exc} ({exc.filename or ''}); nothing was changed", file=sys.stderr)
         return 1
 
 

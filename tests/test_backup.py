@@ -292,6 +292,8 @@ def test_cli_backup_and_restore_on_a_new_machine_sqlite(tmp_path):
     assert made.returncode == 0, made.stderr
     (file,) = (tmp_path / "old" / "backups").glob("atlas-*.tar")
     assert f"backup written: {file}" in made.stdout and "revision 4" in made.stdout
+    into_folder = _cli("backup", str(tmp_path), env=old)  # a folder: a new file in it
+    assert into_folder.returncode == 0 and len(list(tmp_path.glob("atlas-*.tar"))) == 1, into_folder.stderr
     restored = _cli("restore", str(file), env=new)  # a new machine: no store yet
     assert restored.returncode == 0, restored.stderr
     assert "restored" in restored.stdout and "revision 4" in restored.stdout
