@@ -674,3 +674,27 @@ def test_a_store_of_a_newer_schema_is_refused(tmp_path):
         conn.exec_driver_sql("UPDATE atlas_meta SET value = '99' WHERE key = 'schema_version'")
     with pytest.raises(StoreError, match="schema version 99, newer than this atlas"):
         Store(url)
+
+
+def test_an_existing_schema_1_store_is_migrated_on_both_backends(store):
+    """The store as schema 1 left it (no atlas_meta, no role/via/sha256 columns) gains them, data kept, in one step."""
+    import sqlalchemy as sa
+
+    _import(store, csv_bytes(long_rows(2022)), "a.csv", who="王规划")
+    rows = store.current_rows()
+    with store.engine.begin() as conn:
+        for column in ("author_role", "author_via", "file_sha256"):
+            conn.exec_driver_sql(f"ALTER TABLE atlas_revisions DROP COLUMN {column}")
+        conn.exec_driver_sql("DROP TABLE atlas_meta")
+    store.engine.dispose()
+    assert store_mod.schema_version(store.engine) == 1
+    again = Store(store.url)
+    assert store_mod.schema_version(again.engine) == 2
+    columns = {c["name"] for c in sa.inspect(again.engine).get_columns("atlas_revisions")}
+    assert {"author_role", "author_via", "file_sha256"} <= columns
+    (rev,) = again.revisions()
+    assert (rev.author, rev.author_role, rev.author_via, rev.file_sha256) == ("王规划", "", "typed", "")
+    pd.testing.assert_frame_equal(again.current_rows(), rows)
+    new = again.rollback(0, editor("li"))
+    assert [(r.id, r.author_via) for r in again.revisions()] == [(new.id, "password"), (1, "typed")]
+    again.engine.dispose()
