@@ -346,3 +346,22 @@ def test_a_postgresql_restore_that_fails_midway_leaves_the_target_as_it_was(post
     with pytest.raises(BackupError, match=r"pg_restore \(the store is as it was\) failed"):
         restore(tmp_path / "b.tar", target)
     assert _tables(target) == state
+
+
+def test_cli_backup_and_restore_with_atlas_database_url(postgres_url, tmp_path):  # noqa: F811
+    source, fresh = _new_db(postgres_url), _new_db(postgres_url)
+    _fill(source).engine.dispose()
+    var = {"ATLAS_VAR_DIR": str(tmp_path / "var")}
+    made = _cli("backup", str(tmp_path / "b.tar"), env={**var, "ATLAS_DATABASE_URL": source})
+    assert made.returncode == 0 and "postgresql store, schema version 2, revision 4" in made.stdout, made.stderr
+    done = _cli("restore", str(tmp_path / "b.tar"), env={**var, "ATLAS_DATABASE_URL": fresh})
+    assert done.returncode == 0, done.stderr
+    assert _tables(fresh) == _tables(source)
+    # an SQLite backup is refused by a PostgreSQL target, which stays as it was
+    Store(f"sqlite:///{tmp_path / 'local.sqlite'}").import_upload(csv_bytes(long_rows(2021)), "x.csv", SOURCE,
+                                                                  editor("x"))
+    backup(f"sqlite:///{tmp_path / 'local.sqlite'}", tmp_path / "local.tar")
+    state = _tables(fresh)
+    refused = _cli("restore", str(tmp_path / "local.tar"), env={**var, "ATLAS_DATABASE_URL": fresh})
+    assert refused.returncode == 1 and "is of a sqlite store and the target is postgresql" in refused.stderr
+    assert _tables(fresh) == state
