@@ -117,7 +117,7 @@ def test_build_script_reproduces_the_shipped_table(script, dataset):
 
 
 def test_make_demo_reproduces_the_shipped_tables():
-    proxy, demo, _alpha = load_script("make_demo").build()
+    proxy, demo, *_ = load_script("make_demo").build()
     for df, name in ((proxy, "demo_proxy"), (demo, "demo_district_series")):
         shipped = pd.read_csv(DATASETS[name].path, dtype=str, keep_default_na=False)
         again = pd.read_csv(io.StringIO(df.to_csv(index=False)), dtype=str, keep_default_na=False)
