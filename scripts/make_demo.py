@@ -22,8 +22,10 @@ prints each beside the demo value):
 How (the proxy):
 1. A patenting proxy published for all 16 districts (high-tech enterprises, R&D spending,
    technology contracts, patent grants by district) was searched for and NOT found: only 海淀
-   (high-tech enterprises 9,764, 2023) and 丰台 (3,605, 2025) publish high-tech counts in the pages
-   we could reach (both in the proxy table, ``HIGHTECH``, as cross-checks). So:
+   (high-tech enterprises 9,764, 2023), 丰台 (3,605, 2025) publish high-tech counts in the pages
+   we could reach, and 通州 (1,121, 2023) (all three in the proxy table, ``HIGHTECH``, as
+   cross-checks: three districts, different years, and how a firm count maps to patents in force
+   is unknown, so they pin nothing). So:
 2. 海淀 is pinned by its own published stock: v_HD,y = h · B_y with h = 1,002 / B_2024 (its
    ratio to the city held over the years, so its series grows as the city's);
 3. 石景山 is pinned by its published 2019 figure: v_SJS,y = 78.61 · B_y / B_2019;
@@ -80,6 +82,8 @@ HIGHTECH = {
                "北京商报 2023-05-29 (官方媒体, 区长介绍): 全区现有国家高新技术企业总数达到9764家,占到全市的35%"),
     "110106": (3605, 2025, "http://zh.movesh.com/p.asp?h=%2Fc%2F2026-01-19%2F8712242.shtml",
                "光明日报 2026-01-19 (中宏网转载): 在丰台,国家高新技术企业已达3605家,技术合同成交额高达1134.7亿元"),
+    "110112": (1121, 2023, "http://niita.cn/news/view?class=60&id=24600",
+               "2024-06-12 (通州区科委, 转载): 2023年,副中心高新技术企业保有量达到1121家,技术合同成交额494亿元,全市排名第五"),
 }
 ROLE = {HD: ("按本区2024年有效发明专利量固定", "pinned by its 2024 invention patents in force"),
         SJS: ("按本区2019年公布值与排名固定", "pinned by its published 2019 figure and rank")}
