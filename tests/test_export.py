@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from geo import export
-from geo.carto.classify import NO_DATA_COLOR
+from geo.carto.classify import NO_DATA_COLOR, class_of
 from geo.carto.model import classes_for, district_frame
 from geo.data.datasets import MapInputs, read_designations, read_districts, read_indicators, read_regions, read_zones
 from geo.export.formats import WATERMARK, ExportFontError
@@ -52,8 +52,9 @@ def test_legend_items_use_the_map_classes(inputs):
     v = export.export_view(inputs, DEMO, DAY)
     faces = [i.face for i in v.legend if not i.heading and i.face]
     classes = classes_for(inputs, DEMO)
-    assert faces[:len(classes.colors)] == list(classes.colors)
-    assert NO_DATA_COLOR in faces
+    used = [c for i, c in enumerate(classes.colors) if i in {class_of(x, classes.breaks) for x in v.frame["value"]}]
+    assert used and faces[:len(used)] == used  # only the classes a district is in (issue 19: no unused classes)
+    assert (NO_DATA_COLOR in faces) == bool(v.frame["value"].isna().any())
     labels = [i.label for i in v.legend]
     assert any("虚线边框" in s for s in labels) and any("三大科学城" in s for s in labels)
     assert any(i.warn for i in v.legend)

@@ -6,7 +6,8 @@ page, ``app.py`` and the glue modules share.
 
 from __future__ import annotations
 
-__all__ = ["BAD_LANG_NOTE",
+__all__ = [
+           "BAD_LANG_NOTE",
            "LANG",
            "MAP_COMPARE_ON",
            "MAP_COMPONENT",
@@ -19,6 +20,8 @@ __all__ = ["BAD_LANG_NOTE",
            "PRESENT_COMPONENT",
            "PREV_PAGE",
            "RUN_REVISION",
+           "SHOW_DEMO",
+           "SHOW_DEMO_URL",
            "TRENDS_SEEN",
            "TRENDS_WIDGETS",
 ]
@@ -43,3 +46,5 @@ TRENDS_WIDGETS = {"indicator": "tr_indicator", "year": "tr_year", "districts": "
 TRENDS_SEEN = "tr_seeded_from"
 #: The ignored ``lang`` of the link that opened this page (ui.common.show_bad_lang_note).
 BAD_LANG_NOTE = "_bad_lang_note"
+#: "Show demo values" of the session, and the link value it last took (ui.cache.show_demo).
+SHOW_DEMO, SHOW_DEMO_URL = "atlas_show_demo", "atlas_show_demo_url"

@@ -166,7 +166,8 @@ def draw_controls(inputs: MapInputs, lang: str) -> None:
         st.selectbox(t("ctl.classification", lang), CLASSIFICATIONS, key="m_cls", placeholder=t("common.choose", lang),
                      format_func=lambda c: t(f"cls.{c}", lang))
         st.checkbox(t("ctl.fixed_breaks", lang), key="m_fixed")
-        st.checkbox(t("ctl.show_demo", lang), key="m_demo")
+        st.checkbox(t("ctl.show_demo", lang), key="m_demo",
+                    on_change=lambda: cache.set_show_demo(st.session_state["m_demo"]))
         if not st.session_state["m_demo"]:
             st.caption(t("status.import_cta", lang))
         if st.checkbox(t("ctl.compare", lang), key=keys.MAP_COMPARE_ON):
@@ -240,6 +241,8 @@ def draw_profile(inputs: MapInputs, code: str, state: ViewState, heading: bool =
     if heading:
         st.header(t("profile.title", lang, name=name_of(p, lang)))
     st.caption(t("profile.area", lang, area=f"{p.area_km2:,.1f}"))
+    if state.indicator not in set(p.indicators.indicator):  # e.g. demo values off: said, not left out
+        st.caption(f"{indicator_name(state.indicator, lang)}: {status_label('', lang)}")
     if len(p.indicators):
         ind = p.indicators.copy()
         ind["indicator"] = [indicator_name(i, lang) for i in ind.indicator]

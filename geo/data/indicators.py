@@ -20,6 +20,7 @@ __all__ = [
     "district_values",
     "hide_demo",
     "primary_rows",
+    "shown_rows",
     "years_with_data",
 ]
 
@@ -195,6 +196,26 @@ def hide_demo(frame: pd.DataFrame) -> pd.DataFrame:
     if "rank" in out.columns:
         out["rank"] = pd.to_numeric(out["value"], errors="coerce").rank(ascending=False, method="min").astype("Int64")
     return out
+
+
+def shown_rows(df: pd.DataFrame, show_demo: bool) -> pd.DataFrame:
+    """Return the indicator table a page reads: with ``show_demo`` False every demo row is blanked.
+
+    The one place "show demo values" is decided (``ui.cache.indicators`` applies it to what every
+    page reads: map, profile, trends, rankings, zones, exports, presentation). A blanked row keeps
+    its region, year and indicator (so the years on offer stay the same) but has no value, status
+    or source: everything drawn from it reads 暂无官方数据 / no official figure yet.
+
+    >>> f = pd.DataFrame({"region_code": ["a", "b"], "year": [2024, 2024], "indicator": ["x", "x"],
+    ...     "value": [1.0, 2.0], "status": ["official", "demo"], "source_url": ["u", "demo:x"], "primary": [True, True]})
+    >>> shown_rows(f, False)[["value", "status", "source_url"]].to_dict("list")
+    {'value': [1.0, nan], 'status': ['official', ''], 'source_url': ['u', '']}
+    >>> shown_rows(f, True) is f
+    True
+    """
+    if show_demo or not (df["status"] == "demo").any():
+        return df
+    return hide_demo(df)
 
 
 def district_values(df: pd.DataFrame, indicator: str, year: int, show_demo: bool = True) -> pd.DataFrame:

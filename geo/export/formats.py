@@ -532,9 +532,7 @@ def data_table(inputs: MapInputs, state: ViewState, today: date | None = None, b
         "rank": f["rank"],
         "class_color": [view.classes.color(v) for v in f["value"]],
         "status": f["status"].replace("", "none"),
-        "status_label": [status_label(s, lang) if s else
-                         t("status.no_official" if not state.demo and state.indicator == "invention_patents_per_10k"
-                           else "status.none", lang) for s in f["status"]],
+        "status_label": [status_label(s, lang) for s in f["status"]],  # '' reads 暂无官方数据
         "source_kind": kinds,
         "source_kind_label": [source_kind_label(k, s, lang) if s else "" for k, s in zip(kinds, f["status"], strict=False)],
         "source_note": f["source_note"],

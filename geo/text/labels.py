@@ -5,7 +5,7 @@ Every page, the map's layer model and the exports use these, so a label is writt
 >>> name_of({"name_zh": "海淀区", "name_en": "Haidian"}, "en"), name_of({"designation_zh": "示范城区"}, "zh", "designation")
 ('Haidian', '示范城区')
 >>> status_label("", "zh"), status_label("demo", "en")[:4], status_mark("derived", "zh")
-('无数据', 'demo', 'ᵈ')
+('暂无官方数据', 'demo', 'ᵈ')
 """
 
 from __future__ import annotations
@@ -60,17 +60,20 @@ def indicator_definition(indicator: str | Indicator, lang: str = DEFAULT_LANG) -
 
 
 def status_label(status: str, lang: str = DEFAULT_LANG, warn: bool = False) -> str:
-    """Return the label of a data status: official, derived, demo ('' = no data); ``warn``: demo reads ⚠ first.
+    """Return the label of a data status: official, derived, demo; ``warn``: demo reads ⚠ first.
+
+    No figure ('', a demo value hidden or none at all) reads the same everywhere: 暂无官方数据 /
+    no official figure yet (map cells, tooltips, legend, tables, profile, charts, exports).
 
     >>> status_label("demo", "zh", warn=True), status_label("official", "en")
     ('⚠演示数据(非官方)', 'official')
     """
-    label = t(f"status.{status}", lang) if status else t("status.none", lang)
+    label = t(f"status.{status}", lang) if status else t("status.no_official", lang)
     return f"⚠{label}" if warn and status == "demo" else label
 
 
 def status_text(status: str, lang: str = DEFAULT_LANG) -> str:
-    """Return the status as tables show it: 官方 / 推算ᵈ / ⚠演示数据(非官方) / 无数据."""
+    """Return the status as tables show it: 官方 / 推算ᵈ / ⚠演示数据(非官方) / 暂无官方数据."""
     if status == "derived":
         return status_label(status, lang) + status_mark(status, lang)
     return status_label(status, lang, warn=True)
