@@ -149,9 +149,9 @@ def choose_alpha(proxy: np.ndarray, weights: np.ndarray, city: float, pinned: di
 
 
 def _note(year: int, ref: pd.Series, role: tuple[str, str]) -> str:
-    return (f"演示数据, 非官方: {role[0]}; 按2020年普查人口加权的全市平均值等于北京市{year}年官方数字 "
-            f"{ref.value:g} 件/万人 / DEMO, not official: {role[1]}; the census-weighted mean equals Beijing's "
-            f"official {ref.value:g} ({year})")
+    """The row's note, in Chinese (the page language; the Sources page says the method in both languages)."""
+    return (f"演示数据(DEMO), 非官方: {role[0]}; 按2020年普查人口加权的全市平均值等于北京市{year}年官方数字 "
+            f"{ref.value:g} 件/万人")
 
 
 def build() -> tuple[pd.DataFrame, pd.DataFrame, float, float]:

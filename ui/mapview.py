@@ -20,7 +20,7 @@ from geo.data.indicators import INDICATORS, MAP_INDICATORS, best_year, years_wit
 from geo.data.names import BEIJING_DISTRICTS
 from geo.data.source_kind import source_kind, source_kind_label
 from geo.text.i18n import format_value, t, unit_label
-from geo.text.labels import indicator_name, name_of, status_label, status_mark
+from geo.text.labels import indicator_name, name_of, note_text, status_label, status_mark
 from geo.view.state import BASEMAPS, CHANGES, CLASSIFICATIONS, DEFAULT_YEAR, LAYERS, ViewState, view_for_data
 from ui import cache, keys
 from ui.urlsync import seed_from_url, write_to_url
@@ -208,7 +208,7 @@ def draw_table(frame: pd.DataFrame, state: ViewState) -> None:
         t("tbl.kind", lang): [source_kind_label(k or source_kind(u), s, lang) if s else ""
                               for k, u, s in zip(rows.get("source_kind", [""] * len(rows)), rows["source_url"],
                                                  rows["status"], strict=False)],
-        t("tbl.source", lang): rows["source_note"],
+        t("tbl.source", lang): [note_text(n, lang) for n in rows["source_note"]],
         t("tbl.url", lang): rows["source_url"],
     })
     # a static table, not st.dataframe: 16 rows read well as text, and the data grid's large script
@@ -250,6 +250,7 @@ def draw_profile(inputs: MapInputs, code: str, state: ViewState, heading: bool =
                         for v, u, s in zip(ind.value, ind.unit, ind.status, strict=False)]
         ind["source_kind"] = [source_kind_label(source_kind(u), s, lang) for u, s in zip(ind.source_url, ind.status, strict=False)]
         ind["status"] = [status_label(s, lang) for s in ind.status]
+        ind["source_note"] = [note_text(n, lang) for n in ind.source_note]
         st.dataframe(ind[["indicator", "year", "value", "status", "source_kind", "source_note", "source_url",
                           "formula"]].rename(
             columns=lambda c: t(f"profile.col.{c}", lang)), hide_index=True, width="stretch")

@@ -10,6 +10,7 @@ Every page, the map's layer model and the exports use these, so a label is writt
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from geo.data.indicators import INDICATORS, Indicator
@@ -19,6 +20,7 @@ __all__ = [
     "indicator_definition",
     "indicator_name",
     "name_of",
+    "note_text",
     "pick",
     "status_label",
     "status_mark",
@@ -87,3 +89,27 @@ def statuses_text(statuses, lang: str = DEFAULT_LANG) -> str:
 def status_mark(status: str, lang: str = DEFAULT_LANG) -> str:
     """Return the mark a value of ``status`` carries wherever it is shown: '' / 'ᵈ' / '⚠演示' ('⚠demo')."""
     return {"derived": "ᵈ", "demo": t("mark.demo", lang)}.get(status, "")
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_WORDS = re.compile(r"[A-Za-z]{2,}")
+_DATE = re.compile(r"\b((?:19|20)\d{2}-\d{2}(?:-\d{2})?)\b")
+
+
+def note_text(note: object, lang: str = DEFAULT_LANG) -> str:
+    """Return a source note as a page in ``lang`` shows it.
+
+    On a Chinese page a note written in a foreign language (an English or German page quoted as
+    published) reads 外文来源 with its date, the quote itself behind the source link (and on the
+    English page); Chinese and mixed notes are shown as they are.
+
+    >>> note_text("China Daily 2017-06-21: 'The capital also produced 76.8 patents for every 10,000 residents'")
+    '外文来源(2017-06-21), 原文见来源链接'
+    >>> note_text("北京青年报: 每万人发明专利拥有量达到78.61件"), note_text("as of 2014-09", "en")
+    ('北京青年报: 每万人发明专利拥有量达到78.61件', 'as of 2014-09')
+    """
+    text = "" if note is None or (isinstance(note, float) and note != note) else str(note)
+    if lang != "zh" or not text or _CJK.search(text) or len(_WORDS.findall(text)) <= 3:
+        return text
+    date = _DATE.search(text)
+    return t("note.foreign", lang, date=f"({date.group(1)})" if date else "")
