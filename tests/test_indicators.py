@@ -195,9 +195,9 @@ def test_district_values_demo_year(table):
     assert top == out.value.max()
 
 
-def test_district_values_population_is_derived_from_census(table, census):
+def test_district_values_population_is_the_official_census_count(table, census):
     out = district_values(table, "resident_population_10k", 2020).set_index("region_code")
-    assert (out.status == "derived").all()
+    assert (out.status == "official").all()  # the census count in 万人: official, not 推算 (issue 19)
     for code, persons in census.items():
         assert out.loc[code, "value"] == pytest.approx(persons / 1e4, abs=0.005)
 

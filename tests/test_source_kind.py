@@ -100,8 +100,8 @@ def test_sources_page_tables(table):
     assert {"46.8"} <= set(conflicts.old_value) and conflicts.new_value.str.startswith("39.8").all()
     assert len(source_upgrades_table()) == 15
     cc = cross_checks("en")
-    assert cc.region.str.contains("110108").any()  # 海淀 (third-hand) only as a cross-check
-    assert not ((cc.indicator == "invention_patents_per_10k") & cc.region.str.contains("110107")).any()
+    assert (cc.region_code == "110108").any()  # 海淀 (third-hand) only as a cross-check
+    assert not ((cc.indicator_code == "invention_patents_per_10k") & (cc.region_code == "110107")).any()
 
 
 def test_zone_area_cites_the_stronger_page():

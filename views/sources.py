@@ -88,7 +88,7 @@ with st.expander(t("src.upgrades.title", L)):
 
 st.subheader(t("src.cross.title", L))
 st.caption(t("src.cross.intro", L))
-st.dataframe(_labelled(cross_checks(L)), hide_index=True, width="stretch", key="cross_checks", column_config=_LINKS)
+st.dataframe(_labelled(cross_checks(L).drop(columns=["region_code", "indicator_code"])), hide_index=True, width="stretch", key="cross_checks", column_config=_LINKS)
 
 st.subheader(t("src.demo.title", L))
 proxy = read_demo_proxy()

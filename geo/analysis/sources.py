@@ -175,13 +175,27 @@ def source_upgrades_table(lang: str = "zh") -> pd.DataFrame:
     """Return every stronger page found for a weakly sourced figure: old and new source, and whether they agree."""
     u = read_source_upgrades()
     return pd.DataFrame({
-        "figure": u["row_key"], "old_value": [note_text(v, lang) for v in u["old_value"]], "old_url": u["old_url"],
+        "figure": u["row_key"], "old_value": [_value_text(v, lang) for v in u["old_value"]], "old_url": u["old_url"],
         "old_kind": [kind_label(source_kind(x), lang) for x in u["old_url"]],
-        "new_value": [note_text(v, lang) for v in u["new_value"]], "new_url": u["new_url"],
+        "new_value": [_value_text(v, lang) for v in u["new_value"]], "new_url": u["new_url"],
         "new_kind": [kind_label(source_kind(x), lang) for x in u["new_url"]],
         "agrees": [t(f"src.why.agree_{a}", lang) if a in ("yes", "no") else a for a in u["agrees"]],
         "quote": [note_text(q, lang) for q in u["quote"]],
     })
+
+
+def _value_text(value: str, lang: str) -> str:
+    """Return a value as published; on a Chinese page an English remark after the number is not shown.
+
+    >>> _value_text("39.8 (15.8 existing + 24 expansion; the sum is implied, not stated)", "zh")
+    '39.8 (附注为英文, 见英文页面)'
+    >>> _value_text("10.8万件", "zh"), _value_text("39.8 (15.8 existing + 24)", "en")
+    ('10.8万件', '39.8 (15.8 existing + 24)')
+    """
+    m = re.match(r"^\s*([-+\d.,]+\s*(?:万|亿)?\S*?)\s+(\(.*\))\s*$", str(value))
+    if lang != "zh" or m is None or note_text(m.group(2), lang) == m.group(2):
+        return str(value)
+    return f"{m.group(1)} {t('src.value_remark', lang)}"
 
 
 def source_conflicts(lang: str = "zh") -> pd.DataFrame:
@@ -230,7 +244,8 @@ def cross_checks(lang: str = "zh") -> pd.DataFrame:
         if not why:
             part = ".." in r.as_of or bool(re.fullmatch(r"\d{4}-(0\d|1[01])", r.as_of)) or "article" in r.as_of
             why = ("rank" if r.indicator.endswith("_rank_in_beijing") else "part" if part else "already")
-        rows.append({"region": r.region_name_zh, "year": r.year, "indicator": indicator_label(r.indicator, lang),
+        rows.append({"region_code": r.region_code, "indicator_code": r.indicator,
+                     "region": r.region_name_zh, "year": r.year, "indicator": indicator_label(r.indicator, lang),
                      "value": r.value, "unit": r.unit, "source_kind": kind_label(r.source_kind, lang),
                      "source_url": r.source_url, "why": t(f"src.why.{why}", lang), "quote": note_text(r.quote, lang)})
     return pd.DataFrame(rows)
