@@ -25,6 +25,7 @@ import json
 import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
+from urllib.parse import urlparse
 
 import geopandas as gpd
 import pandas as pd
@@ -39,7 +40,7 @@ from geo.data.indicators import INDICATORS, district_values, hide_demo, years_wi
 from geo.data.names import BEIJING_CODE, BEIJING_DISTRICTS
 from geo.data.source_kind import source_kind, source_kind_label
 from geo.text.i18n import format_value, t, unit_label
-from geo.text.labels import name_of, status_label, statuses_text
+from geo.text.labels import name_of, note_text, status_label, statuses_text
 from geo.view.state import ViewState
 
 __all__ = [
@@ -353,6 +354,8 @@ def _source_lead(row: dict, status: str, lang: str) -> str:
     """Return the lead of a row's source note (publisher, document; ≤ 40 chars) and the kind of source."""
     note = str(row.get("source_note") or "")
     lead = note.split(":", 1)[0].split("：", 1)[0].strip() or str(row.get("source_url") or "")
+    if note_text(lead, lang) != lead:  # a note in another language: the page's host says where it is from
+        lead = urlparse(str(row.get("source_url") or "")).netloc or lead
     lead = lead if len(lead) <= 40 else lead[:39] + "…"
     kind = row.get("source_kind") or source_kind(str(row.get("source_url") or ""))
     return f"{lead} ({source_kind_label(kind, status, lang)})"

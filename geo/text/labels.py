@@ -93,6 +93,7 @@ def status_mark(status: str, lang: str = DEFAULT_LANG) -> str:
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _WORDS = re.compile(r"[A-Za-z]{2,}")
+_URL = re.compile(r"https?://\S+")
 _DATE = re.compile(r"\b((?:19|20)\d{2}-\d{2}(?:-\d{2})?)\b")
 
 
@@ -105,11 +106,16 @@ def note_text(note: object, lang: str = DEFAULT_LANG) -> str:
 
     >>> note_text("China Daily 2017-06-21: 'The capital also produced 76.8 patents for every 10,000 residents'")
     '外文来源(2017-06-21), 原文见来源链接'
+    >>> note_text("Scope = Haidian全域 per 中关村 2017年3期. Area 430.77 km² is Haidian District's area as listed here")
+    '研究说明为英文, 见英文页面'
     >>> note_text("北京青年报: 每万人发明专利拥有量达到78.61件"), note_text("as of 2014-09", "en")
     ('北京青年报: 每万人发明专利拥有量达到78.61件', 'as of 2014-09')
     """
     text = "" if note is None or (isinstance(note, float) and note != note) else str(note)
-    if lang != "zh" or not text or _CJK.search(text) or len(_WORDS.findall(text)) <= 3:
+    words = len(_WORDS.findall(_URL.sub("", text)))
+    if lang != "zh" or not text or words <= 3:
         return text
+    if _CJK.search(text):  # a researcher's note mixing languages: shown unless it is mostly English
+        return t("note.english", lang) if words >= 8 and words > len(_CJK.findall(text)) / 2 else text
     date = _DATE.search(text)
     return t("note.foreign", lang, date=f"({date.group(1)})" if date else "")
