@@ -158,10 +158,11 @@ def draw_controls(inputs: MapInputs, lang: str) -> None:
         st.header(t("ctl.heading", lang))
         st.selectbox(t("ctl.indicator", lang), MAP_INDICATORS, key="m_indicator", placeholder=t("common.choose", lang),
                      format_func=lambda i: indicator_name(i, lang))
-        st.multiselect(t("ctl.districts", lang), list(BEIJING_DISTRICTS), key="m_districts",
+        # Streamlit's "Select all" cannot be translated (1.67): offered on English pages only
+        st.multiselect(t("ctl.districts", lang), list(BEIJING_DISTRICTS), key="m_districts", select_all=lang == "en",
                        format_func=lambda c: BEIJING_DISTRICTS[c][1 if lang == "en" else 0],
                        placeholder=t("ctl.districts_all", lang))
-        st.multiselect(t("ctl.layers", lang), list(LAYERS), key="m_layers",
+        st.multiselect(t("ctl.layers", lang), list(LAYERS), key="m_layers", select_all=lang == "en",
                        format_func=lambda name: t(f"layer.{name}", lang), placeholder=t("ctl.no_layers", lang))
         st.selectbox(t("ctl.classification", lang), CLASSIFICATIONS, key="m_cls", placeholder=t("common.choose", lang),
                      format_func=lambda c: t(f"cls.{c}", lang))
