@@ -58,7 +58,9 @@ def years_for(inputs: MapInputs, indicator: str) -> list[int]:
 
 def read_view(inputs: MapInputs) -> ViewState:
     """Return the view in the URL (validated); notes list what was ignored."""
-    return view_for_data(st.query_params.to_dict(), inputs.indicators)
+    params = st.query_params.to_dict()
+    params.setdefault("demo", "1" if cache.show_demo() else "0")  # a link without demo= keeps the session's switch
+    return view_for_data(params, inputs.indicators)
 
 
 def last_map_query() -> dict[str, str]:
