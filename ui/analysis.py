@@ -53,7 +53,8 @@ def figures_table(figures: pd.DataFrame, lang: str) -> None:
         t("an.col.value", lang): [value_text(v, u, s, lang) for v, u, s in
                                   zip(figures["value"], figures["unit"], figures["status"], strict=False)],
         t("an.col.status", lang): [status_text(s, lang) for s in figures["status"]],
-        t("an.col.source_note", lang): [note_text(n, lang) for n in figures["source_note"]],
+        t("an.col.source_note", lang): [note_text(n, lang, s) for n, s in
+                                         zip(figures["source_note"], figures["status"], strict=False)],
         t("an.col.source_url", lang): figures["source_url"],
     })
     st.dataframe(table, hide_index=True, width="stretch",

@@ -211,7 +211,7 @@ def draw_table(frame: pd.DataFrame, state: ViewState) -> None:
         t("tbl.kind", lang): [source_kind_label(k or source_kind(u), s, lang) if s else ""
                               for k, u, s in zip(rows.get("source_kind", [""] * len(rows)), rows["source_url"],
                                                  rows["status"], strict=False)],
-        t("tbl.source", lang): [note_text(n, lang) for n in rows["source_note"]],
+        t("tbl.source", lang): [note_text(n, lang, s) for n, s in zip(rows["source_note"], rows["status"], strict=False)],
         t("tbl.url", lang): rows["source_url"],
     })
     # a static table, not st.dataframe: 16 rows read well as text, and the data grid's large script
@@ -252,8 +252,8 @@ def draw_profile(inputs: MapInputs, code: str, state: ViewState, heading: bool =
         ind["value"] = [format_value(v, u, lang) + (f" {status_mark(s, lang)}" if s else "")
                         for v, u, s in zip(ind.value, ind.unit, ind.status, strict=False)]
         ind["source_kind"] = [source_kind_label(source_kind(u), s, lang) for u, s in zip(ind.source_url, ind.status, strict=False)]
+        ind["source_note"] = [note_text(n, lang, s) for n, s in zip(ind.source_note, ind.status, strict=False)]
         ind["status"] = [status_label(s, lang) for s in ind.status]
-        ind["source_note"] = [note_text(n, lang) for n in ind.source_note]
         st.dataframe(ind[["indicator", "year", "value", "status", "source_kind", "source_note", "source_url",
                           "formula"]].rename(
             columns=lambda c: t(f"profile.col.{c}", lang)), hide_index=True, width="stretch")

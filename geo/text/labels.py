@@ -97,8 +97,8 @@ _URL = re.compile(r"https?://\S+")
 _DATE = re.compile(r"\b((?:19|20)\d{2}-\d{2}(?:-\d{2})?)\b")
 
 
-def note_text(note: object, lang: str = DEFAULT_LANG) -> str:
-    """Return a source note as a page in ``lang`` shows it.
+def note_text(note: object, lang: str = DEFAULT_LANG, status: str = "") -> str:
+    """Return a source note as a page in ``lang`` shows it (a demo row's note: how the demo is made, in ``lang``).
 
     On a Chinese page a note written in a foreign language (an English or German page quoted as
     published) reads 外文来源 with its date, the quote itself behind the source link (and on the
@@ -111,6 +111,8 @@ def note_text(note: object, lang: str = DEFAULT_LANG) -> str:
     >>> note_text("北京青年报: 每万人发明专利拥有量达到78.61件"), note_text("as of 2014-09", "en")
     ('北京青年报: 每万人发明专利拥有量达到78.61件', 'as of 2014-09')
     """
+    if status == "demo":
+        return t("source.demo", lang)
     text = "" if note is None or (isinstance(note, float) and note != note) else str(note)
     words = len(_WORDS.findall(_URL.sub("", text)))
     if lang != "zh" or not text or words <= 3:
