@@ -354,7 +354,9 @@ def _source_lead(row: dict, status: str, lang: str) -> str:
     """Return the lead of a row's source note (publisher, document; ≤ 40 chars) and the kind of source."""
     note = str(row.get("source_note") or "")
     lead = note.split(":", 1)[0].split("：", 1)[0].strip() or str(row.get("source_url") or "")
-    if note_text(lead, lang) != lead:  # a note in another language: the page's host says where it is from
+    words = len(re.findall(r"[A-Za-z]{2,}", lead))
+    if note_text(lead, lang) != lead or (lang == "zh" and words >= 2 and len(re.findall(r"[\u3400-\u9fff]", lead)) < 3 * words):
+        # an English lead on a Chinese page: the page's host says where the figure is from
         lead = urlparse(str(row.get("source_url") or "")).netloc or lead
     lead = lead if len(lead) <= 40 else lead[:39] + "…"
     kind = row.get("source_kind") or source_kind(str(row.get("source_url") or ""))
