@@ -9,7 +9,7 @@ from geo.data.datasets import read_indicators
 from geo.data.indicators import anchor_demo, city_series
 from geo.imports.parse import parse_upload
 from geo.imports.store import Store, overlay
-from tests.common_import import POP, SOURCE, xlsx
+from tests.common_import import EDITOR, POP, SOURCE, xlsx
 
 PATENTS = "invention_patents_per_10k"
 HD = "110108"
@@ -42,7 +42,7 @@ def test_import_anchors_haidian_and_rollback_restores(store, official):
     before = _series(overlay(shipped, store.current_rows()), HD)
     result = parse_upload(_table_2023(official), "yearbook2023.xlsx", SOURCE)
     assert result.ok, result.messages("en")
-    store.save_import(result.rows, SOURCE, "测试")
+    store.save_import(result.rows, SOURCE, EDITOR)
     after = _series(overlay(shipped, store.current_rows()), HD)
     shown_2023 = after[2023]
     assert shown_2023 == pytest.approx(official, rel=0.01)  # the imported (derived per-10k) figure
@@ -52,7 +52,7 @@ def test_import_anchors_haidian_and_rollback_restores(store, official):
     assert after[2022] < shown_2023 < after[2024]
     print(f"\n海淀 with an imported 2023 of {official:g}: 2022 {before[2022]:.1f} → {after[2022]:.1f}, "
           f"2023 {shown_2023:.1f}, 2024 {before[2024]:.1f} → {after[2024]:.1f}")
-    store.rollback(0, "测试")
+    store.rollback(0, EDITOR)
     assert _series(overlay(shipped, store.current_rows()), HD) == before
 
 
