@@ -83,4 +83,6 @@ _UPLOADER_CSS = "<style>[data-testid='stFileUploaderDropzoneInstructions']{displ
 def upload_hint(lang: str) -> None:
     """Draw, above a file uploader, how to use it and its size limit in ``lang`` (see ``_UPLOADER_CSS``)."""
     st.html(_UPLOADER_CSS)
-    st.caption(t("common.upload_hint", lang, mb=st.get_option("server.maxUploadSize")))
+    from geo.imports.issues import MAX_BYTES, size_params
+
+    st.caption(t("common.upload_hint", lang, **size_params(MAX_BYTES)))  # the limit the import checks, in bytes
