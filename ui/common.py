@@ -47,8 +47,10 @@ def keep_lang_in_url() -> str:
     given = st.query_params.get("lang")
     if given != code:
         st.query_params["lang"] = code
-    if given is not None and given not in LANGS:
-        st.sidebar.warning(t("sidebar.bad_lang", code, value=repr(given[:40])))
+    if given is not None and given not in LANGS:  # said in the page until the view changes (ui.linknotes)
+        from ui import linknotes
+
+        linknotes.add(t("sidebar.bad_lang", code, value=repr(given[:40])))
     return code
 
 

@@ -58,7 +58,10 @@ def years_for(inputs: MapInputs, indicator: str) -> list[int]:
 
 def read_view(inputs: MapInputs) -> ViewState:
     """Return the view in the URL (validated); notes list what was ignored."""
-    return view_for_data(st.query_params.to_dict(), inputs.indicators)
+    from ui.common import current_lang
+    from ui.linknotes import read_params
+
+    return view_for_data(read_params(current_lang()), inputs.indicators)  # repeats and too many: noted
 
 
 def last_map_query() -> dict[str, str]:

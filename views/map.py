@@ -7,7 +7,8 @@ table and exports once the map reports it is drawn (``ui.mapview.first_paint``).
 import streamlit as st
 
 from geo.text.i18n import t
-from ui import atlasmap, export_panel, keys, mapview
+from geo.view.state import to_query
+from ui import atlasmap, export_panel, keys, linknotes, mapview
 
 inputs = mapview.map_inputs()
 url_state = mapview.read_view(inputs)
@@ -19,7 +20,8 @@ first = mapview.first_paint()
 st.title(t("app.title", lang))
 st.caption(t("map.subtitle", lang))
 if url_state.notes:
-    st.warning(t("map.bad_params", lang, params=", ".join(url_state.notes)))
+    linknotes.add(t("map.bad_params", lang, params=", ".join(url_state.notes)))
+linknotes.show(("map", to_query(state)), lang)  # the link's notes stay until the view changes
 
 events = atlasmap.draw_atlas_map(inputs, state, key=keys.MAP_COMPONENT, year_token=mapview.year_token())
 if first and not events.ready:
