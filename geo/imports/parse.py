@@ -337,7 +337,7 @@ def _parse_long(grid: Grid, header_row: int, cols: dict[str, int], defaults: dic
         kind, value = _number(cell(row, "value"))
         raw = _text(cell(row, "value"))
         if kind == "missing":
-            issues.append(_missing_issue(raw, where("value")))
+            issues.append(_missing_issue(str(cell(row, "value") or "").strip(), where("value")))
             continue
         if kind == "bad":
             issues.append(Issue("not_a_number", **where("value"), params={"value": raw[:60]}))
@@ -512,8 +512,8 @@ def _parse_wide(grid: Grid, defaults: dict, issues: list[Issue]) -> list[_Record
         for (c, year, ind, unit, head), (_, v) in zip(columns, values, strict=False):
             kind, value = _number(v)
             if kind == "missing":
-                if _text(v):  # a yearbook's no-data mark ("-", "—", "…", "/"): said, by its cell
-                    issues.append(_missing_issue(_text(v), dict(row=r + 1, column=column_letter(c), header=head)))
+                if _text(v):  # a yearbook's no-data mark ("-", "—", "…", "/"): said, by its cell, as written
+                    issues.append(_missing_issue(str(v).strip(), dict(row=r + 1, column=column_letter(c), header=head)))
                 continue
             if kind == "bad":
                 issues.append(Issue("not_a_number", row=r + 1, column=column_letter(c), header=head,

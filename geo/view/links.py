@@ -59,8 +59,8 @@ def read_link(params: Mapping[str, str | list[str]], lang: str) -> tuple[dict[st
         if key in LIST_PARAMS:
             items = [p.strip() for v in distinct for p in v.split(",") if p.strip() and p.strip() != "-"]
             out[key] = ",".join(dict.fromkeys(items)) or "-"
-            notes.append(t("link.repeated_merged", lang, key=shown, n=len(values), value=out[key][:200]))
+            notes.append(t("link.repeated_merged", lang, param=shown, n=len(values), value=out[key][:200]))
         else:
-            notes.append(t("link.repeated_refused", lang, key=shown, n=len(values),
+            notes.append(t("link.repeated_refused", lang, param=shown, n=len(values),
                            values=", ".join(v[:40] for v in distinct[:5])))
     return out, notes
