@@ -95,6 +95,15 @@ def test_deeply_nested_scene_list_file_and_link():
     assert "present_atlas" in at.session_state  # the map is still drawn (the five project scenes)
 
 
+def test_a_scene_number_of_5000_digits_and_a_language_given_twice():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.query_params["scene"] = "9" * 5000  # int() of it raised ValueError (Python's 4,300-digit limit)
+    at.query_params["lang"] = ["en", "zh"]
+    at.switch_page("views/present.py").run()
+    assert not at.exception
+    assert any("lang 在链接中出现 2 次且取值不同(en, zh), 未使用" in w.value for w in at.main.warning)
+
+
 def test_deeply_nested_boundary_file():
     from geo.data.datasets import read_districts
 

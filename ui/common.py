@@ -26,7 +26,8 @@ def current_lang() -> str:
     A link's ``lang`` (a deep link, a share link, a project button) sets the session's language;
     a page opened from the sidebar navigation (Streamlit drops the query there) keeps it.
     """
-    value = st.query_params.get("lang")
+    values = set(st.query_params.get_all("lang"))
+    value = values.pop() if len(values) == 1 else None  # given twice, differently: not used (ui.linknotes says so)
     if value in LANGS:
         st.session_state[LANG_KEY] = value
     return st.session_state.get(LANG_KEY, DEFAULT_LANG)

@@ -81,7 +81,7 @@ def init_scenes() -> list[str]:
         st.session_state[_SEEN] = param
         st.session_state[_INDEX] = 0
         raw = _query_value("scene")
-        if raw and raw.isascii() and raw.isdigit():
+        if raw and raw.isascii() and raw.isdigit() and len(raw) <= 6:  # int() of 5,000 digits raises
             st.session_state[_INDEX] = step(int(raw) - 1, len(scenes), 0)
     st.session_state[_INDEX] = step(st.session_state.get(_INDEX, 0), len(st.session_state[_SCENES]), 0)
     return errors
