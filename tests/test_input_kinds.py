@@ -72,7 +72,7 @@ def test_very_long_text_field_is_refused_naming_its_cell():
         body = HEADER + "110108,2023,invention_patents_in_force,1,件\n" + f"110105,2023,x{'y' * length},1,件\n"
         result = parse_upload(body.encode(), "long.csv", SOURCE)
         [issue] = result.errors
-        assert issue.code == "field_too_long" and issue.row == 3
+        assert issue.code == "field_too_long" and (issue.row, issue.column) == (3, "C")
         assert issue.text("en").startswith("row 3") and "too long" in issue.text("en")
         assert no_traceback(issue.text("zh")) and not len(result.rows)
 

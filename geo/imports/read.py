@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 
@@ -96,9 +97,14 @@ def _csv_rows(text: str, delimiter: str, issues: list[Issue]) -> list[list[str]]
                                         params={"chars": len(cell), "limit": MAX_FIELD_CHARS}))
                     return None
             rows.append(row)
-    except csv.Error:  # a field over the csv module's own limit, or a stray NUL: the row it reached
-        issues.append(Issue("field_too_long", row=max(reader.line_num, 1),
-                            params={"chars": f"> {MAX_FIELD_CHARS}", "limit": MAX_FIELD_CHARS}))
+    except csv.Error:  # a field over the csv module's own limit (131,072): the line it reached, and its cell
+        line_num = max(reader.line_num, 1)
+        lines = re.split(r"\r\n|\r|\n", text, maxsplit=line_num)
+        pieces = lines[line_num - 1].split(delimiter) if line_num <= len(lines) else []
+        col = next((c for c, piece in enumerate(pieces) if len(piece) > MAX_FIELD_CHARS), None)
+        issues.append(Issue("field_too_long", row=line_num, column=None if col is None else column_letter(col),
+                            params={"chars": f"> {MAX_FIELD_CHARS}" if col is None else len(pieces[col]),
+                                    "limit": MAX_FIELD_CHARS}))
         return None
     return rows
 
