@@ -93,7 +93,7 @@ def _csv_rows(text: str, delimiter: str, issues: list[Issue]) -> list[list[str]]
         for row in reader:
             for c, cell in enumerate(row):
                 if len(cell) > MAX_FIELD_CHARS:
-                    issues.append(Issue("field_too_long", row=reader.line_num, column=column_letter(c),
+                    issues.append(Issue("field_too_long", row=len(rows) + 1, column=column_letter(c),
                                         params={"chars": len(cell), "limit": MAX_FIELD_CHARS}))
                     return None
             rows.append(row)
@@ -102,7 +102,7 @@ def _csv_rows(text: str, delimiter: str, issues: list[Issue]) -> list[list[str]]
         lines = re.split(r"\r\n|\r|\n", text, maxsplit=line_num)
         pieces = lines[line_num - 1].split(delimiter) if line_num <= len(lines) else []
         col = next((c for c, piece in enumerate(pieces) if len(piece) > MAX_FIELD_CHARS), None)
-        issues.append(Issue("field_too_long", row=line_num, column=None if col is None else column_letter(col),
+        issues.append(Issue("field_too_long", row=len(rows) + 1, column=None if col is None else column_letter(col),
                             params={"chars": f"> {MAX_FIELD_CHARS}" if col is None else len(pieces[col]),
                                     "limit": MAX_FIELD_CHARS}))
         return None
