@@ -88,7 +88,7 @@ def _csv_rows(text: str, delimiter: str, issues: list[Issue]) -> list[list[str]]
     A cell longer than :data:`geo.guard.MAX_FIELD_CHARS` ends the reading with an issue naming it.
     """
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = []
+    rows: list[list[str]] = []
     try:
         for row in reader:
             for c, cell in enumerate(row):
