@@ -54,8 +54,12 @@ def test_rollback_number_too_large_for_an_integer(tmp_path):
     with pytest.raises(Exception) as refused:
         store.rollback(10**20, "规划处")
     assert type(refused.value).__name__ == "StoreError" and "no revision" in str(refused.value)
-    out = _cli("--rollback", str(10**20), env={"ATLAS_VAR_DIR": str(tmp_path / "var"), "ATLAS_DATABASE_URL": ""})
+    var = tmp_path / "var"
+    Store(f"sqlite:///{var / 'atlas.sqlite'}").engine.dispose()  # closed: its WAL checkpointed into the file
+    before = {p.name: p.read_bytes() for p in var.glob("atlas.sqlite*")}
+    out = _cli("--rollback", str(10**20), env={"ATLAS_VAR_DIR": str(var), "ATLAS_DATABASE_URL": ""})
     assert out.returncode == 1 and no_traceback(out.stderr), out.stderr
+    assert {p.name: p.read_bytes() for p in var.glob("atlas.sqlite*")} == before  # the store unchanged
     assert "--rollback 100000000000000000000: 没有这个修订号" in out.stderr and "See the revisions with --list" in out.stderr
 
 
