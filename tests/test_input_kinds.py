@@ -132,6 +132,24 @@ def test_an_unexpected_error_is_a_message_with_a_reference_and_logged(monkeypatc
     assert issue.params["ref"] in caplog.text and "/srv/atlas/secret/path.py exploded" in caplog.text
 
 
+def test_the_cli_never_ends_in_a_traceback(tmp_path, monkeypatch, capsys):
+    import scripts.import_cli as cli
+
+    def broken(_args):
+        raise RuntimeError("/srv/atlas/secret/path.py exploded")
+
+    monkeypatch.setenv("ATLAS_VAR_DIR", str(tmp_path))
+    monkeypatch.setattr(cli, "_main", broken)
+    monkeypatch.setattr(logging.getLogger("atlas"), "handlers", [])
+    monkeypatch.setattr(logging.getLogger("atlas"), "propagate", True)
+    assert cli.main(["--list", "--lang", "en"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: Unexpected problem (reference ") and "nothing was changed" in err
+    assert "/srv/atlas" not in err and "Traceback" not in err
+    log = (tmp_path / "logs" / "import.log").read_text()
+    assert "Traceback" in log and "/srv/atlas/secret/path.py exploded" in log  # the details: on the server only
+
+
 def test_the_office_deployment_hides_streamlit_error_details():
     from streamlit import config
 
