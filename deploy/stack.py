@@ -38,12 +38,16 @@ from deploy.postgres import LocalPostgres, PostgresUnavailable, pdeathsig_prefix
 from deploy.warmup import WarmupError, warm
 from geo.data.paths import ROOT
 
-__all__ = ["Stack", "StackError", "Worker", "default_workers", "free_port", "main"]
+__all__ = ["WORKER_OPTIONS", "Stack", "StackError", "Worker", "default_workers", "free_port", "main"]
 
 #: Seconds a worker must have run before it is restarted at once after an exit (no restart loop).
 MIN_UPTIME = 5.0
 _LOOPBACK_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never via a proxy
 
+
+#: Streamlit options of every office worker: a bug shows Streamlit's generic notice, no message, type,
+#: traceback or server path ("none": Streamlit 1.67's legacy "false" still shows the stack trace).
+WORKER_OPTIONS = ("--client.showErrorDetails", "none")
 
 class StackError(RuntimeError):
     """The stack cannot start or a part it cannot do without (HAProxy, PostgreSQL) stopped."""
@@ -221,7 +225,8 @@ class Stack:
         log = worker.log.open("ab")
         worker.proc = subprocess.Popen(
             [*self._deathsig, sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-             "--server.port", str(worker.port), "--server.address", "127.0.0.1", "--server.headless", "true"],
+             "--server.port", str(worker.port), "--server.address", "127.0.0.1", "--server.headless", "true",
+             *WORKER_OPTIONS],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True)
         log.close()

@@ -363,8 +363,8 @@ def test_cli_states_the_real_size_of_a_large_file(tmp_path):
     out = _cli(str(big), "--source-title", SOURCE.title, "--source-url", SOURCE.url, "--dry-run",
                env={"ATLAS_VAR_DIR": str(tmp_path / "var"), "ATLAS_DATABASE_URL": ""})
     assert out.returncode == 1
-    assert "52 MB" in out.stderr and "10 MB" in out.stderr  # the real size and the limit
-    assert "The file is 52 MB" in out.stderr or "文件大小 52 MB" in out.stderr
+    assert "54.5 MB (54,525,952 bytes)" in out.stderr  # the real size (MB = 10⁶ bytes, as the page counts)
+    assert "10 MB (10,000,000 bytes)" in out.stderr  # and the limit
 
 
 def test_conflict_with_an_official_figure_needs_a_choice_recorded_in_the_revision(store, shipped):

@@ -14,7 +14,6 @@ __all__ = [
     "keep_lang_in_url",
     "lang",
     "page_tab_title",
-    "show_bad_lang_note",
     "upload_hint",
 ]
 
@@ -27,7 +26,8 @@ def current_lang() -> str:
     A link's ``lang`` (a deep link, a share link, a project button) sets the session's language;
     a page opened from the sidebar navigation (Streamlit drops the query there) keeps it.
     """
-    value = st.query_params.get("lang")
+    values = set(st.query_params.get_all("lang"))
+    value = values.pop() if len(values) == 1 else None  # given twice, differently: not used (ui.linknotes says so)
     if value in LANGS:
         st.session_state[LANG_KEY] = value
     return st.session_state.get(LANG_KEY, DEFAULT_LANG)
@@ -48,30 +48,11 @@ def keep_lang_in_url() -> str:
     given = st.query_params.get("lang")
     if given != code:
         st.query_params["lang"] = code
-    if given is not None and given not in LANGS:
-        st.session_state[_BAD_LANG] = {"value": repr(given[:40]), "page": None}
+    if given is not None and given not in LANGS:  # said in the page until the view changes (ui.linknotes)
+        from ui import linknotes
+
+        linknotes.add(t("sidebar.bad_lang", code, value=repr(given[:40])))
     return code
-
-
-_BAD_LANG = keys.BAD_LANG_NOTE
-
-
-def show_bad_lang_note(page: str, lang: str) -> None:
-    """Say, at the top of the page, that the link's ``lang`` was ignored, on every run of the page it came with.
-
-    The link's ``lang`` is replaced in the URL at once (:func:`keep_lang_in_url`), so the next run
-    (the map's controls after its first paint, any click) no longer sees it: the note is kept in the
-    session for the page the link opened, and dropped when another page opens.
-    """
-    note = st.session_state.get(_BAD_LANG)
-    if not note:
-        return
-    if note["page"] is None:
-        note["page"] = page
-    if note["page"] != page:
-        del st.session_state[_BAD_LANG]
-        return
-    st.warning(t("sidebar.bad_lang", lang, value=note["value"]))
 
 
 def page_tab_title(page_title: str, lang: str) -> str:
@@ -105,4 +86,6 @@ _UPLOADER_CSS = "<style>[data-testid='stFileUploaderDropzoneInstructions']{displ
 def upload_hint(lang: str) -> None:
     """Draw, above a file uploader, how to use it and its size limit in ``lang`` (see ``_UPLOADER_CSS``)."""
     st.html(_UPLOADER_CSS)
-    st.caption(t("common.upload_hint", lang, mb=st.get_option("server.maxUploadSize")))
+    from geo.imports.issues import MAX_BYTES, size_params
+
+    st.caption(t("common.upload_hint", lang, **size_params(MAX_BYTES)))  # the limit the import checks, in bytes

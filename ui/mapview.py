@@ -58,7 +58,10 @@ def years_for(inputs: MapInputs, indicator: str) -> list[int]:
 
 def read_view(inputs: MapInputs) -> ViewState:
     """Return the view in the URL (validated); notes list what was ignored."""
-    params = st.query_params.to_dict()
+    from ui.common import current_lang
+    from ui.linknotes import read_params
+
+    params = read_params(current_lang())  # repeats and too many: noted
     params.setdefault("demo", "1" if cache.show_demo() else "0")  # a link without demo= keeps the session's switch
     return view_for_data(params, inputs.indicators)
 

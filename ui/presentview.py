@@ -40,6 +40,7 @@ __all__ = [
     "draw_style",
     "exit_to_map",
     "init_scenes",
+    "view_key",
 ]
 
 _SCENES, _INDEX, _SEEN = "p_scenes", "p_index", "p_scenes_param_seen"
@@ -74,15 +75,22 @@ def init_scenes() -> list[str]:
             try:
                 scenes = decode_scenes(param)
             except SceneError as e:
-                errors.append(e.message(_lang()))
+                message = e.message(_lang())
+                errors.append(message if e.key == "present.err.bad_param"
+                              else t("present.link_failed", _lang(), error=message))
         st.session_state[_SCENES] = scenes
         st.session_state[_SEEN] = param
         st.session_state[_INDEX] = 0
         raw = _query_value("scene")
-        if raw and raw.isascii() and raw.isdigit():
+        if raw and raw.isascii() and raw.isdigit() and len(raw) <= 6:  # int() of 5,000 digits raises
             st.session_state[_INDEX] = step(int(raw) - 1, len(scenes), 0)
     st.session_state[_INDEX] = step(st.session_state.get(_INDEX, 0), len(st.session_state[_SCENES]), 0)
     return errors
+
+
+def view_key(lang: str) -> tuple:
+    """Return what identifies the view shown (scene, scene list, language): link notes stay while it is the same."""
+    return ("present", st.session_state[_INDEX], st.session_state.get(_SEEN), lang)
 
 
 def _lang() -> str:

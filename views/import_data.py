@@ -10,12 +10,13 @@ from geo.data.names import region_name
 from geo.imports.boundaries import validate_boundary
 from geo.imports.parse import Source, parse_upload
 from geo.imports.report import actor_label, preview_counts, preview_table, revisions_html
-from geo.imports.store import preview_changes
+from geo.imports.store import StoreError, preview_changes
 from geo.text.i18n import t
 from geo.text.safe import escape_text
 from ui import cache
 from ui.auth import current_actor
 from ui.common import lang, upload_hint
+from ui.guard import planner_errors, unexpected_message
 
 L = lang()
 db = cache.import_store()
@@ -40,8 +41,10 @@ def _save(result, source: Source, filename: str, content: bytes, decisions: dict
                              decisions=decisions)
     except NotAllowed:
         st.session_state["import_message"] = ("error", t("import.not_allowed", L, who=_who()))
-    except Exception as exc:  # one transaction: nothing was changed
+    except StoreError as exc:  # one transaction: nothing was changed
         st.session_state["import_message"] = ("error", t("import.save_failed", L, error=exc))
+    except Exception as exc:  # the database or a bug: details in the server log only
+        st.session_state["import_message"] = ("error", unexpected_message(exc, L, "import: save"))
     else:
         st.session_state["import_message"] = ("success", t("import.saved", L, rev=rev.id, n=rev.imported_rows))
 
@@ -52,8 +55,17 @@ def _rollback() -> None:
         rev = db.rollback(target, current_actor())  # the map follows the revision
     except NotAllowed:
         st.session_state["import_history_message"] = ("error", t("import.not_allowed", L, who=_who()))
+    except StoreError as exc:  # one transaction: nothing was changed
+        st.session_state["import_history_message"] = ("error", t("import.rollback_failed", L, error=exc))
+    except Exception as exc:  # the database or a bug: details in the server log only
+        st.session_state["import_history_message"] = ("error", unexpected_message(exc, L, "import: rollback"))
     else:
         st.session_state["import_history_message"] = ("success", t("import.rolled_back", L, rev=rev.id, target=target))
+
+
+def _sheet_label(sheet: str, result) -> str:
+    label = t("import.sheet_with_names", L, sheet=sheet) if sheet in result.candidates else sheet
+    return t("import.sheet_hidden", L, sheet=label) if sheet in result.hidden else label
 
 
 def _zone_name(zone_id: str) -> str:
@@ -75,8 +87,10 @@ def _save_boundary(checked, zone_id: str, filename: str, content: bytes) -> None
                                area_km2=checked.area_km2)
     except NotAllowed:
         st.session_state["import_boundary_message"] = ("error", t("import.not_allowed", L, who=_who()))
-    except Exception as exc:  # one transaction: nothing was changed
+    except StoreError as exc:  # one transaction: nothing was changed
         st.session_state["import_boundary_message"] = ("error", t("import.save_failed", L, error=exc))
+    except Exception as exc:  # the database or a bug: details in the server log only
+        st.session_state["import_boundary_message"] = ("error", unexpected_message(exc, L, "import: save outline"))
     else:  # the map's geometry and model are cached per data revision (ui/atlasmap.py): they follow
         st.session_state["import_boundary_message"] = ("success", t("import.boundary_saved", L, rev=rev.id,
                                                                     zone=_zone_name(zone_id)))
@@ -87,7 +101,7 @@ st.caption(t("import.intro", L))
 tab_table, tab_history, tab_boundary = st.tabs([t("import.tab_table", L), t("import.tab_history", L),
                                                 t("import.tab_boundary", L)])
 
-with tab_table:
+with tab_table, planner_errors(L, "import: table"):
     upload_hint(L)
     upload = st.file_uploader(t("import.file", L), key="import_file")
     with st.expander(t("import.overrides", L)):
@@ -112,11 +126,10 @@ with tab_table:
         sheet_key = f"import_sheet_{upload.file_id}"  # a new file starts from the sheet found in it
         result = parse_upload(upload.getvalue(), upload.name, source, year=year, indicator=indicator,
                               sheet=st.session_state.get(sheet_key))
-        if len(result.sheets) > 1:
+        if len(result.sheets) > 1 or result.hidden:  # no sheet read (only hidden ones hold a table): none preselected
             st.selectbox(t("import.sheet", L), result.sheets, key=sheet_key,
-                         index=result.sheets.index(result.sheet) if result.sheet in result.sheets else 0,
-                         format_func=lambda s: t("import.sheet_with_names", L, sheet=s)
-                         if s in result.candidates else s)
+                         index=result.sheets.index(result.sheet) if result.sheet in result.sheets else None,
+                         placeholder=t("common.choose", L), format_func=lambda s: _sheet_label(s, result))
         source_codes = {i.code for i in source.issues()}
         file_errors = [i for i in result.errors if i.code not in source_codes]
         if file_errors:
@@ -156,7 +169,7 @@ with tab_table:
                   disabled=bool(file_errors) or missing_source or not len(result.rows)
                   or len(decisions) < len(conflicts))
 
-with tab_history:
+with tab_history, planner_errors(L, "import: revisions"):
     if (message := st.session_state.pop("import_history_message", None)) is not None:
         (st.success if message[0] == "success" else st.error)(escape_text(message[1]))
     revisions = db.revisions()
@@ -171,7 +184,7 @@ with tab_history:
         st.caption(escape_text(t("import.recorded_as", L, who=_who())))
         st.button(t("import.rollback", L), key="import_rollback", on_click=_rollback)
 
-with tab_boundary:
+with tab_boundary, planner_errors(L, "import: outline"):
     if (message := st.session_state.pop("import_boundary_message", None)) is not None:
         (st.success if message[0] == "success" else st.error)(escape_text(message[1]))
     shipped = cache.shipped_zones()

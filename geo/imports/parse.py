@@ -30,6 +30,7 @@ import pandas as pd
 
 from geo.data.indicators import INDICATORS
 from geo.data.names import BEIJING_CODE, BEIJING_DISTRICTS, district_code, region_name
+from geo.guard import MAX_NUMBER, log_unexpected
 from geo.imports.issues import MAX_BYTES, Issue, column_letter, fmt_number_cell
 from geo.imports.read import Grid, read_sheets
 from geo.text.i18n import DEFAULT_LANG
@@ -135,6 +136,8 @@ class ImportResult:
     #: every sheet of the workbook, and those holding Beijing district names (best first)
     sheets: list[str] = field(default_factory=list)
     candidates: list[str] = field(default_factory=list)
+    #: the hidden sheets of the workbook (read only when picked)
+    hidden: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Issue]:
@@ -334,7 +337,7 @@ def _parse_long(grid: Grid, header_row: int, cols: dict[str, int], defaults: dic
         kind, value = _number(cell(row, "value"))
         raw = _text(cell(row, "value"))
         if kind == "missing":
-            issues.append(Issue("missing_value", "warning", **where("value")))
+            issues.append(_missing_issue(str(cell(row, "value") or "").strip(), where("value")))
             continue
         if kind == "bad":
             issues.append(Issue("not_a_number", **where("value"), params={"value": raw[:60]}))
@@ -344,6 +347,13 @@ def _parse_long(grid: Grid, header_row: int, cols: dict[str, int], defaults: dic
         out.append(_Record(code, year, ind, value, unit, rownum, column_letter(cols["value"]), heads["value"], label,
                            note=_text(cell(row, "note"))))
     return out
+
+
+def _missing_issue(raw: str, where: dict) -> Issue:
+    """Return the warning for a cell with no value: a blank cell, or a no-data mark quoted as written."""
+    if raw:
+        return Issue("no_data_mark", "warning", **where, params={"mark": raw[:20]})
+    return Issue("missing_value", "warning", **where)
 
 
 def _is_header(cell: object, role: str) -> bool:
@@ -561,6 +571,8 @@ def _parse_wide(grid: Grid, defaults: dict, issues: list[Issue]) -> list[_Record
         for (c, year, ind, unit, head), (_, v) in zip(columns, values, strict=False):
             kind, value = _number(v)
             if kind == "missing":
+                if _text(v):  # a yearbook's no-data mark ("-", "—", "…", "/"): said, by its cell, as written
+                    issues.append(_missing_issue(str(v).strip(), dict(row=r + 1, column=column_letter(c), header=head)))
                 continue
             if kind == "bad":
                 issues.append(Issue("not_a_number", row=r + 1, column=column_letter(c), header=head,
@@ -625,6 +637,9 @@ def _check_records(records: list[_Record], issues: list[Issue]) -> list[_Record]
             factor = 1.0
         if factor is None:
             issues.append(Issue("bad_unit", **where, params={"unit": unit, "expected": canonical}))
+            continue
+        if not math.isfinite(rec.value) or abs(rec.value) > MAX_NUMBER:  # before any arithmetic on it
+            issues.append(Issue("number_too_large", **where, params={"value": f"{rec.value:.6g}", "limit": "10¹⁵"}))
             continue
         if rec.value < 0:
             issues.append(Issue("negative", **where, params={"value": rec.value}))
@@ -747,7 +762,9 @@ def sheet_score(grid: Grid) -> int:
 def _choose_sheet(grids: list[Grid], wanted: str | None, issues: list[Issue]) -> tuple[Grid | None, list[str]]:
     """Return the table to read and the sheets that qualify (best first); say which sheet and why.
 
-    ``wanted`` (the planner's choice) wins; otherwise the sheet naming the most Beijing regions.
+    ``wanted`` (the planner's choice) wins, hidden or not (a hidden one is said to be hidden);
+    otherwise the visible sheet naming the most Beijing regions. Hidden sheets are never read
+    unpicked: when only they hold the table, nothing is read and the message says so.
     """
     names = [g.sheet for g in grids]
     scored = sorted(((sheet_score(g), i) for i, g in enumerate(grids)), key=lambda x: (-x[0], x[1]))
@@ -756,19 +773,31 @@ def _choose_sheet(grids: list[Grid], wanted: str | None, issues: list[Issue]) ->
         chosen = next((g for g in grids if g.sheet == wanted or g.sheet.strip() == str(wanted).strip()), None)
         if chosen is None:
             issues.append(Issue("sheet_missing", params={"sheet": wanted, "sheets": "、".join(names)}))
+        elif chosen.hidden:
+            issues.append(Issue("sheet_hidden_picked", "warning", params={"sheet": chosen.sheet}))
         return chosen, candidates
-    if len(grids) == 1:
-        return grids[0], candidates
-    if not candidates:
-        first = next((g for g in grids if any(v is not None for row in g.rows for v in row)), grids[0])
-        issues.append(Issue("sheets_none", "warning", params={"sheet": first.sheet, "sheets": "、".join(names)}))
+    hidden = [g.sheet for g in grids if g.hidden]
+    visible = [g for g in grids if not g.hidden]
+    shown = [c for c in candidates if c not in hidden]
+    hidden_tables = [c for c in candidates if c in hidden]
+    if hidden and (not visible or (not shown and hidden_tables)):
+        issues.append(Issue("sheets_only_hidden", params={"sheets": "、".join(hidden_tables or hidden)}))
+        return None, candidates
+    if hidden:
+        issues.append(Issue("sheets_hidden_skipped", "warning", params={"sheets": "、".join(hidden)}))
+    if len(visible) == 1:
+        return visible[0], candidates
+    vnames = [g.sheet for g in visible]
+    if not shown:
+        first = next((g for g in visible if any(v is not None for row in g.rows for v in row)), visible[0])
+        issues.append(Issue("sheets_none", "warning", params={"sheet": first.sheet, "sheets": "、".join(vnames)}))
         return first, candidates
-    chosen = grids[names.index(candidates[0])]
-    if len(candidates) > 1:
+    chosen = grids[names.index(shown[0])]
+    if len(shown) > 1:
         issues.append(Issue("sheets_several", "warning", params={
-            "n": len(candidates), "sheets": "、".join(candidates), "sheet": chosen.sheet}))
+            "n": len(shown), "sheets": "、".join(shown), "sheet": chosen.sheet}))
     else:
-        others = "、".join(n for n in names if n != chosen.sheet)
+        others = "、".join(n for n in vnames if n != chosen.sheet)
         issues.append(Issue("sheet_found", "warning", params={"sheet": chosen.sheet, "others": others}))
     return chosen, candidates
 
@@ -790,9 +819,24 @@ def parse_upload(content: bytes, filename: str, source: Source | None = None, *,
     derive
         Add per-10k density derived from imported counts (status ``derived``).
     sheet
-        The workbook sheet to read; by default the one naming the most Beijing districts (a cover
-        page before the table is passed over). Every message about the table names the sheet.
+        The workbook sheet to read; by default the visible one naming the most Beijing districts (a
+        cover page before the table is passed over; a hidden sheet only when picked). Every message
+        about the table names the sheet.
+
+    Never raises on a file's content: an unexpected error becomes the issue ``unexpected`` (what,
+    which file, what to do, a reference), its details logged on the server only.
     """
+    try:
+        return _parse_upload(content, filename, source, year=year, indicator=indicator, unit=unit, derive=derive,
+                             sheet=sheet)
+    except Exception as exc:  # a bug or a file no check foresaw: a message, never a traceback
+        ref = log_unexpected(exc, f"parse_upload({filename!r}, sheet={sheet!r})")
+        return ImportResult(pd.DataFrame(columns=list(ROW_COLUMNS)), [
+            Issue("unexpected", params={"name": str(filename or "")[:120], "ref": ref})])
+
+
+def _parse_upload(content: bytes, filename: str, source: Source | None, *, year: int | None, indicator: str | None,
+                  unit: str | None, derive: bool, sheet: str | None) -> ImportResult:
     issues: list[Issue] = []
     if source is not None:
         issues.extend(source.issues())
@@ -805,15 +849,16 @@ def parse_upload(content: bytes, filename: str, source: Source | None = None, *,
         return ImportResult(empty, issues)
     grid, candidates = _choose_sheet(grids, sheet, issues)
     names = [g.sheet for g in grids if g.kind == "xlsx"]
+    hidden = [g.sheet for g in grids if g.hidden]
     if grid is None:
-        return ImportResult(empty, issues, sheets=names, candidates=candidates)
+        return ImportResult(empty, issues, sheets=names, candidates=candidates, hidden=hidden)
     found: list[Issue] = list(grid.issues)  # everything found in the table names its sheet
     rows, layout = _parse_grid(grid, {"year": year, "indicator": indicator, "unit": unit}, source, filename,
                                derive, found)
     if grid.kind == "xlsx":
         found = [replace(i, sheet=grid.sheet) for i in found]
     return ImportResult(rows if rows is not None else empty, issues + found, layout, grid.sheet, grid.encoding,
-                        names, candidates)
+                        names, candidates, hidden)
 
 
 def _parse_grid(grid: Grid, defaults: dict, source: Source | None, filename: str, derive: bool,

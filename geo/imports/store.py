@@ -130,6 +130,8 @@ BOUNDARIES = sa.Table(
 BOUNDARY_COLUMNS = ("zone_id", "geojson", "area_km2", "revision_id", "source_title", "source_table", "source_url",
                     "filename", "author", "created_at")
 _KEY = ["region_code", "year", "indicator"]
+#: Largest revision number a roll-back may name (a 32-bit integer: PostgreSQL's and the CLI's bound).
+MAX_REVISION_ID = 2**31 - 1
 
 
 class StoreError(RuntimeError):
@@ -183,15 +185,19 @@ def _sqlite_engine(url: str) -> sa.Engine:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(url, connect_args={"timeout": 30})
 
-    # pysqlite starts transactions lazily; take the write lock at BEGIN so two writers cannot interleave.
+    # WAL: readers never wait on a writer (they read the last committed state), as on PostgreSQL. Every
+    # transaction starts with a plain (deferred) BEGIN: a read takes no lock; a write takes the write lock
+    # with its first statement (Store._lock), so two writers still cannot interleave.
     @sa.event.listens_for(engine, "connect")
     def _no_autobegin(dbapi_conn, _record):
         dbapi_conn.isolation_level = None
         dbapi_conn.execute("PRAGMA foreign_keys=ON")
+        if path and path != ":memory:":
+            dbapi_conn.execute("PRAGMA journal_mode=WAL")
 
     @sa.event.listens_for(engine, "begin")
     def _begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN")
 
     return engine
 
@@ -321,8 +327,11 @@ class Store:
 
     # ------------------------------------------------------------------ writing
     def _lock(self, conn: sa.Connection) -> None:
+        """Serialise writers: the first statement of every write transaction (reads are never blocked)."""
         if conn.dialect.name == "postgresql":
             conn.exec_driver_sql("LOCK TABLE atlas_revisions IN SHARE ROW EXCLUSIVE MODE")
+        elif conn.dialect.name == "sqlite":  # a write statement takes SQLite's write lock (waits up to the timeout)
+            conn.exec_driver_sql("UPDATE atlas_revisions SET id = id WHERE 0")
 
     def _write(self, conn: sa.Connection, rows: pd.DataFrame, **revision: Any) -> Revision:
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -464,6 +473,8 @@ class Store:
         Raises :class:`geo.access.NotAllowed` (changing nothing) if ``actor`` may not edit.
         """
         who = _who(actor)
+        if not isinstance(rev_id, int) or not 0 <= rev_id <= MAX_REVISION_ID:  # before the database sees it
+            raise StoreError(f"no revision {str(rev_id)[:40]}")
         with self.engine.begin() as conn:
             self._lock(conn)
             if rev_id != 0 and conn.execute(sa.select(REVISIONS.c.id).where(REVISIONS.c.id == rev_id)).first() is None:
