@@ -37,6 +37,7 @@ from geo.imports.store import Store
 from geo.view.links import read_link
 from geo.view.scenes import SceneError, decode_scenes, scene_from_link, scenes_from_json
 from geo.view.state import from_query
+from tests.common_import import EDITOR
 
 #: What traceback text looks like: the header, a frame line, a server path, an exception's class name.
 TRACEBACK = re.compile(r'Traceback|File "|, line \d+, in |site-packages|/work/|/usr/|/srv/|/home/|\b\w+(Error|Exception)\b')
@@ -160,12 +161,12 @@ def _store_bytes(path: Path) -> dict[str, bytes]:
 def _import_and_check(store: tuple[Store, Path], content: bytes, filename: str) -> None:
     db, path = store
     before = _store_bytes(path)
-    result, revision = db.import_upload(content, filename, SOURCE, "fuzz")
+    result, revision = db.import_upload(content, filename, SOURCE, EDITOR)
     check_issues(result.issues)
     if revision is None:  # refused: not one byte of the store changed
         assert _store_bytes(path) == before
     else:  # an import that passed every check is a new revision; undo it so later examples start alike
-        db.rollback(0, "fuzz")
+        db.rollback(0, EDITOR)
 
 
 @_budget(150)

@@ -31,6 +31,7 @@ from geo.imports.store import Store
 from geo.text.i18n import t
 from geo.view.links import read_link
 from geo.view.scenes import SceneError, decode_scenes, scenes_from_json
+from tests.common_import import EDITOR
 
 TRACEBACK = ("Traceback", 'File "/', "Error:", "site-packages", "/work/")
 HEADER = "region_code,year,indicator,value,unit\n"
@@ -52,7 +53,7 @@ def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 def test_rollback_number_too_large_for_an_integer(tmp_path):
     store = Store(f"sqlite:///{tmp_path / 'a.sqlite'}")
     with pytest.raises(Exception) as refused:
-        store.rollback(10**20, "规划处")
+        store.rollback(10**20, EDITOR)
     assert type(refused.value).__name__ == "StoreError" and "no revision" in str(refused.value)
     var = tmp_path / "var"
     Store(f"sqlite:///{var / 'atlas.sqlite'}").engine.dispose()  # closed: its WAL checkpointed into the file
