@@ -15,12 +15,15 @@ The failure counts are in the database, so they hold across workers and restarts
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import math
 import re
 import time
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -37,7 +40,11 @@ __all__ = [
     "Account",
     "AccountError",
     "Accounts",
+    "OidcRoles",
     "SignIn",
+    "is_loopback",
+    "lock_seconds",
+    "minutes",
     "name_key",
 ]
 
@@ -216,8 +223,7 @@ class Accounts:
             except (VerificationError, InvalidHashError):
                 ok = False
         if not ok:
-            self._failed(key, now)
-            return SignIn(None)
+            return SignIn(None, locked_for=self._failed(key, now))  # the failure that locks says so
         with self.engine.begin() as conn:
             conn.execute(THROTTLE.delete().where(THROTTLE.c.name_key == key))
             if _HASHER.check_needs_rehash(row.password_hash):  # parameters raised since: store the stronger hash
@@ -233,7 +239,8 @@ class Accounts:
         except VerificationError:
             pass
 
-    def _failed(self, key: str, now: float) -> None:
+    def _failed(self, key: str, now: float) -> float:
+        """Count a failure of ``key``; return how long it is now locked (0: not locked)."""
         with self.engine.begin() as conn:
             failures = conn.execute(sa.select(THROTTLE.c.failures).where(THROTTLE.c.name_key == key)).scalar()
             n = (failures or 0) + 1
@@ -242,6 +249,7 @@ class Accounts:
                 conn.execute(THROTTLE.insert().values(name_key=key, **values))
             else:
                 conn.execute(THROTTLE.update().where(THROTTLE.c.name_key == key).values(**values))
+        return lock_seconds(n)
 
     def failures(self, name: str) -> int:
         """Return the failed sign-ins in a row recorded for ``name``."""
@@ -257,3 +265,81 @@ def minutes(seconds: float) -> int:
     (2, 1, 0)
     """
     return math.ceil(seconds / 60)
+
+
+def is_loopback(address: str | None) -> bool:
+    """Whether a server listening on ``address`` is reachable from this machine only.
+
+    No address (Streamlit's default) means every interface.
+
+    >>> [is_loopback(a) for a in ("127.0.0.1", "localhost", "::1", "127.0.0.2", "0.0.0.0", "", None, "10.1.2.3")]
+    [True, True, True, True, False, False, False, False]
+    """
+    if not address:
+        return False
+    if address.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _names(value: object) -> frozenset[str]:
+    """A claim or setting as a set of case-folded names: a list, or one string split on commas/spaces."""
+    if value is None:
+        return frozenset()
+    items: Iterable[object] = value.replace(",", " ").split() if isinstance(value, str) else value  # type: ignore[assignment]
+    return frozenset(name_key(str(v)) for v in items if str(v).strip())
+
+
+@dataclass(frozen=True)
+class OidcRoles:
+    """How a person signed in through the office's identity provider (OIDC) gets a role.
+
+    From ``[atlas]`` in ``.streamlit/secrets.toml``: ``group_claim`` (default ``groups``) with
+    ``admin_groups`` / ``editor_groups``, and/or the allow-lists ``admins`` / ``editors`` (e-mail
+    addresses, user names or subject ids). Anyone else the provider signs in is a viewer. The
+    identity the audit trail records is the first of ``email`` (only if not marked unverified),
+    ``preferred_username``, ``sub``.
+
+    >>> roles = OidcRoles.from_config({"editor_groups": ["atlas-editors"], "admins": ["Boss@bjipo.gov.cn"]})
+    >>> roles.actor({"sub": "u1", "email": "ann@bjipo.gov.cn", "groups": ["staff", "atlas-editors"]})
+    Actor(identity='ann@bjipo.gov.cn', role='editor', via='oidc')
+    >>> roles.role({"sub": "u2", "email": "boss@bjipo.gov.cn"}), roles.role({"sub": "u3", "groups": "staff"})
+    ('admin', 'viewer')
+    >>> roles.role({"sub": "u4", "email": "boss@bjipo.gov.cn", "email_verified": False})
+    'viewer'
+    """
+
+    group_claim: str = "groups"
+    editor_groups: frozenset[str] = field(default_factory=frozenset)
+    admin_groups: frozenset[str] = field(default_factory=frozenset)
+    editors: frozenset[str] = field(default_factory=frozenset)
+    admins: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> OidcRoles:
+        return cls(str(config.get("group_claim") or "groups"), _names(config.get("editor_groups")),
+                   _names(config.get("admin_groups")), _names(config.get("editors")), _names(config.get("admins")))
+
+    @staticmethod
+    def _ids(claims: Mapping[str, Any]) -> list[str]:
+        email = claims.get("email") if claims.get("email_verified") is not False else None
+        return [str(v) for v in (email, claims.get("preferred_username"), claims.get("sub")) if v]
+
+    def identity(self, claims: Mapping[str, Any]) -> str:
+        ids = self._ids(claims)
+        return ids[0] if ids else ""
+
+    def role(self, claims: Mapping[str, Any]) -> str:
+        ids = {name_key(i) for i in self._ids(claims)}
+        groups = _names(claims.get(self.group_claim))
+        if ids & self.admins or groups & self.admin_groups:
+            return "admin"
+        if ids & self.editors or groups & self.editor_groups:
+            return "editor"
+        return "viewer"
+
+    def actor(self, claims: Mapping[str, Any]) -> Actor:
+        return Actor(self.identity(claims), self.role(claims), "oidc")

@@ -49,7 +49,7 @@ def test_repeated_failures_lock_the_name_then_it_opens_again(accounts):
     now = 1_000_000.0
     for _ in range(acc.MAX_FAILURES - 1):
         assert accounts.verify("zhang.san", "guess-guess", now=now).locked_for == 0
-    assert accounts.verify("zhang.san", "guess-guess", now=now).locked_for == 0  # the 5th failure locks
+    assert accounts.verify("zhang.san", "guess-guess", now=now).locked_for == acc.LOCK_SECONDS  # the 5th locks
     locked = accounts.verify("zhang.san", PW, now=now + 1)  # even the right password is refused meanwhile
     assert not locked.ok and locked.locked_for == pytest.approx(acc.LOCK_SECONDS - 1)
     assert accounts.verify("zhang.san", PW, now=now + acc.LOCK_SECONDS + 1).ok  # after the window: in

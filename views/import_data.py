@@ -12,11 +12,12 @@ from geo.imports.report import preview_counts, preview_table, revisions_html
 from geo.imports.store import preview_changes
 from geo.text.i18n import t
 from geo.text.safe import escape_text
-from ui import cache
+from ui import auth, cache
 from ui.common import lang, upload_hint
 
 L = lang()
 db = cache.import_store()
+actor = auth.current_actor()
 
 
 def _indicator_name(ind: str) -> str:
@@ -27,7 +28,17 @@ def _bullets(issues) -> str:
     return "\n".join(f"- {escape_text(i.text(L))}" for i in issues)
 
 
+def _may_edit(message_key: str) -> bool:
+    """Checked in every callback that writes: the sign-in may have ended since the button was drawn."""
+    if auth.current_actor().can_edit:
+        return True
+    st.session_state[message_key] = ("error", t("auth.not_allowed", L))
+    return False
+
+
 def _save(result, source: Source, who: str, filename: str, decisions: dict) -> None:
+    if not _may_edit("import_message"):
+        return
     try:
         rev = db.save_import(result.rows, source, who, filename, shown=cache.indicators(), decisions=decisions)
     except Exception as exc:  # one transaction: nothing was changed
@@ -37,6 +48,8 @@ def _save(result, source: Source, who: str, filename: str, decisions: dict) -> N
 
 
 def _rollback() -> None:
+    if not _may_edit("import_history_message"):
+        return
     target = int(st.session_state["import_rollback_target"])
     rev = db.rollback(target, st.session_state["import_rollback_who"])  # the map follows the revision
     st.session_state["import_history_message"] = t("import.rolled_back", L, rev=rev.id, target=target)
@@ -54,6 +67,8 @@ def _quality_short(quality: str) -> str:
 
 
 def _save_boundary(checked, zone_id: str, filename: str) -> None:
+    if not _may_edit("import_boundary_message"):
+        return
     source = Source(st.session_state.get("import_boundary_title", ""), st.session_state.get("import_boundary_url", ""),
                     st.session_state.get("import_boundary_table", ""))
     try:
@@ -66,8 +81,30 @@ def _save_boundary(checked, zone_id: str, filename: str) -> None:
                                                                     zone=_zone_name(zone_id)))
 
 
+def _revision_list() -> list:
+    revisions = db.revisions()
+    if not revisions:
+        st.info(t("import.history_empty", L))
+    else:
+        st.caption(t("import.current", L, rev=revisions[0].id))
+        outline_zones = {rev: _zone_name(z) for rev, z in db.boundary_zones().items()}
+        st.markdown(revisions_html(revisions, L, outline_zones), unsafe_allow_html=True)
+    return revisions
+
+
 st.title(t("import.title", L))
 st.caption(t("import.intro", L))
+if actor.via == "local":
+    st.caption(t("auth.local", L))
+if not actor.can_edit:  # viewers: no upload, save, conflict choice, outline or roll-back control is ever drawn
+    auth.editors_only(L, actor)
+    if (message := st.session_state.pop("import_message", None) or st.session_state.pop("import_history_message", None)
+            or st.session_state.pop("import_boundary_message", None)) is not None:
+        st.error(escape_text(message[1] if isinstance(message, tuple) else message))
+    st.header(t("import.tab_history", L))
+    _revision_list()
+    st.stop()
+auth.admin_section(L, actor)
 tab_table, tab_history, tab_boundary = st.tabs([t("import.tab_table", L), t("import.tab_history", L),
                                                 t("import.tab_boundary", L)])
 
@@ -143,13 +180,8 @@ with tab_table:
 with tab_history:
     if (message := st.session_state.pop("import_history_message", None)) is not None:
         st.success(escape_text(message))
-    revisions = db.revisions()
-    if not revisions:
-        st.info(t("import.history_empty", L))
-    else:
-        st.caption(t("import.current", L, rev=revisions[0].id))
-        outline_zones = {rev: _zone_name(z) for rev, z in db.boundary_zones().items()}
-        st.markdown(revisions_html(revisions, L, outline_zones), unsafe_allow_html=True)
+    revisions = _revision_list()
+    if revisions:
         st.selectbox(t("import.rollback_to", L), [r.id for r in revisions[1:]] + [0], key="import_rollback_target",
                      format_func=lambda i: t("import.rev0", L) if i == 0 else str(i), placeholder=t("common.choose", L))
         rb_who = st.text_input(t("import.who", L), key="import_rollback_who")
