@@ -32,8 +32,16 @@ from typing import Any
 import streamlit as st
 
 from geo.access import ANONYMOUS, ROLES, Actor
-from geo.accounts import IDLE_SECONDS, MIN_PASSWORD, AccountError, Accounts, OidcRoles, is_loopback, minutes
-from geo.accounts import lock_seconds as _lock_seconds
+from geo.accounts import (
+    IDLE_SECONDS,
+    MIN_PASSWORD,
+    AccountError,
+    Accounts,
+    OidcRoles,
+    is_loopback,
+    lock_seconds,
+    minutes,
+)
 from geo.imports.store import default_url
 from geo.text.i18n import t
 from geo.text.safe import escape_text
@@ -140,9 +148,9 @@ def _sign_in() -> None:
         return
     fails = st.session_state.get(_FAILS, 0) + 1
     st.session_state[_FAILS] = fails
-    locked_for = max(result.locked_for, _lock_seconds(fails))
-    if _lock_seconds(fails):
-        st.session_state[_LOCKED] = now + _lock_seconds(fails)
+    locked_for = max(result.locked_for, lock_seconds(fails))
+    if lock_seconds(fails):
+        st.session_state[_LOCKED] = now + lock_seconds(fails)
     if locked_for:
         st.session_state[_MESSAGE] = ("error", "auth.locked", {"minutes": minutes(locked_for)})
     else:
