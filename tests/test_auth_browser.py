@@ -87,11 +87,11 @@ def _controls(page) -> dict[str, int]:
     """Editing controls drawn on the page (every tab's content is in the DOM)."""
     return {
         "file inputs": page.locator("input[type=file]").count(),
-        "save": page.get_by_role("button", name="保存为新版本").count(),
-        "outline save": page.get_by_role("button", name="保存边界为新版本").count(),
-        "roll back": page.get_by_role("button", name="回滚", exact=True).count(),
+        "save": page.get_by_role("button", name="保存为新版本", include_hidden=True).count(),
+        "outline save": page.get_by_role("button", name="保存边界为新版本", include_hidden=True).count(),
+        "roll back": page.get_by_role("button", name="回滚", exact=True, include_hidden=True).count(),
         "conflict choices": page.get_by_text("保留已公布的数字", exact=True).count(),
-        "tabs": page.get_by_role("tab", name="表格数据").count(),
+        "tabs": page.get_by_role("tab", name="表格数据", include_hidden=True).count(),
     }
 
 
@@ -166,6 +166,10 @@ def test_editor_imports_and_rolls_back_and_signing_out_removes_the_controls(offi
     page.goto(office["url"] + "/import")
     _sign_in(page, "zhang.san")
     page.get_by_text("已登录: zhang.san(编辑)").wait_for(timeout=60_000)
+    page.locator("input[type=file]").first.wait_for(state="attached", timeout=60_000)
+    _settled(page)
+    drawn = _controls(page)  # the same count that finds nothing for viewers finds the editor's controls
+    assert drawn["file inputs"] == 2 and drawn["roll back"] == 1 and drawn["tabs"] == 1, drawn
     page.locator("input[type=file]").first.set_input_files(files=[FILE])
     page.get_by_text("冲突 3").first.wait_for(timeout=60_000)
     for i in range(3):  # keep each published figure the file's totals conflict with
