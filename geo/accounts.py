@@ -190,14 +190,14 @@ class Accounts:
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(ACCOUNTS.c.name, ACCOUNTS.c.role, ACCOUNTS.c.created_at,
                                           ACCOUNTS.c.created_by).order_by(ACCOUNTS.c.name_key)).all()
-        return [Account(*r) for r in rows]
+        return [Account(str(r.name), str(r.role), str(r.created_at), str(r.created_by)) for r in rows]
 
     def get(self, name: str) -> Account | None:
         """Return the account ``name`` as it stands now (its role may have changed), or None."""
         with self.engine.connect() as conn:
             r = conn.execute(sa.select(ACCOUNTS.c.name, ACCOUNTS.c.role, ACCOUNTS.c.created_at, ACCOUNTS.c.created_by)
                              .where(ACCOUNTS.c.name_key == name_key(name))).first()
-        return Account(*r) if r else None
+        return Account(str(r.name), str(r.role), str(r.created_at), str(r.created_by)) if r else None
 
     def __len__(self) -> int:
         with self.engine.connect() as conn:
@@ -214,15 +214,15 @@ class Accounts:
             row = conn.execute(sa.select(ACCOUNTS).where(ACCOUNTS.c.name_key == key)).first()
         if throttle is not None and throttle.locked_until > now:
             return SignIn(None, locked_for=throttle.locked_until - now)
+        ok = False
         if row is None:
             self._waste_time(password)  # as long as a real check: the answer's timing tells nothing either
-            ok = False
         else:
             try:
                 ok = _HASHER.verify(row.password_hash, password)
             except (VerificationError, InvalidHashError):
                 ok = False
-        if not ok:
+        if not ok or row is None:
             return SignIn(None, locked_for=self._failed(key, now))  # the failure that locks says so
         with self.engine.begin() as conn:
             conn.execute(THROTTLE.delete().where(THROTTLE.c.name_key == key))
