@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.accounts import IDLE_SECONDS, MAX_FAILURES, Accounts
 from geo.imports.store import Store
+from geo.text.i18n import t
 
 PW = "zhengque-mima-2024"
 EDITING_KEYS = ("import_save", "import_rollback", "import_rollback_target", "import_boundary_save",
@@ -241,3 +242,25 @@ def test_xsrf_protection_stays_on():
     config.get_config_options(force_reparse=True)
     assert config.get_option("server.enableXsrfProtection") is True
     assert "enableXsrfProtection" not in (ROOT / ".streamlit" / "config.toml").read_text()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_sign_in_texts_follow_the_language(store, accounts, lang):
+    """The read-only Import page with its sign-in form, and an admin's page, in one language each."""
+    from test_i18n_pages import check, page_strings
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["lang"] = lang
+    at = open_import(at.run())
+    assert at.title[0].value == t("import.title", lang)
+    # what this page adds (the intro and the revision table, with data in them, are the Import page's own)
+    own = (t("import.intro", lang),)
+    texts = [s for s in page_strings(at) if s not in own and not s.startswith("<table")]
+    assert len(texts) >= 8, texts
+    check([*texts, *(f"item {i}" for i in range(6))], lang)  # the read-only page is shorter than check's minimum
+    next(w for w in at.text_input if w.key == "auth_name").input("wang.admin")
+    next(w for w in at.text_input if w.key == "auth_password").input(PW)
+    next(b for b in at.button if b.label == t("auth.submit", lang)).click().run()
+    texts = [s for s in page_strings(at) if s not in own and not s.startswith("<table")]
+    assert any(t("auth.admin.heading", lang) in s for s in texts) and any(t("auth.sign_out", lang) in s for s in texts)
+    check(texts, lang)
