@@ -21,7 +21,7 @@ from geo.accounts import MIN_PASSWORD, AccountError, Accounts
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="./atlas user", description=__doc__.splitlines()[0])
     p.add_argument("--database", default=None, help="SQLAlchemy URL (default: $ATLAS_DATABASE_URL or var/atlas.sqlite)")
-    sub = p.add_subparsers(dest="cmd", required=True)
+    sub = p.add_subparsers(dest="cmd", required=True, metavar="add|remove|list")
     add = sub.add_parser("add", help="add an account (asks for its password)")
     add.add_argument("name", help="sign-in name, e.g. zhang.san or an e-mail address (what the audit trail shows)")
     add.add_argument("--role", choices=ROLES, default="editor", help="default: editor")
@@ -55,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
                 raise AccountError(f"no account {args.name!r}")
             print(f"removed {args.name}")
         else:
+            if not len(accounts):
+                print("no accounts (./atlas user add NAME)", file=sys.stderr)
             for a in accounts.list():
                 print(f"{a.name}\t{a.role}\tadded {a.created_at}" + (f" by {a.created_by}" if a.created_by else ""))
     except AccountError as exc:
