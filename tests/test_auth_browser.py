@@ -108,8 +108,28 @@ def _revisions(store: Store) -> list[tuple]:
     return [(r.id, r.action, r.imported_rows, r.row_count) for r in store.revisions()]
 
 
+def _listening(port: int) -> set[str]:
+    """Local addresses (hex, as in /proc/net/tcp*) on which something listens on ``port``."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            local, state = line.split()[1], line.split()[3]
+            address, _, hex_port = local.rpartition(":")
+            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                found.add(address)
+    return found
+
+
 def test_workers_listen_on_loopback_only(office):
     assert office["workers"] and all(w["url"].startswith("http://127.0.0.1:") for w in office["workers"])
+    if not Path("/proc/net/tcp").exists():
+        pytest.skip("no /proc/net/tcp to read listening sockets from")
+    for worker in office["workers"]:
+        assert _listening(worker["port"]) == {"0100007F"}, worker  # 127.0.0.1 only, not 0.0.0.0 or ::
 
 
 @pytest.mark.parametrize("headers", [{}, FORGED], ids=["anonymous", "forged-headers"])
