@@ -2,7 +2,10 @@
 
 The same parser, checks and store as the Import page: problems are printed with their row and
 column (Chinese, then English) and the exit status is 1; with ``--dry-run`` nothing is saved.
-Also: ``--list`` prints the revisions, ``--rollback N`` restores revision N (as a new revision).
+Also: ``--list`` prints the revisions (who with role, when, file and SHA-256, source), ``--rollback N``
+restores revision N (as a new revision). The revisions record the OS user running the command
+(``os:<login>``, role editor, via ``cli``): whoever can run ``./atlas`` on the server can already
+write its database file.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import getpass
 import sys
 from pathlib import Path
 
+from geo.access import Actor, NotAllowed
 from geo.data.indicators import INDICATORS
 from geo.imports.parse import MAX_BYTES, Source, parse_upload
 from geo.imports.read import size_issue
@@ -26,7 +30,6 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--source-title", default="", help="publication, e.g. 北京统计年鉴2024 (required)")
     p.add_argument("--source-table", default="", help="table name/number, e.g. 8-10 各区县有效发明专利情况")
     p.add_argument("--source-url", default="", help="where the figures can be checked (required, http/https)")
-    p.add_argument("--who", default=None, help="who imports (default: the login name)")
     p.add_argument("--year", type=int, default=None, help="year, if the file does not say")
     p.add_argument("--indicator", choices=sorted(INDICATORS), default=None, help="indicator, if the file does not say")
     p.add_argument("--sheet", default=None, help="XLSX sheet to read (default: the one naming the most Beijing districts)")
@@ -46,11 +49,16 @@ def _say(text_zh: str, text_en: str, lang: str) -> str:
     return {"zh": text_zh, "en": text_en}.get(lang, f"{text_zh} / {text_en}")
 
 
+def cli_actor() -> Actor:
+    """The OS user running the command, as an editor (recorded as ``os:<login>``, via ``cli``)."""
+    return Actor(f"os:{getpass.getuser()}", "editor", "cli")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     lang = args.lang
     store = open_store(args.database)
-    who = args.who or getpass.getuser()
+    who = cli_actor()
     if args.list:
         zones = store.boundary_zones()
         for rev in store.revisions():
@@ -59,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.rollback is not None:
         try:
             rev = store.rollback(args.rollback, who)
-        except StoreError as exc:
+        except (StoreError, NotAllowed) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
         print(_say(t("import.rolled_back", "zh", rev=rev.id, target=args.rollback),
@@ -115,8 +123,9 @@ def main(argv: list[str] | None = None) -> int:
                   + " (--on-conflict keep|replace)", file=sys.stderr)
             return 1
         decisions = {(r.region_code, int(r.year), r.indicator): args.on_conflict for r in conflicts.itertuples()}
-        rev = store.save_import(result.rows, source, who, args.file.name, shown=shown, decisions=decisions)
-    except StoreError as exc:
+        rev = store.save_import(result.rows, source, who, args.file.name, content=content, shown=shown,
+                                decisions=decisions)
+    except (StoreError, NotAllowed) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(_say(t("import.saved", "zh", rev=rev.id, n=rev.imported_rows),

@@ -161,7 +161,7 @@ def test_signed_in_viewer_cannot_edit(office, page_factory):
     page = page_factory()
     page.goto(office["url"] + "/import")
     _sign_in(page, "li.si")
-    page.get_by_text("已登录: li.si(查看)").wait_for(timeout=60_000)
+    page.get_by_text("已登录: li.si(浏览者)").wait_for(timeout=60_000)
     _settled(page)
     assert _controls(page) == NONE
     page.get_by_text("您的账号是查看权限").wait_for()

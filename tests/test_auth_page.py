@@ -106,7 +106,7 @@ def test_no_accounts_and_no_provider_says_so(store):
 def test_signed_in_viewer_still_has_no_editing_control(store, accounts):
     at = sign_in(open_import(), "li.si", PW)
     assert not at.exception
-    assert "已登录: li.si(查看)" in sidebar_text(at)
+    assert "已登录: li.si(浏览者)" in sidebar_text(at)
     assert editing_controls(at) == set()
     assert any("查看权限" in i.value for i in at.info)
 
@@ -146,7 +146,7 @@ def test_idle_session_expires_and_loses_the_controls_on_its_next_interaction(sto
     assert store.current_revision_id() == 1  # the callback checked the role again: nothing written
     assert editing_controls(at) == set()
     assert any("登录已过期" in w.value for w in at.warning)
-    assert any("只有已登录的编辑人员可以修改数据" in e.value for e in at.error)
+    assert any("只有编辑可以修改数据" in e.value for e in at.error)
 
 
 def test_removed_account_loses_its_rights_at_once(store, accounts):
@@ -193,7 +193,7 @@ def test_oidc_group_claim_or_allow_list_decides_the_role(store):
     chief = _oidc_app({"is_logged_in": True, "sub": "2", "email": "chief@bjipo.gov.cn", "iat": now})
     assert "(管理员)" in sidebar_text(chief) and "auth_admin_name" in widget_keys(chief)
     viewer = _oidc_app({"is_logged_in": True, "sub": "3", "email": "bob@bjipo.gov.cn", "groups": ["staff"], "iat": now})
-    assert "(查看)" in sidebar_text(viewer) and editing_controls(viewer) == set()
+    assert "(浏览者)" in sidebar_text(viewer) and editing_controls(viewer) == set()
     stale = _oidc_app({"is_logged_in": True, "sub": "1", "email": "ann@bjipo.gov.cn", "groups": ["atlas-editors"],
                        "iat": now - IDLE_SECONDS - 60})
     assert editing_controls(stale) == set() and any("登录已过期" in w.value for w in stale.warning)
@@ -209,7 +209,7 @@ def test_require_sign_in_hides_every_page_until_signed_in(store, accounts, monke
     assert [t.value for t in at.title] == ["请先登录"]
     assert not at.get("atlas_map") and not at.get("plotly_chart")
     at = sign_in(at, "li.si", PW)
-    assert [t.value for t in at.title] != ["请先登录"] and "已登录: li.si(查看)" in sidebar_text(at)
+    assert [t.value for t in at.title] != ["请先登录"] and "已登录: li.si(浏览者)" in sidebar_text(at)
 
 
 def test_english_sign_in(store, accounts):

@@ -166,6 +166,6 @@ def test_without_the_group_a_directory_user_is_a_viewer(oidc_app, page_factory):
     page.wait_for_url(oidc_app + "/**", timeout=60_000)
     _settled(page)
     _open_import(page, oidc_app)
-    page.get_by_text("已登录: bob@bjipo.gov.cn(查看)").wait_for(timeout=60_000)
+    page.get_by_text("已登录: bob@bjipo.gov.cn(浏览者)").wait_for(timeout=60_000)
     page.get_by_text("您的账号是查看权限").wait_for()
     assert _editing_controls(page) == 0

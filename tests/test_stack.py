@@ -35,6 +35,7 @@ from conftest import ROOT
 
 from deploy import haproxy
 from deploy.postgres import PostgresUnavailable, find_bindir
+from geo.access import Actor
 from geo.accounts import Accounts
 from geo.imports.parse import parse_upload
 from geo.imports.store import ROWS, Store
@@ -200,7 +201,6 @@ def test_import_on_one_worker_shows_on_the_other_and_a_dead_worker_loses_nothing
     _fill(a, "来源出版物(必填)", TITLE)
     _fill(a, "表名/表号", "8-10 各区县有效发明专利情况")
     _fill(a, "来源网址(必填)", URL)
-    _fill(a, "导入人(必填)", EDITOR)
     a.wait_for_function("() => [...document.querySelectorAll('button')].some("
                         "b => b.innerText.includes('保存为新版本') && !b.disabled)", timeout=20_000)
     a.get_by_role("button", name="保存为新版本").click()
@@ -260,7 +260,9 @@ def test_import_on_one_worker_shows_on_the_other_and_a_dead_worker_loses_nothing
 
     # nothing lost: the one revision, with its rows and source
     revisions = served.store().revisions()
-    assert [(r.id, r.author, r.source_title, r.imported_rows) for r in revisions] == [(1, "集群测试", TITLE, 32)]
+    assert [(r.id, r.source_title, r.imported_rows) for r in revisions] == [(1, TITLE, 32)]
+    # the signed-in editor, as the store recorded it (not a typed name)
+    assert (revisions[0].author, revisions[0].author_role, revisions[0].author_via) == (EDITOR, "editor", "password")
 
     # the supervisor starts w2 again (on the same port) and HAProxy takes it back once it is warm
     _wait(lambda: served.worker("w2")["pid"] != dead and served.worker("w2")["restarts"] == 1, 30,
@@ -274,6 +276,7 @@ import sys
 sys.path.insert(0, {tests!r})
 import geo.imports.store as m
 from common_import import SOURCE, xlsx, yearbook_rows
+from geo.access import Actor
 from geo.imports.parse import parse_upload
 real = m._insert_rows
 def half_then_hang(conn, rev_id, rows):
@@ -282,7 +285,7 @@ def half_then_hang(conn, rev_id, rows):
     sys.stdin.readline()  # killed here, inside the transaction
 m._insert_rows = half_then_hang
 rows = parse_upload(xlsx(yearbook_rows(2024)), "2024.xlsx", SOURCE).rows
-m.Store({url!r}).save_import(rows, SOURCE, "killed", "2024.xlsx")
+m.Store({url!r}).save_import(rows, SOURCE, Actor("killed", "editor", "cli"), "2024.xlsx")
 """
 
 
@@ -308,7 +311,7 @@ def test_a_process_killed_mid_import_leaves_nothing(served):
     # the table lock died with the process: the next import goes through at once
     rows = parse_upload(xlsx(yearbook_rows(2024)), "2024.xlsx", SOURCE).rows
     started = time.monotonic()
-    rev = store.save_import(rows, SOURCE, "after the crash", "2024.xlsx")
+    rev = store.save_import(rows, SOURCE, Actor("after the crash", "editor", "cli"), "2024.xlsx")
     assert time.monotonic() - started < 5
     assert [r.id for r in store.revisions()] == [rev.id, *(r.id for r in before)]
 

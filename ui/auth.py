@@ -164,7 +164,7 @@ def _sign_out() -> None:
 
 # ---------------------------------------------------------------------- drawing
 def _role(actor: Actor, lang: str) -> str:
-    return t(f"auth.role.{actor.role}", lang)
+    return t(f"import.role.{actor.role}", lang)
 
 
 def draw_sidebar(lang: str) -> Actor:
@@ -270,13 +270,13 @@ def admin_section(lang: str, actor: Actor) -> None:
             (st.success if message[0] == "success" else st.error)(escape_text(t(message[1], lang, **message[2])))
         accounts = _accounts().list()
         st.markdown(f"**{t('auth.admin.list', lang)}**")
-        st.dataframe([{t("auth.name", lang): a.name, t("auth.admin.role", lang): t(f"auth.role.{a.role}", lang)}
+        st.dataframe([{t("auth.name", lang): a.name, t("auth.admin.role", lang): t(f"import.role.{a.role}", lang)}
                       for a in accounts], hide_index=True)
         with st.form("auth_admin_form"):
             st.markdown(f"**{t('auth.admin.add', lang)}**")
             st.text_input(t("auth.name", lang), key="auth_admin_name")
             st.selectbox(t("auth.admin.role", lang), ROLES, index=1, key="auth_admin_role",
-                         format_func=lambda r: t(f"auth.role.{r}", lang))
+                         format_func=lambda r: t(f"import.role.{r}", lang))
             st.text_input(t("auth.admin.new_password", lang, n=MIN_PASSWORD), key="auth_admin_password",
                           type="password", autocomplete="new-password")
             st.form_submit_button(t("auth.admin.save", lang), on_click=_admin_save)

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import streamlit as st
 
+from geo.access import NotAllowed
 from geo.data.indicators import INDICATORS
 from geo.data.names import region_name
 from geo.imports.boundaries import validate_boundary
 from geo.imports.parse import Source, parse_upload
-from geo.imports.report import preview_counts, preview_table, revisions_html
+from geo.imports.report import actor_label, preview_counts, preview_table, revisions_html
 from geo.imports.store import preview_changes
 from geo.text.i18n import t
 from geo.text.safe import escape_text
 from ui import auth, cache
+from ui.auth import current_actor
 from ui.common import lang, upload_hint
 
 L = lang()
 db = cache.import_store()
-actor = auth.current_actor()
+actor = current_actor()
 
 
 def _indicator_name(ind: str) -> str:
@@ -28,19 +30,17 @@ def _bullets(issues) -> str:
     return "\n".join(f"- {escape_text(i.text(L))}" for i in issues)
 
 
-def _may_edit(message_key: str) -> bool:
-    """Checked in every callback that writes: the sign-in may have ended since the button was drawn."""
-    if auth.current_actor().can_edit:
-        return True
-    st.session_state[message_key] = ("error", t("auth.not_allowed", L))
-    return False
+def _who() -> str:
+    actor = current_actor()
+    return actor_label(actor.identity, actor.role, actor.via, L)
 
 
-def _save(result, source: Source, who: str, filename: str, decisions: dict) -> None:
-    if not _may_edit("import_message"):
-        return
-    try:
-        rev = db.save_import(result.rows, source, who, filename, shown=cache.indicators(), decisions=decisions)
+def _save(result, source: Source, filename: str, content: bytes, decisions: dict) -> None:
+    try:  # who is asked at the moment of saving: a session signed out meanwhile is refused by the store
+        rev = db.save_import(result.rows, source, current_actor(), filename, content=content, shown=cache.indicators(),
+                             decisions=decisions)
+    except NotAllowed:
+        st.session_state["import_message"] = ("error", t("import.not_allowed", L, who=_who()))
     except Exception as exc:  # one transaction: nothing was changed
         st.session_state["import_message"] = ("error", t("import.save_failed", L, error=exc))
     else:
@@ -48,11 +48,13 @@ def _save(result, source: Source, who: str, filename: str, decisions: dict) -> N
 
 
 def _rollback() -> None:
-    if not _may_edit("import_history_message"):
-        return
     target = int(st.session_state["import_rollback_target"])
-    rev = db.rollback(target, st.session_state["import_rollback_who"])  # the map follows the revision
-    st.session_state["import_history_message"] = t("import.rolled_back", L, rev=rev.id, target=target)
+    try:
+        rev = db.rollback(target, current_actor())  # the map follows the revision
+    except NotAllowed:
+        st.session_state["import_history_message"] = ("error", t("import.not_allowed", L, who=_who()))
+    else:
+        st.session_state["import_history_message"] = ("success", t("import.rolled_back", L, rev=rev.id, target=target))
 
 
 def _zone_name(zone_id: str) -> str:
@@ -66,14 +68,14 @@ def _quality_short(quality: str) -> str:
     return t(f"map.quality.{quality}", L).split(":")[0].split("(")[0].strip()
 
 
-def _save_boundary(checked, zone_id: str, filename: str) -> None:
-    if not _may_edit("import_boundary_message"):
-        return
+def _save_boundary(checked, zone_id: str, filename: str, content: bytes) -> None:
     source = Source(st.session_state.get("import_boundary_title", ""), st.session_state.get("import_boundary_url", ""),
                     st.session_state.get("import_boundary_table", ""))
     try:
-        rev = db.save_boundary(checked.geometry, zone_id, source, st.session_state.get("import_boundary_who", ""),
-                               filename, area_km2=checked.area_km2)
+        rev = db.save_boundary(checked.geometry, zone_id, source, current_actor(), filename, content=content,
+                               area_km2=checked.area_km2)
+    except NotAllowed:
+        st.session_state["import_boundary_message"] = ("error", t("import.not_allowed", L, who=_who()))
     except Exception as exc:  # one transaction: nothing was changed
         st.session_state["import_boundary_message"] = ("error", t("import.save_failed", L, error=exc))
     else:  # the map's geometry and model are cached per data revision (ui/atlasmap.py): they follow
@@ -123,7 +125,6 @@ with tab_table:
     title = left.text_input(t("import.source_title", L), key="import_source_title")
     table = right.text_input(t("import.source_table", L), key="import_source_table")
     url = left.text_input(t("import.source_url", L), key="import_source_url")
-    who = right.text_input(t("import.who", L), key="import_who")
 
     if (message := st.session_state.pop("import_message", None)) is not None:
         (st.success if message[0] == "success" else st.error)(escape_text(message[1]))
@@ -169,23 +170,24 @@ with tab_table:
                     format_func=lambda c: t(f"import.choice.{c}", L))
                 if choice is not None:
                     decisions[key] = choice
-        missing_source = bool(source_codes) or not who.strip()
+        missing_source = bool(source_codes)
         if missing_source:
             st.info(t("import.need_source", L) + "\n\n" + _bullets(source.issues()))
+        st.caption(escape_text(t("import.recorded_as", L, who=_who())))
         st.button(t("import.save", L), key="import_save", type="primary", on_click=_save,
-                  args=(result, source, who, upload.name, decisions),
+                  args=(result, source, upload.name, upload.getvalue(), decisions),
                   disabled=bool(file_errors) or missing_source or not len(result.rows)
                   or len(decisions) < len(conflicts))
 
 with tab_history:
     if (message := st.session_state.pop("import_history_message", None)) is not None:
-        st.success(escape_text(message))
+        (st.success if message[0] == "success" else st.error)(escape_text(message[1]))
     revisions = _revision_list()
     if revisions:
         st.selectbox(t("import.rollback_to", L), [r.id for r in revisions[1:]] + [0], key="import_rollback_target",
                      format_func=lambda i: t("import.rev0", L) if i == 0 else str(i), placeholder=t("common.choose", L))
-        rb_who = st.text_input(t("import.who", L), key="import_rollback_who")
-        st.button(t("import.rollback", L), key="import_rollback", on_click=_rollback, disabled=not rb_who.strip())
+        st.caption(escape_text(t("import.recorded_as", L, who=_who())))
+        st.button(t("import.rollback", L), key="import_rollback", on_click=_rollback)
 
 with tab_boundary:
     if (message := st.session_state.pop("import_boundary_message", None)) is not None:
@@ -216,10 +218,10 @@ with tab_boundary:
             b_title = left.text_input(t("import.source_title", L), key="import_boundary_title")
             right.text_input(t("import.source_table", L), key="import_boundary_table")
             b_url = left.text_input(t("import.source_url", L), key="import_boundary_url")
-            b_who = right.text_input(t("import.who", L), key="import_boundary_who")
             b_source = Source(b_title, b_url)
-            if b_source.issues() or not b_who.strip():
+            if b_source.issues():
                 st.info(t("import.need_source", L) + "\n\n" + _bullets(b_source.issues()))
+            st.caption(escape_text(t("import.recorded_as", L, who=_who())))
             st.button(t("import.boundary_save", L), key="import_boundary_save", type="primary",
-                      on_click=_save_boundary, args=(checked, zone_id, outline.name),
-                      disabled=bool(b_source.issues()) or not b_who.strip())
+                      on_click=_save_boundary, args=(checked, zone_id, outline.name, outline.getvalue()),
+                      disabled=bool(b_source.issues()))
