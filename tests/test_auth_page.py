@@ -14,6 +14,7 @@ from conftest import ROOT
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
+from geo.access import Actor
 from geo.accounts import IDLE_SECONDS, MAX_FAILURES, Accounts
 from geo.imports.store import Store
 from geo.text.i18n import t
@@ -34,7 +35,7 @@ def var(tmp_path, monkeypatch):
 @pytest.fixture
 def store(var) -> Store:
     s = Store(f"sqlite:///{var / 'atlas.sqlite'}")
-    assert s.import_upload(xlsx(yearbook_rows(2023)), "a.xlsx", SOURCE, "统计科")[1] is not None
+    assert s.import_upload(xlsx(yearbook_rows(2023)), "a.xlsx", SOURCE, Actor("统计科", "editor", "cli"))[1] is not None
     return s
 
 
@@ -117,9 +118,10 @@ def test_editor_signs_in_rolls_back_and_signing_out_removes_the_controls(store, 
     assert "已登录: zhang.san(编辑)" in sidebar_text(at)
     assert {"import_rollback", "import_rollback_target", "import_source_title"} <= editing_controls(at)
     assert at.session_state["auth_password"] == ""  # the password is not kept in the session
-    next(w for w in at.text_input if w.key == "import_rollback_who").input("规划处").run()
     next(b for b in at.button if b.key == "import_rollback").click().run()
     assert not at.exception and store.current_revision_id() == 2
+    rolled = store.revisions()[0]  # the store recorded the signed-in editor
+    assert (rolled.author, rolled.author_role, rolled.author_via) == ("zhang.san", "editor", "password")
     next(b for b in at.button if b.key == "auth_sign_out").click().run()
     assert editing_controls(at) == set() and "只读浏览" in sidebar_text(at)
 
@@ -139,7 +141,6 @@ def test_wrong_password_and_unknown_name_say_the_same_and_repeats_are_locked(sto
 def test_idle_session_expires_and_loses_the_controls_on_its_next_interaction(store, accounts):
     at = sign_in(open_import(), "zhang.san", PW)
     assert "import_rollback" in widget_keys(at)
-    next(w for w in at.text_input if w.key == "import_rollback_who").input("规划处").run()
     at.session_state["auth_seen"] = time.time() - IDLE_SECONDS - 60  # 8 h without an interaction
     next(b for b in at.button if b.key == "import_rollback").click().run()  # the button drawn before
     assert not at.exception

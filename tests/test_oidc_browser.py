@@ -23,6 +23,7 @@ import pytest
 from common_import import SOURCE, xlsx, yearbook_rows
 from conftest import ROOT, free_port
 
+from geo.access import Actor
 from geo.imports.store import Store
 
 pytestmark = pytest.mark.browser
@@ -78,7 +79,8 @@ group_claim = "groups"
 editor_groups = ["atlas-editors"]
 """, encoding="utf-8")
     var = tmp / "var"
-    Store(f"sqlite:///{var / 'atlas.sqlite'}").import_upload(xlsx(yearbook_rows(2022)), "2022.xlsx", SOURCE, "统计科")
+    Store(f"sqlite:///{var / 'atlas.sqlite'}").import_upload(xlsx(yearbook_rows(2022)), "2022.xlsx", SOURCE,
+                                                             Actor("统计科", "editor", "cli"))
     idp_log, app_log = (tmp / "idp.log").open("wb"), (tmp / "app.log").open("wb")
     idp = subprocess.Popen([node, "provider.mjs"], cwd=OIDC_DIR, stdout=idp_log, stderr=subprocess.STDOUT,
                            env={**os.environ, "OIDC_PORT": str(idp_port), "OIDC_REDIRECT_URI": redirect,
