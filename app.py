@@ -8,7 +8,7 @@ from geo.data.paths import ROOT
 from geo.text.i18n import t
 from ui import auth, cache, keys
 from ui.atlasmap import preload_assets
-from ui.common import draw_shared_sidebar, keep_lang_in_url, page_tab_title
+from ui.common import draw_shared_sidebar, keep_lang_in_url, page_tab_title, show_bad_lang_note
 from ui.theme import apply_theme
 
 st.set_page_config(page_icon=str(ROOT / "static" / "favicon.png"), layout="wide")
@@ -40,4 +40,5 @@ st.session_state[keys.PAGE] = "map" if page is PAGES[0] else page.url_path
 draw_shared_sidebar()
 auth.draw_sidebar(L)  # who is signed in (sign-out), or that the view is read only
 auth.gate(L)  # where the office requires sign-in for every page: nothing below runs until then
+show_bad_lang_note(st.session_state[keys.PAGE], L)  # an ignored lang= said on the page, every run
 page.run()

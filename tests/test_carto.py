@@ -85,10 +85,10 @@ def test_every_district_has_value_status_and_source_in_its_tooltip(inputs):
 
 
 def test_tooltip_of_derived_figure_is_marked(inputs):
-    state = ViewState(indicator="resident_population_10k", year=2020)
+    state = ViewState(indicator="population_density", year=2020)  # census ÷ area (the census itself is official)
     frame = district_frame(inputs, state)
     lines = tooltip_lines(frame.iloc[0].to_dict(), state)
-    assert "推算" in lines[1] and "万人" in lines[1]
+    assert "推算" in lines[1] and "人/km²" in lines[1]
 
 
 def test_demo_banner_title_and_outline_only_when_demo_values_are_shown(inputs):

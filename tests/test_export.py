@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from geo import export
-from geo.carto.classify import NO_DATA_COLOR
+from geo.carto.classify import NO_DATA_COLOR, class_of
 from geo.carto.model import classes_for, district_frame
 from geo.data.datasets import MapInputs, read_designations, read_districts, read_indicators, read_regions, read_zones
 from geo.export.formats import WATERMARK, ExportFontError
@@ -52,8 +52,9 @@ def test_legend_items_use_the_map_classes(inputs):
     v = export.export_view(inputs, DEMO, DAY)
     faces = [i.face for i in v.legend if not i.heading and i.face]
     classes = classes_for(inputs, DEMO)
-    assert faces[:len(classes.colors)] == list(classes.colors)
-    assert NO_DATA_COLOR in faces
+    used = [c for i, c in enumerate(classes.colors) if i in {class_of(x, classes.breaks) for x in v.frame["value"]}]
+    assert used and faces[:len(used)] == used  # only the classes a district is in (issue 19: no unused classes)
+    assert (NO_DATA_COLOR in faces) == bool(v.frame["value"].isna().any())
     labels = [i.label for i in v.legend]
     assert any("虚线边框" in s for s in labels) and any("三大科学城" in s for s in labels)
     assert any(i.warn for i in v.legend)
@@ -154,7 +155,8 @@ def test_html_watermark_only_with_demo(inputs):
 def test_csv_round_trips_with_sources(inputs):
     raw = export.render_csv(inputs, DEMO, DAY)
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads the Chinese correctly
-    table = pd.read_csv(io.BytesIO(raw), dtype={"code": str}, encoding="utf-8-sig", keep_default_na=False)
+    table = export.header_codes(pd.read_csv(io.BytesIO(raw), dtype=str, encoding="utf-8-sig", keep_default_na=False))
+    assert "区代码 (code)" in raw.decode("utf-8-sig").splitlines()[0]  # label in the page language, code for machines
     frame = district_frame(inputs, DEMO)
     assert list(table.code) == list(frame.code) and len(table) == 16
     assert list(table.source_url) == list(frame.source_url)
@@ -165,15 +167,17 @@ def test_csv_round_trips_with_sources(inputs):
 
 
 def test_csv_official_view_has_no_watermark(inputs):
-    table = pd.read_csv(io.BytesIO(export.render_csv(inputs, OFFICIAL, DAY)), encoding="utf-8-sig",
-                        keep_default_na=False)
+    table = export.header_codes(pd.read_csv(io.BytesIO(export.render_csv(inputs, OFFICIAL, DAY)), encoding="utf-8-sig",
+                                            keep_default_na=False))
     assert set(table.status) <= {"official", "derived"} and set(table.watermark) == {""}
     assert table.source_url.str.startswith("http").all()
 
 
 def test_xlsx_has_data_zones_and_about(inputs):
-    book = pd.read_excel(io.BytesIO(export.render_xlsx(inputs, DEMO, DAY)), sheet_name=None, dtype={"code": str})
+    book = pd.read_excel(io.BytesIO(export.render_xlsx(inputs, DEMO, DAY)), sheet_name=None, dtype=str)
     assert list(book) == ["数据", "功能区", "说明"]
+    assert "数值 (value)" in book["数据"].columns
+    book = {k: export.header_codes(v) if k != "说明" else v for k, v in book.items()}
     assert len(book["数据"]) == 16 and book["数据"].source_note.notna().all()
     assert set(book["功能区"].kind) == {"science_city"}
     about = dict(zip(book["说明"].iloc[:, 0], book["说明"].iloc[:, 1], strict=False))
@@ -211,7 +215,7 @@ def injected_inputs(inputs: MapInputs) -> MapInputs:
 
 def test_csv_neutralises_formula_looking_text(inputs):
     raw = export.render_csv(injected_inputs(inputs), OFFICIAL, DAY).decode("utf-8-sig")
-    table = pd.read_csv(io.StringIO(raw), dtype=str, keep_default_na=False)
+    table = export.header_codes(pd.read_csv(io.StringIO(raw), dtype=str, keep_default_na=False))
     notes = table.set_index("code").source_note
     assert notes["110108"] == "'" + INJECT
     for col in table.columns:  # no text cell starts with a formula character
@@ -230,7 +234,7 @@ def test_xlsx_has_no_formula_cells(inputs):
 def test_data_table_says_the_kind_of_each_source(inputs):
     table = export.data_table(inputs, OFFICIAL, DAY)
     assert set(table.source_kind) <= {"government", "official_media", "repost", "other"}
-    assert (table.source_kind_label == "由官方数据推算 · 转载来源").all()  # census via 北京青年报 page
+    assert (table.source_kind_label == "官方数据 · 转载来源").all()  # the census (official) via 北京青年报 page
     demo = export.data_table(inputs, DEMO, DAY)
     assert set(demo.source_kind) == {"generated"}
 

@@ -101,4 +101,4 @@ def test_population_indicator_is_not_demo():
     at = open_map(ind="resident_population_10k")
     assert not at.exception
     assert "⚠演示" not in table_text(at)
-    assert "推算" in table_text(at)
+    assert "官方" in table_text(at) and "推算" not in table_text(at)  # the census is an official count

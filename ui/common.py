@@ -14,6 +14,7 @@ __all__ = [
     "keep_lang_in_url",
     "lang",
     "page_tab_title",
+    "show_bad_lang_note",
     "upload_hint",
 ]
 
@@ -48,8 +49,29 @@ def keep_lang_in_url() -> str:
     if given != code:
         st.query_params["lang"] = code
     if given is not None and given not in LANGS:
-        st.sidebar.warning(t("sidebar.bad_lang", code, value=repr(given[:40])))
+        st.session_state[_BAD_LANG] = {"value": repr(given[:40]), "page": None}
     return code
+
+
+_BAD_LANG = keys.BAD_LANG_NOTE
+
+
+def show_bad_lang_note(page: str, lang: str) -> None:
+    """Say, at the top of the page, that the link's ``lang`` was ignored, on every run of the page it came with.
+
+    The link's ``lang`` is replaced in the URL at once (:func:`keep_lang_in_url`), so the next run
+    (the map's controls after its first paint, any click) no longer sees it: the note is kept in the
+    session for the page the link opened, and dropped when another page opens.
+    """
+    note = st.session_state.get(_BAD_LANG)
+    if not note:
+        return
+    if note["page"] is None:
+        note["page"] = page
+    if note["page"] != page:
+        del st.session_state[_BAD_LANG]
+        return
+    st.warning(t("sidebar.bad_lang", lang, value=note["value"]))
 
 
 def page_tab_title(page_title: str, lang: str) -> str:

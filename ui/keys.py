@@ -7,6 +7,7 @@ page, ``app.py`` and the glue modules share.
 from __future__ import annotations
 
 __all__ = [
+           "BAD_LANG_NOTE",
            "LANG",
            "MAP_COMPARE_ON",
            "MAP_COMPONENT",
@@ -19,6 +20,8 @@ __all__ = [
            "PRESENT_COMPONENT",
            "PREV_PAGE",
            "RUN_REVISION",
+           "SHOW_DEMO",
+           "SHOW_DEMO_URL",
            "TRENDS_SEEN",
            "TRENDS_WIDGETS",
 ]
@@ -41,3 +44,7 @@ MAP_COMPARE_ON = "m_cmp_on"
 #: The trends page's filters, by ViewState attribute, and its last seeded/written query.
 TRENDS_WIDGETS = {"indicator": "tr_indicator", "year": "tr_year", "districts": "tr_districts"}
 TRENDS_SEEN = "tr_seeded_from"
+#: The ignored ``lang`` of the link that opened this page (ui.common.show_bad_lang_note).
+BAD_LANG_NOTE = "_bad_lang_note"
+#: "Show demo values" of the session, and the link value it last took (ui.cache.show_demo).
+SHOW_DEMO, SHOW_DEMO_URL = "atlas_show_demo", "atlas_show_demo_url"

@@ -20,7 +20,7 @@ from geo.data.indicators import INDICATORS, MAP_INDICATORS, best_year, years_wit
 from geo.data.names import BEIJING_DISTRICTS
 from geo.data.source_kind import source_kind, source_kind_label
 from geo.text.i18n import format_value, t, unit_label
-from geo.text.labels import indicator_name, name_of, status_label, status_mark
+from geo.text.labels import indicator_name, name_of, note_text, status_label, status_mark
 from geo.view.state import BASEMAPS, CHANGES, CLASSIFICATIONS, DEFAULT_YEAR, LAYERS, ViewState, view_for_data
 from ui import cache, keys
 from ui.urlsync import seed_from_url, write_to_url
@@ -58,7 +58,9 @@ def years_for(inputs: MapInputs, indicator: str) -> list[int]:
 
 def read_view(inputs: MapInputs) -> ViewState:
     """Return the view in the URL (validated); notes list what was ignored."""
-    return view_for_data(st.query_params.to_dict(), inputs.indicators)
+    params = st.query_params.to_dict()
+    params.setdefault("demo", "1" if cache.show_demo() else "0")  # a link without demo= keeps the session's switch
+    return view_for_data(params, inputs.indicators)
 
 
 def last_map_query() -> dict[str, str]:
@@ -158,15 +160,17 @@ def draw_controls(inputs: MapInputs, lang: str) -> None:
         st.header(t("ctl.heading", lang))
         st.selectbox(t("ctl.indicator", lang), MAP_INDICATORS, key="m_indicator", placeholder=t("common.choose", lang),
                      format_func=lambda i: indicator_name(i, lang))
-        st.multiselect(t("ctl.districts", lang), list(BEIJING_DISTRICTS), key="m_districts",
+        # Streamlit's "Select all" cannot be translated (1.67): offered on English pages only
+        st.multiselect(t("ctl.districts", lang), list(BEIJING_DISTRICTS), key="m_districts", select_all=lang == "en",
                        format_func=lambda c: BEIJING_DISTRICTS[c][1 if lang == "en" else 0],
                        placeholder=t("ctl.districts_all", lang))
-        st.multiselect(t("ctl.layers", lang), list(LAYERS), key="m_layers",
+        st.multiselect(t("ctl.layers", lang), list(LAYERS), key="m_layers", select_all=lang == "en",
                        format_func=lambda name: t(f"layer.{name}", lang), placeholder=t("ctl.no_layers", lang))
         st.selectbox(t("ctl.classification", lang), CLASSIFICATIONS, key="m_cls", placeholder=t("common.choose", lang),
                      format_func=lambda c: t(f"cls.{c}", lang))
         st.checkbox(t("ctl.fixed_breaks", lang), key="m_fixed")
-        st.checkbox(t("ctl.show_demo", lang), key="m_demo")
+        st.checkbox(t("ctl.show_demo", lang), key="m_demo",
+                    on_change=lambda: cache.set_show_demo(st.session_state["m_demo"]))
         if not st.session_state["m_demo"]:
             st.caption(t("status.import_cta", lang))
         if st.checkbox(t("ctl.compare", lang), key=keys.MAP_COMPARE_ON):
@@ -207,7 +211,7 @@ def draw_table(frame: pd.DataFrame, state: ViewState) -> None:
         t("tbl.kind", lang): [source_kind_label(k or source_kind(u), s, lang) if s else ""
                               for k, u, s in zip(rows.get("source_kind", [""] * len(rows)), rows["source_url"],
                                                  rows["status"], strict=False)],
-        t("tbl.source", lang): rows["source_note"],
+        t("tbl.source", lang): [note_text(n, lang, s) for n, s in zip(rows["source_note"], rows["status"], strict=False)],
         t("tbl.url", lang): rows["source_url"],
     })
     # a static table, not st.dataframe: 16 rows read well as text, and the data grid's large script
@@ -240,12 +244,15 @@ def draw_profile(inputs: MapInputs, code: str, state: ViewState, heading: bool =
     if heading:
         st.header(t("profile.title", lang, name=name_of(p, lang)))
     st.caption(t("profile.area", lang, area=f"{p.area_km2:,.1f}"))
+    if state.indicator not in set(p.indicators.indicator):  # e.g. demo values off: said, not left out
+        st.caption(f"{indicator_name(state.indicator, lang)}: {status_label('', lang)}")
     if len(p.indicators):
         ind = p.indicators.copy()
         ind["indicator"] = [indicator_name(i, lang) for i in ind.indicator]
         ind["value"] = [format_value(v, u, lang) + (f" {status_mark(s, lang)}" if s else "")
                         for v, u, s in zip(ind.value, ind.unit, ind.status, strict=False)]
         ind["source_kind"] = [source_kind_label(source_kind(u), s, lang) for u, s in zip(ind.source_url, ind.status, strict=False)]
+        ind["source_note"] = [note_text(n, lang, s) for n, s in zip(ind.source_note, ind.status, strict=False)]
         ind["status"] = [status_label(s, lang) for s in ind.status]
         st.dataframe(ind[["indicator", "year", "value", "status", "source_kind", "source_note", "source_url",
                           "formula"]].rename(

@@ -27,6 +27,7 @@ from geo.view.scenes import (
 )
 from geo.view.state import ViewState, from_query, to_query
 from ui import atlasmap, keys, mapview
+from ui.common import upload_hint
 from ui.links import app_base_url
 
 __all__ = [
@@ -284,6 +285,7 @@ def draw_manager(lang: str) -> None:
             st.download_button(t("present.save", lang), data=scenes_to_json(scenes()).encode("utf-8"),
                                file_name="beijing-ip-atlas-scenes.json", mime="application/json",
                                key="present_save", on_click="ignore", icon=":material/download:")
+            upload_hint(lang)  # Streamlit's own uploader text in the page's language (ui.common)
             st.file_uploader(t("present.load", lang), type=["json"], key="present_upload", on_change=_on_upload)
         with c2:
             share = f"{base}/present?" + urlencode({"scenes": encode_scenes(scenes()), "lang": lang})

@@ -6,7 +6,7 @@ import streamlit as st
 
 from geo.analysis.targets import POLICY_SOURCE, all_statuses, outlook, supply_template
 from geo.text.i18n import format_number, format_value, t, unit_label
-from geo.text.labels import status_text
+from geo.text.labels import note_text, status_text
 from ui import cache
 from ui.analysis import source_links, value_text
 from ui.common import lang
@@ -76,7 +76,7 @@ for status in all_statuses(cache.indicators()):
             t("an.col.pct", L): rows["pct"],
             t("an.col.met", L): [t("an.yes", L) if m else t("an.no", L) for m in rows["met"]],
             t("an.col.status", L): [status_text(s, L) for s in rows["status"]],
-            t("an.col.source_note", L): rows["source_note"],
+            t("an.col.source_note", L): [note_text(n, L) for n in rows["source_note"]],
             t("an.col.source_url", L): rows["source_url"],
         }
         st.dataframe(table, hide_index=True, width="stretch", key=f"rows_{key}",
@@ -89,7 +89,7 @@ for status in all_statuses(cache.indicators()):
                     t("an.col.year", L): rel["year"].astype(str),
                     t("an.col.actual", L): rel["value"],
                     t("an.col.status", L): [status_text(s, L) for s in rel["status"]],
-                    t("an.col.source_note", L): rel["source_note"],
+                    t("an.col.source_note", L): [note_text(n, L) for n in rel["source_note"]],
                     t("an.col.source_url", L): rel["source_url"],
                 }, hide_index=True, width="stretch",
                     column_config={t("an.col.source_url", L): st.column_config.LinkColumn()})

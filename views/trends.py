@@ -18,6 +18,7 @@ indicators = cache.indicators()
 params = st.query_params.to_dict()
 if not {"year", "d", "ind"} & set(params):  # opened from the menu: follow the map's last filters
     params = {**last_map_query(), **params}
+params.setdefault("demo", "1" if cache.show_demo() else "0")  # the session's demo switch, as on the map
 url_state = view_for_data(params, indicators)
 L = url_state.lang
 

@@ -25,13 +25,14 @@ import json
 import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
+from urllib.parse import urlparse
 
 import geopandas as gpd
 import pandas as pd
 import shapely
 
 from geo.carto import styles
-from geo.carto.classify import NO_DATA_COLOR, Classes, classify, classify_change
+from geo.carto.classify import NO_DATA_COLOR, Classes, class_of, classify, classify_change
 from geo.carto.crs import geometry_wgs84_to_gcj02
 from geo.data.datasets import MapInputs
 from geo.data.designations import strong_in_year, strong_rule
@@ -39,7 +40,7 @@ from geo.data.indicators import INDICATORS, district_values, hide_demo, years_wi
 from geo.data.names import BEIJING_CODE, BEIJING_DISTRICTS
 from geo.data.source_kind import source_kind, source_kind_label
 from geo.text.i18n import format_value, t, unit_label
-from geo.text.labels import name_of, status_label, statuses_text
+from geo.text.labels import name_of, note_text, status_label, statuses_text
 from geo.view.state import ViewState
 
 __all__ = [
@@ -248,10 +249,12 @@ def legend_items(inputs: MapInputs, state: ViewState, frame: pd.DataFrame, class
         items.append(LegendItem(f"{t('map.status', lang)}: "
                                 f"{statuses_text(statuses, lang)}",
                                 heading=True, warn="demo" in statuses))
-        for colour, label in zip(classes.colors, classes.labels(fmt_break), strict=False):
-            items.append(LegendItem(label, face=colour, edge="#888888"))
-        no_data = t("status.no_official", lang) if not state.demo else status_label("", lang)
-        items.append(LegendItem(no_data, face=NO_DATA_COLOR, edge="#888888"))
+        used = {class_of(v, classes.breaks) for v in frame["value"]}  # classes no district is in are not listed
+        for i, (colour, label) in enumerate(zip(classes.colors, classes.labels(fmt_break), strict=False)):
+            if i in used:
+                items.append(LegendItem(label, face=colour, edge="#888888"))
+        if frame["value"].isna().any():  # the one wording of a cell without a figure
+            items.append(LegendItem(status_label("", lang), face=NO_DATA_COLOR, edge="#888888"))
         if "demo" in statuses:
             items.append(LegendItem(t("legend.demo_outline", lang), face="#ffffff", edge=styles.DEMO_OUTLINE["color"],
                                     dashed=True, width=1.6, warn=True))
@@ -351,6 +354,10 @@ def _source_lead(row: dict, status: str, lang: str) -> str:
     """Return the lead of a row's source note (publisher, document; ≤ 40 chars) and the kind of source."""
     note = str(row.get("source_note") or "")
     lead = note.split(":", 1)[0].split("：", 1)[0].strip() or str(row.get("source_url") or "")
+    words = len(re.findall(r"[A-Za-z]{2,}", lead))
+    if note_text(lead, lang) != lead or (lang == "zh" and words >= 2 and len(re.findall(r"[\u3400-\u9fff]", lead)) < 3 * words):
+        # an English lead on a Chinese page: the page's host says where the figure is from
+        lead = urlparse(str(row.get("source_url") or "")).netloc or lead
     lead = lead if len(lead) <= 40 else lead[:39] + "…"
     kind = row.get("source_kind") or source_kind(str(row.get("source_url") or ""))
     return f"{lead} ({source_kind_label(kind, status, lang)})"
@@ -376,6 +383,8 @@ def tooltip_lines(row: dict, state: ViewState) -> list[str]:
 
 def value_text(row: dict, state: ViewState) -> str:
     """Return a district's value with its unit as the map shows it; a change carries its sign (+12.3)."""
+    if pd.isna(row["value"]):
+        return status_label("", state.lang)  # 暂无官方数据, as everywhere
     value = format_value(row["value"], row["unit"] or INDICATORS[state.indicator].unit, state.lang)
     if state.compare is not None and not pd.isna(row["value"]) and row["value"] > 0:
         value = "+" + value

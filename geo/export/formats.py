@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -74,6 +75,8 @@ __all__ = [
     "export_view",
     "file_name",
     "find_cjk_font",
+    "header_codes",
+    "labelled_headers",
     "legend_items",
     "render_csv",
     "render_html",
@@ -532,9 +535,7 @@ def data_table(inputs: MapInputs, state: ViewState, today: date | None = None, b
         "rank": f["rank"],
         "class_color": [view.classes.color(v) for v in f["value"]],
         "status": f["status"].replace("", "none"),
-        "status_label": [status_label(s, lang) if s else
-                         t("status.no_official" if not state.demo and state.indicator == "invention_patents_per_10k"
-                           else "status.none", lang) for s in f["status"]],
+        "status_label": [status_label(s, lang) for s in f["status"]],  # '' reads 暂无官方数据
         "source_kind": kinds,
         "source_kind_label": [source_kind_label(k, s, lang) if s else "" for k, s in zip(kinds, f["status"], strict=False)],
         "source_note": f["source_note"],
@@ -556,7 +557,26 @@ def render_csv(inputs: MapInputs, state: ViewState, today: date | None = None, b
     Text cells a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR first) get a
     leading ``'`` (:func:`geo.text.safe.spreadsheet_safe`).
     """
-    return spreadsheet_safe(data_table(inputs, state, today, base_url)).to_csv(index=False).encode("utf-8-sig")
+    table = labelled_headers(data_table(inputs, state, today, base_url), state.lang)
+    return spreadsheet_safe(table).to_csv(index=False).encode("utf-8-sig")
+
+
+def labelled_headers(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Return ``df`` with each column headed ``label (code)``: the label in the export's language, the code for machines.
+
+    >>> list(labelled_headers(pd.DataFrame(columns=["code", "value"]), "zh").columns)
+    ['区代码 (code)', '数值 (value)']
+    """
+    return df.rename(columns=lambda c: f"{t(f'export.col.{c}', lang)} ({c})")
+
+
+def header_codes(df: pd.DataFrame) -> pd.DataFrame:
+    """Return ``df`` (a CSV/XLSX export read back) with its columns named by their codes again.
+
+    >>> list(header_codes(pd.DataFrame(columns=["区代码 (code)", "数值 (value)"])).columns)
+    ['code', 'value']
+    """
+    return df.rename(columns=lambda c: re.sub(r"^.*\(([A-Za-z_0-9]+)\)$", r"\1", str(c)))
 
 
 def _about_rows(view: ExportView) -> list[tuple[str, str]]:
@@ -595,8 +615,8 @@ def render_xlsx(inputs: MapInputs, state: ViewState, today: date | None = None, 
     about = pd.DataFrame(_about_rows(view), columns=[t("export.about.item", lang), t("export.about.value", lang)])
     out = io.BytesIO()
     with pd.ExcelWriter(out, engine="openpyxl") as writer:
-        table.to_excel(writer, sheet_name=t("export.sheet.data", lang), index=False)
-        zone_table.to_excel(writer, sheet_name=t("export.sheet.zones", lang), index=False)
+        labelled_headers(table, lang).to_excel(writer, sheet_name=t("export.sheet.data", lang), index=False)
+        labelled_headers(zone_table, lang).to_excel(writer, sheet_name=t("export.sheet.zones", lang), index=False)
         about.to_excel(writer, sheet_name=t("export.sheet.about", lang), index=False)
         strings_not_formulas(writer.book)
     return out.getvalue()

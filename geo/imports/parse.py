@@ -411,6 +411,11 @@ def _value_columns(header: list[object], header_row: int, label_col: int, year_c
             continue
         year = _year_of_header(head)
         ind, unit = None, None
+        rest, in_head = _year_in_heading(head)
+        if year is None and in_head is not None:  # a two-row heading: 有效发明专利(件) 2022年
+            year = in_head
+            base, unit = _split_unit(rest)
+            ind = indicator_of(base)
         if year is None:
             base, unit = _split_unit(head)
             ind = indicator_of(base)
@@ -450,10 +455,63 @@ def _row_year(row: list[object], r: int, year_col: int, head: str, fallback: int
     return None
 
 
-def _merged_issues(grid: Grid, header_row: int, issues: list[Issue]) -> None:
-    """Merged cells in the header or data area make it ambiguous which value belongs where."""
+def _year_in_heading(head: str) -> tuple[str, int | None]:
+    """Return ``(heading without the year, year)`` for a stacked heading ``有效发明专利(件) 2022年``.
+
+    >>> _year_in_heading("有效发明专利(件) 2022年"), _year_in_heading("2022年"), _year_in_heading("地区")
+    (('有效发明专利(件)', 2022), ('', 2022), ('地区', None))
+    """
+    m = re.fullmatch(r"(.*?)\s*((?:19|20)\d{2})\s*(?:年|年末|年底|年度)?", head)
+    return (m.group(1).strip(), int(m.group(2))) if m else (head, None)
+
+
+def _stacked_header(grid: Grid, header_row: int, label_col: int, data_start: int) -> list[object]:
+    """Return the heading of each column when the table's header spans several rows (as yearbooks print it).
+
+    E.g. ``地区 | 有效发明专利(件)`` merged over two columns, and ``2022年 | 2023年`` below: each
+    column's heading becomes ``有效发明专利(件) 2022年``. A heading merged (or left blank) over
+    several columns applies to each column under it. One header row: returned unchanged.
+    """
+    rows = grid.rows
+    header = list(rows[header_row])
+    below = [r for r in range(header_row + 1, data_start)
+             if any(_text(v) for v in rows[r][label_col + 1:]) and region_of(rows[r][label_col]) is None]
+    if not below:
+        return header
+    width = max(len(rows[r]) for r in [header_row, *below])
+    spans = {}  # (row, col) -> text of the merged range covering it (0-based)
+    for (r1, c1, r2, c2) in grid.merged:
+        text = _text(rows[r1 - 1][c1 - 1]) if r1 - 1 < len(rows) and c1 - 1 < len(rows[r1 - 1]) else ""
+        for r in range(r1 - 1, r2):
+            for c in range(c1 - 1, c2):
+                spans[(r, c)] = text
+    out: list[object] = []
+    for c in range(width):
+        parts = []
+        for r in [header_row, *below]:
+            cell = _text(rows[r][c]) if c < len(rows[r]) else ""
+            if not cell and c > label_col:
+                cell = spans.get((r, c), "")
+            if not cell and c > label_col + 1 and r != below[-1] and any(
+                    c < len(rows[b]) and _text(rows[b][c]) for b in below):
+                cell = next((_text(rows[r][k]) for k in range(c - 1, label_col, -1)
+                             if k < len(rows[r]) and _text(rows[r][k])), "")  # a blank heading spans to the right
+            if cell and cell not in parts:
+                parts.append(cell)
+        out.append(" ".join(parts) if c > label_col else (rows[header_row][c] if c < len(rows[header_row]) else None))
+    return out
+
+
+def _merged_issues(grid: Grid, header_row: int, issues: list[Issue], header_end: int | None = None) -> None:
+    """Merged cells in the header or data area make it ambiguous which value belongs where.
+
+    Merges inside a header of several rows (``header_row`` .. ``header_end``, 0-based, exclusive)
+    are what :func:`_stacked_header` reads: they are no problem.
+    """
     for (r1, c1, r2, c2) in grid.merged:
         rng = {"range": f"{column_letter(c1 - 1)}{r1}:{column_letter(c2 - 1)}{r2}"}
+        if header_end is not None and r1 - 1 >= header_row and r2 - 1 < header_end:
+            continue
         if r2 >= header_row + 1:
             issues.append(Issue("xlsx_merged", row=r1, column=f"{column_letter(c1 - 1)}–{column_letter(c2 - 1)}", params=rng))
         else:
@@ -467,7 +525,8 @@ def _parse_wide(grid: Grid, defaults: dict, issues: list[Issue]) -> list[_Record
     if located is None:
         return None
     header_row, label_col, data_start = located
-    header = rows[header_row]
+    header = _stacked_header(grid, header_row, label_col, data_start)
+    stacked = header != rows[header_row]
     title = _title_defaults(rows, header_row, label_col)
     year_col = next((c for c, cell in enumerate(header) if c != label_col and _is_header(cell, "year")), None)
     columns = _value_columns(header, header_row, label_col, year_col, defaults, title, issues)
@@ -475,7 +534,7 @@ def _parse_wide(grid: Grid, defaults: dict, issues: list[Issue]) -> list[_Record
         if not any(i.code in ("missing_year", "missing_indicator") for i in issues):
             issues.append(Issue("no_value_columns", row=header_row + 1))
         return None
-    _merged_issues(grid, header_row, issues)
+    _merged_issues(grid, header_row, issues, data_start if stacked else None)
 
     out = []
     head_label = _text(header[label_col]) or None

@@ -37,7 +37,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from geo.access import Actor, require_editor
-from geo.data.indicators import STATUS_RANK
+from geo.data.indicators import STATUS_RANK, anchor_demo
 from geo.data.source_kind import source_kinds
 from geo.imports.parse import ROW_COLUMNS, ImportResult, Source, parse_upload
 
@@ -613,9 +613,10 @@ def overlay(shipped: pd.DataFrame, imported: pd.DataFrame) -> pd.DataFrame:
     keys = pd.MultiIndex.from_frame(imp[_KEY].astype({"year": "Int64"}))
     base = shipped.copy()
     hit = pd.MultiIndex.from_frame(base[_KEY].astype({"year": "Int64"})).isin(keys)
-    base = base[~(hit & (base["status"] == "demo"))]
-    hit = pd.MultiIndex.from_frame(base[_KEY].astype({"year": "Int64"})).isin(keys)
-    base.loc[hit, "primary"] = False
+    base.loc[hit & (base["status"] != "demo"), "primary"] = False
+    # the demo follows the imported figures too (the demo row of an imported year gives the anchor)
+    base = anchor_demo(pd.concat([imp.drop(columns="imported"), base], ignore_index=True)).iloc[len(imp):]
+    base = base[~(hit & (base["status"] == "demo")).to_numpy()]
     if "imported" not in base.columns:
         base["imported"] = False
     out = pd.concat([imp, base], ignore_index=True)
