@@ -6,7 +6,7 @@ import streamlit as st
 
 from geo.data.paths import ROOT
 from geo.text.i18n import t
-from ui import cache, keys, linknotes
+from ui import auth, cache, keys, linknotes
 from ui.atlasmap import preload_assets
 from ui.common import draw_shared_sidebar, keep_lang_in_url, page_tab_title
 from ui.theme import apply_theme
@@ -39,6 +39,8 @@ st.set_page_config(page_title=page_tab_title(page.title, L))  # each page its ow
 st.session_state[keys.PREV_PAGE] = st.session_state.get(keys.PAGE)
 st.session_state[keys.PAGE] = "map" if page is PAGES[0] else page.url_path
 draw_shared_sidebar()
+auth.draw_sidebar(L)  # who is signed in (sign-out), or that the view is read only
+auth.gate(L)  # where the office requires sign-in for every page: nothing below runs until then
 if page not in (PAGES[0], PAGES[3], PAGES[-1]):  # map, trends and presentation show the notes with their view
     linknotes.show(("page", st.session_state[keys.PAGE]), L)
 page.run()

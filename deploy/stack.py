@@ -5,10 +5,12 @@ What :class:`Stack` starts, in order, and stops in reverse:
 1. **PostgreSQL** (:class:`deploy.postgres.LocalPostgres`, data under ``<var>/postgres``) unless a
    database URL is given (``ATLAS_DATABASE_URL``); the atlas tables are created once here, before
    any worker runs, so N workers never race to create them;
-2. **N workers**: ``streamlit run app.py`` on loopback ports, each with the environment of
-   ``./atlas run`` plus ``ATLAS_DATABASE_URL`` and one cookie secret shared by all workers;
+2. **N workers**: ``streamlit run app.py`` on loopback ports (never reachable from another machine),
+   each with the environment of ``./atlas run`` plus ``ATLAS_DATABASE_URL``, one cookie secret shared by
+   all workers and ``ATLAS_DEPLOYMENT=office`` (visitors are viewers until they sign in; ui/auth.py);
 3. **HAProxy** from ``deploy/haproxy.cfg.tmpl`` (rendered into ``<var>/serve/haproxy.cfg`` and
-   checked with ``haproxy -c``): sticky sessions by cookie, websocket pass-through, health checks.
+   checked with ``haproxy -c``): sticky sessions by cookie, websocket pass-through, health checks,
+   identity headers sent by clients (``X-Forwarded-User``, ``Remote-User`` …) dropped.
 
 Each child runs in its own session (a terminal's Ctrl-C reaches only this process, which then stops
 them in order) and, where util-linux ``setpriv`` exists, gets a signal if this process dies. A
@@ -220,8 +222,10 @@ class Stack:
         return sa.engine.make_url(self.store_url).render_as_string(hide_password=True)
 
     def _spawn(self, worker: Worker) -> None:
+        # ATLAS_DEPLOYMENT=office: the worker listens on loopback, but serves the office through HAProxy,
+        # so visitors are viewers until they sign in (ui/auth.py)
         env = {**os.environ, "ATLAS_DATABASE_URL": self.store_url, "ATLAS_WORKER": worker.name,
-               "STREAMLIT_SERVER_COOKIE_SECRET": self._secret}
+               "STREAMLIT_SERVER_COOKIE_SECRET": self._secret, "ATLAS_DEPLOYMENT": "office"}
         log = worker.log.open("ab")
         worker.proc = subprocess.Popen(
             [*self._deathsig, sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),

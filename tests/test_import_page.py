@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import getpass
+
 import pytest
 from common_import import EDITOR, SOURCE, editor, xlsx, yearbook_rows
 from conftest import ROOT
@@ -50,9 +52,10 @@ def test_history_lists_revisions_escaped_and_rolls_back(var):
     assert store.current_revision_id() == 2 and store.current_rows().empty
     # the roll-back names who the session is (ui.auth.current_actor), not a typed name
     rolled = store.revisions()[0]
-    assert (rolled.author, rolled.author_role, rolled.author_via) == ("local", "editor", "local")
+    # ./atlas run on loopback: the person at this computer, named by the OS user running the app
+    assert (rolled.author, rolled.author_role, rolled.author_via) == (f"os:{getpass.getuser()}", "editor", "local")
     html = " ".join(m.value for m in at.markdown)
-    assert "local<br><small>编辑 · 本机</small>" in html and "a.xlsx<br><code title=\"SHA-256 " in html
+    assert f"os:{getpass.getuser()}<br><small>编辑 · 本机</small>" in html and "a.xlsx<br><code title=\"SHA-256 " in html
 
 
 def test_a_viewer_cannot_roll_back_even_if_the_button_is_drawn(var, monkeypatch):

@@ -13,13 +13,14 @@ from geo.imports.report import actor_label, preview_counts, preview_table, revis
 from geo.imports.store import StoreError, preview_changes
 from geo.text.i18n import t
 from geo.text.safe import escape_text
-from ui import cache
+from ui import auth, cache
 from ui.auth import current_actor
 from ui.common import lang, upload_hint
 from ui.guard import planner_errors, unexpected_message
 
 L = lang()
 db = cache.import_store()
+actor = current_actor()
 
 
 def _indicator_name(ind: str) -> str:
@@ -96,8 +97,30 @@ def _save_boundary(checked, zone_id: str, filename: str, content: bytes) -> None
                                                                     zone=_zone_name(zone_id)))
 
 
+def _revision_list() -> list:
+    revisions = db.revisions()
+    if not revisions:
+        st.info(t("import.history_empty", L))
+    else:
+        st.caption(t("import.current", L, rev=revisions[0].id))
+        outline_zones = {rev: _zone_name(z) for rev, z in db.boundary_zones().items()}
+        st.markdown(revisions_html(revisions, L, outline_zones), unsafe_allow_html=True)
+    return revisions
+
+
 st.title(t("import.title", L))
 st.caption(t("import.intro", L))
+if actor.via == "local":
+    st.caption(t("auth.local", L))
+if not actor.can_edit:  # viewers: no upload, save, conflict choice, outline or roll-back control is ever drawn
+    auth.editors_only(L, actor)
+    if (message := st.session_state.pop("import_message", None) or st.session_state.pop("import_history_message", None)
+            or st.session_state.pop("import_boundary_message", None)) is not None:
+        st.error(escape_text(message[1] if isinstance(message, tuple) else message))
+    st.header(t("import.tab_history", L))
+    _revision_list()
+    st.stop()
+auth.admin_section(L, actor)
 tab_table, tab_history, tab_boundary = st.tabs([t("import.tab_table", L), t("import.tab_history", L),
                                                 t("import.tab_boundary", L)])
 
@@ -172,13 +195,8 @@ with tab_table, planner_errors(L, "import: table"):
 with tab_history, planner_errors(L, "import: revisions"):
     if (message := st.session_state.pop("import_history_message", None)) is not None:
         (st.success if message[0] == "success" else st.error)(escape_text(message[1]))
-    revisions = db.revisions()
-    if not revisions:
-        st.info(t("import.history_empty", L))
-    else:
-        st.caption(t("import.current", L, rev=revisions[0].id))
-        outline_zones = {rev: _zone_name(z) for rev, z in db.boundary_zones().items()}
-        st.markdown(revisions_html(revisions, L, outline_zones), unsafe_allow_html=True)
+    revisions = _revision_list()
+    if revisions:
         st.selectbox(t("import.rollback_to", L), [r.id for r in revisions[1:]] + [0], key="import_rollback_target",
                      format_func=lambda i: t("import.rev0", L) if i == 0 else str(i), placeholder=t("common.choose", L))
         st.caption(escape_text(t("import.recorded_as", L, who=_who())))
