@@ -222,7 +222,11 @@ _TABLE_CSS = (".atlas-table-wrap{overflow-x:auto;max-width:100%}"
               ".atlas-table th,.atlas-table td{padding:0.25rem 0.5rem;border-bottom:1px solid #d5d7de;"
               "text-align:left;vertical-align:top}"
               ".atlas-table thead th{font-weight:600;border-bottom:2px solid #a3a8b8}"
-              ".atlas-table td.num{text-align:right;white-space:nowrap}")
+              ".atlas-table th,.atlas-table td{white-space:nowrap}"
+              # the source and its address wrap (the table scrolls sideways on a phone); short columns never do
+              ".atlas-table td:nth-last-child(-n+2){white-space:normal;min-width:16rem}"
+              ".atlas-table td:last-child{word-break:break-all}"
+              ".atlas-table td.num{text-align:right}")
 
 
 def table_html(table: pd.DataFrame) -> str:
