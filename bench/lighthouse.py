@@ -7,7 +7,7 @@ benchmarks). Lighthouse 12.2.3 is pinned in ``bench/lighthouse/package.json`` wi
 
 For each way the atlas is served — ``serve`` (``./atlas serve``: HAProxy in front of one worker,
 PostgreSQL) and ``run`` (``./atlas run``: one Streamlit process) — and each page — ``map`` (the
-app's map page, ``/``, as ``asgi.py`` serves it) and ``empty`` (``bench/empty_app.py``, one line of
+app's map page, ``/``, as ``asgi.py`` serves it), ``targets`` (``/targets``, a deep link) and ``empty`` (``bench/empty_app.py``, one line of
 markdown: the framework's floor, served alike by ``bench/empty_asgi.py``) — it runs Lighthouse's ``mobile`` profile (simulated slow 4G, 4× CPU slowdown, 412×823)
 and its ``desktop`` profile (1350×940, no throttling), each on a fresh load (cache and storage
 cleared), and keeps: performance score, first contentful paint, largest contentful paint (LCP),
@@ -40,7 +40,8 @@ CHROMIUM = "/usr/bin/chromium"
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run"
 RESULTS = ROOT / "bench" / "results"
 # served as ./atlas run serves the app: inside st.App with the compression and cache policy (ui/webassets.py)
-PAGES = {"map": ROOT / "asgi.py", "empty": ROOT / "bench" / "empty_asgi.py"}
+PAGES = {"map": (ROOT / "asgi.py", "/"), "targets": (ROOT / "asgi.py", "/targets"),
+         "empty": (ROOT / "bench" / "empty_asgi.py", "/")}
 TARGETS = {"lcp_s": 6.0, "mib": 1.5, "score": 0.8}  # serve · mobile · map
 
 
@@ -119,11 +120,14 @@ def run_all(modes: list[str], pages: list[str], presets: list[str]) -> dict:
     try:
         for mode in modes:
             with ExitStack() as exit_stack:
+                urls: dict[Path, str] = {}  # one server per script (the map and Targets share one)
                 for page in pages:
-                    url = (_serve if mode == "serve" else _run)(exit_stack, PAGES[page], base)
+                    script, path = PAGES[page]
+                    if script not in urls:
+                        urls[script] = (_serve if mode == "serve" else _run)(exit_stack, script, base)
                     for preset in presets:
                         print(f"bench: lighthouse {mode} {page} {preset}…", file=sys.stderr, flush=True)
-                        row = figures(audit(url + "/", preset))
+                        row = figures(audit(urls[script] + path, preset))
                         results.setdefault(mode, {}).setdefault(page, {})[preset] = row
                         print(f"bench:   {_line(row)}", file=sys.stderr, flush=True)
     finally:
@@ -170,7 +174,8 @@ def available() -> str | None:
 def main(argv: list[str] | None = None, commit: str | None = None) -> int:
     ap = argparse.ArgumentParser(prog="./atlas bench --lighthouse", description=__doc__.split("\n\n")[0])
     ap.add_argument("--modes", nargs="+", choices=("serve", "run"), default=["serve", "run"])
-    ap.add_argument("--pages", nargs="+", choices=tuple(PAGES), default=list(PAGES))
+    ap.add_argument("--pages", nargs="+", choices=tuple(PAGES), default=list(PAGES),
+                    help="map (/), targets (/targets), empty (the framework's floor); default all three")
     ap.add_argument("--presets", nargs="+", choices=("mobile", "desktop"), default=["mobile", "desktop"])
     ap.add_argument("--out", type=Path, default=RESULTS, help="folder for the JSON results")
     ap.add_argument("--label", help="tag for the results file instead of the git commit (e.g. before)")
