@@ -4,7 +4,8 @@ One stack of the real command (``python -m deploy``: HAProxy, one worker, a thro
 free loopback ports. A client that behaves like a browser (keeps HAProxy's sticky cookie from the
 page, sends ``Accept-Encoding: gzip``) asks for the page and its assets:
 
-- the page HTML (``/``, ``/map``, ``/targets``) and ``/_stcore/health`` are ``no-cache``;
+- the page HTML (``/``, ``/map``, ``/targets``) and ``/_stcore/health`` are ``no-cache``; the root
+  document comes gzip-compressed by HAProxy (neither Streamlit nor ``ui/webassets.py`` compresses it);
 - content-versioned assets — Streamlit's hashed bundle named in the page, Leaflet and the map
   renderer requested with ``?v=<content hash>`` as the map asks for them, the content-hashed
   geometry file — come back gzip-compressed, with a one-year ``immutable`` lifetime, and unpack to
@@ -109,6 +110,8 @@ def test_versioned_assets_compressed_and_immutable_page_not_cached(served):
     assert status == 200 and headers["content-type"].startswith("text/html")
     assert "no-cache" in headers.get("cache-control", ""), headers
     assert "max-age" not in headers.get("cache-control", "")
+    # Streamlit never compresses its root document, nor does ui/webassets.py: this is HAProxy's gzip
+    assert headers.get("content-encoding") == "gzip", headers
     for page in ("/map", "/targets", "/_stcore/health"):
         assert "no-cache" in browser.get(page)[1].get("cache-control", ""), page
 
