@@ -214,7 +214,7 @@ def draw_table(frame: pd.DataFrame, state: ViewState) -> None:
     # plain HTML, not st.dataframe nor st.table: 16 rows read well as text, and both go through Arrow in
     # the browser: the data grid's script would load before the map (measured: ~1 s of its load time),
     # st.table's formatting scripts (~850 KB of JavaScript, ~95 KB compressed) right after it
-    st.html(table_html(table.sort_values(t("tbl.rank", lang))))
+    st.html(table_html(table.sort_values(t("tbl.rank", lang)), indicator_name(ind, lang)))
 
 
 _TABLE_CSS = (".atlas-table-wrap{overflow-x:auto;max-width:100%}"
@@ -229,8 +229,10 @@ _TABLE_CSS = (".atlas-table-wrap{overflow-x:auto;max-width:100%}"
               ".atlas-table td.num{text-align:right}")
 
 
-def table_html(table: pd.DataFrame) -> str:
+def table_html(table: pd.DataFrame, label: str = "") -> str:
     """The table as escaped HTML: a header row, the first column as row headers, numbers right-aligned.
+
+    Its box scrolls sideways on a narrow screen, so it takes the keyboard focus (a named region).
 
     >>> html = table_html(pd.DataFrame({"区": ["<b>海淀区</b>"], "排名": [1]}))
     >>> "&lt;b&gt;海淀区&lt;/b&gt;" in html and '<th scope="row">' in html and '<td class="num">1</td>' in html
@@ -244,7 +246,8 @@ def table_html(table: pd.DataFrame) -> str:
                         else f"<td>{escape('' if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))}</td>"
                         for v in rest)
         rows.append(f'<tr><th scope="row">{escape(str(first))}</th>{cells}</tr>')
-    return (f"<style>{_TABLE_CSS}</style><div class=\"atlas-table-wrap\"><table class=\"atlas-table\">"
+    return (f'<style>{_TABLE_CSS}</style><div class="atlas-table-wrap" tabindex="0" role="region" '
+            f'aria-label="{escape(label)}"><table class="atlas-table">'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
 
 
