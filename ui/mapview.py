@@ -40,6 +40,7 @@ __all__ = [
     "open_profile",
     "prepare_view",
     "read_view",
+    "table_html",
     "take_map_year",
     "write_view",
     "year_token",
@@ -217,9 +218,44 @@ def draw_table(frame: pd.DataFrame, state: ViewState) -> None:
         t("tbl.source", lang): [note_text(n, lang, s) for n, s in zip(rows["source_note"], rows["status"], strict=False)],
         t("tbl.url", lang): rows["source_url"],
     })
-    # a static table, not st.dataframe: 16 rows read well as text, and the data grid's large script
-    # would load before the map could be drawn (measured: ~1 s of the map's load time)
-    st.table(table.sort_values(t("tbl.rank", lang)).set_index(t("tbl.district", lang)))
+    # plain HTML, not st.dataframe nor st.table: 16 rows read well as text, and both go through Arrow in
+    # the browser: the data grid's script would load before the map (measured: ~1 s of its load time),
+    # st.table's formatting scripts (~850 KB of JavaScript, ~95 KB compressed) right after it
+    st.html(table_html(table.sort_values(t("tbl.rank", lang)), indicator_name(ind, lang)))
+
+
+_TABLE_CSS = (".atlas-table-wrap{overflow-x:auto;max-width:100%}"
+              ".atlas-table{border-collapse:collapse;font-size:0.875rem;width:100%}"
+              ".atlas-table th,.atlas-table td{padding:0.25rem 0.5rem;border-bottom:1px solid #d5d7de;"
+              "text-align:left;vertical-align:top}"
+              ".atlas-table thead th{font-weight:600;border-bottom:2px solid #a3a8b8}"
+              ".atlas-table th,.atlas-table td{white-space:nowrap}"
+              # the source and its address wrap (the table scrolls sideways on a phone); short columns never do
+              ".atlas-table td:nth-last-child(-n+2){white-space:normal;min-width:16rem}"
+              ".atlas-table td:last-child{word-break:break-all}"
+              ".atlas-table td.num{text-align:right}")
+
+
+def table_html(table: pd.DataFrame, label: str = "") -> str:
+    """The table as escaped HTML: a header row, the first column as row headers, numbers right-aligned.
+
+    Its box scrolls sideways on a narrow screen, so it takes the keyboard focus (a named region).
+
+    >>> html = table_html(pd.DataFrame({"区": ["<b>海淀区</b>"], "排名": [1]}))
+    >>> "&lt;b&gt;海淀区&lt;/b&gt;" in html and '<th scope="row">' in html and '<td class="num">1</td>' in html
+    True
+    """
+    head = "".join(f'<th scope="col">{escape(str(c))}</th>' for c in table.columns)
+    rows = []
+    for values in table.itertuples(index=False):
+        first, *rest = values
+        cells = "".join(f'<td class="num">{escape(str(v))}</td>' if isinstance(v, (int, float)) and not isinstance(v, bool)
+                        else f"<td>{escape('' if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))}</td>"
+                        for v in rest)
+        rows.append(f'<tr><th scope="row">{escape(str(first))}</th>{cells}</tr>')
+    return (f'<style>{_TABLE_CSS}</style><div class="atlas-table-wrap" tabindex="0" role="region" '
+            f'aria-label="{escape(label)}"><table class="atlas-table">'
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
 
 
 def open_profile(inputs: MapInputs, code: str, state: ViewState) -> None:
