@@ -7,7 +7,7 @@ table and exports once the map reports it is drawn (``ui.mapview.first_paint``).
 import streamlit as st
 
 from geo.text.i18n import t
-from ui import atlasmap, export_panel, keys, mapview
+from ui import atlasmap, export_panel, keys, layout, mapview
 
 inputs = mapview.map_inputs()
 url_state = mapview.read_view(inputs)
@@ -16,12 +16,13 @@ state = mapview.prepare_view(inputs, url_state)
 lang = state.lang
 first = mapview.first_paint()
 
-st.title(t("app.title", lang))
-st.caption(t("map.subtitle", lang))
+with st.container(key="map_head"):  # compact (ui.layout): the map starts near the top of the screen
+    st.title(t("app.title", lang))
 if url_state.notes:
     st.warning(t("map.bad_params", lang, params=", ".join(url_state.notes)))
 
-events = atlasmap.draw_atlas_map(inputs, state, key=keys.MAP_COMPONENT, year_token=mapview.year_token())
+events = atlasmap.draw_atlas_map(inputs, state, key=keys.MAP_COMPONENT, year_token=mapview.year_token(),
+                                 height=layout.MAP_HEIGHT)  # from the window (ui.layout)
 if first and not events.ready:
     st.stop()  # the rest follows the map's "drawn" report, a moment later
 mapview.mark_painted()
@@ -30,6 +31,7 @@ mapview.take_map_year(events.year, mapview.years_for(inputs, state.indicator))
 state = mapview.current_view(lang)
 mapview.write_view(state)
 st.caption(t("profile.hint", lang) + " " + t("carto.ui.keys_help", lang))
+st.caption(t("map.subtitle", lang))  # under the map: the map comes first on a phone
 if events.click:  # a click or Enter on a district: its profile opens over the page, in view
     mapview.open_profile(inputs, events.click, state)
 
