@@ -147,3 +147,39 @@ def test_targets_page_does_not_jump_and_logs_no_error(app_url, page_factory, lan
     # app root (streamlit/streamlit#7074): those two 404s are the framework's; nothing else may fail
     ours = [e for e in errors if "/_stcore/" not in e]
     assert ours == []
+
+
+#: Every visible element of the presentation's header whose text is wider than its box (cut or "…").
+CUT = """() => [...document.querySelectorAll('.st-key-present_header *')]
+  .filter((e) => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'auto'
+          && e.innerText.trim())
+  .map((e) => [e.tagName, e.innerText.slice(0, 40), e.scrollWidth, e.clientWidth])"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_presentation_controls_not_cut_on_a_laptop(app_url, page_factory, artifacts, lang):
+    page = page_factory()
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{app_url}/present?scene=3&lang={lang}")
+    wait_for_map(page)
+    wait_idle(page, 60_000)
+    page.locator(".st-key-present_header [data-testid=stPopover] button").wait_for()
+    assert page.evaluate(CUT) == []
+    bar = _box(page, ".atlas-timebar")
+    assert bar["y"] + bar["height"] <= 720
+    page.screenshot(path=str(artifacts / f"screens-present-1280x720-{lang}.png"))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_presentation_on_a_phone_map_fills_the_rest(app_url, phone_page, artifacts, lang):
+    page = phone_page
+    page.goto(f"{app_url}/present?scene=3&lang={lang}")
+    wait_for_map(page)
+    wait_idle(page, 60_000)
+    assert page.evaluate(CUT) == []
+    m = _box(page, ".atlas-map")
+    bar = _box(page, ".atlas-timebar")
+    assert m["y"] < 844 / 3, m  # the controls do not push the map down the screen
+    assert m["height"] >= 844 / 2 and bar["y"] + bar["height"] <= 844, (m, bar)  # the map takes the rest
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(artifacts / f"screens-present-phone-{lang}.png"))
