@@ -147,6 +147,11 @@ def test_targets_page_does_not_jump_and_logs_no_error(app_url, page_factory, lan
     # app root (streamlit/streamlit#7074): those two 404s are the framework's; nothing else may fail
     ours = [e for e in errors if "/_stcore/" not in e]
     assert ours == []
+    # no card's value cut ("截至2023年未…")
+    cut = page.evaluate("""() => [...document.querySelectorAll('[data-testid=stMetricValue]')]
+        .filter((e) => [e, ...e.querySelectorAll('*')].some((c) => c.scrollWidth > c.clientWidth + 1))
+        .map((e) => e.innerText)""")
+    assert cut == []
 
 
 #: Every visible element of the presentation's header whose text is wider than its box (cut or "…").
