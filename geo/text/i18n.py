@@ -43,11 +43,16 @@ STRINGS: dict[str, dict[str, str]] = _load()
 
 
 def t(key: str, lang: str = DEFAULT_LANG, **fmt: object) -> str:
-    """Return the UI string ``key`` in ``lang`` (falls back to Chinese, then to the key itself)."""
+    """Return the UI string ``key`` in ``lang`` (falls back to Chinese, then to the key itself).
+
+    Plural forms: an entry may carry ``"en_one"``, the English for a count ``n`` of exactly 1 (Chinese
+    has one form). ``t("import.errors", "en", n=1)`` reads "1 problem found", not "1 problems found".
+    """
     entry = STRINGS.get(key)
     if entry is None:
         return key
-    text = entry.get(lang) or entry.get(DEFAULT_LANG) or key
+    one = entry.get(f"{lang}_one") if fmt.get("n") == 1 else None
+    text = one or entry.get(lang) or entry.get(DEFAULT_LANG) or key
     return text.format(**fmt) if fmt else text
 
 
