@@ -311,3 +311,28 @@ def test_zhongguancun_parks_are_named_next_to_their_parks(inputs, lang):
         px, py = ax.transData.transform(parks[name][::-1])
         far = ((box.x0 + box.x1) / 2 - px, (box.y0 + box.y1) / 2 - py)
         assert (far[0] ** 2 + far[1] ** 2) ** 0.5 <= 12 * box.height, name  # beside its park, not across the city
+
+
+CHANGE = ViewState(year=2024, compare=2019, change="pct", layers=("districts",))
+
+
+def test_change_exports_round_and_write_the_formula_with_parentheses(inputs):
+    table = export.data_table(inputs, CHANGE, DAY)
+    values = table["value"].dropna()
+    assert len(values) and all(round(v, 1) == v for v in values)  # 128.1, not 128.09656453110492
+    assert set(table["formula"]) == {"(2024 − 2019) ÷ 2019 × 100%"}
+    csv = export.render_csv(inputs, CHANGE, DAY).decode("utf-8-sig")
+    assert not re.search(r"\d+\.\d{3,}", csv.split("\n", 1)[1].split("http")[0])
+
+
+def test_xlsx_view_link_is_a_hyperlink(inputs):
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(export.render_xlsx(inputs, CHANGE, DAY, "http://atlas.example.gov.cn:8501")))
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    cell = sheet.cell(row=2, column=header.index("view_link") + 1)
+    assert cell.value.startswith("http://atlas.example.gov.cn:8501/?")
+    assert cell.hyperlink is not None and cell.hyperlink.target == cell.value
+    about = book.worksheets[-1]
+    assert any(c.hyperlink is not None for row in about.iter_rows() for c in row)

@@ -102,3 +102,17 @@ def test_population_indicator_is_not_demo():
     assert not at.exception
     assert "⚠演示" not in table_text(at)
     assert "推算" in table_text(at)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_change_map_table_shows_the_change(lang):
+    """The change map's table shows the signed change in %, under a heading that says so, not the levels."""
+    at = open_map(year="2024", cmp="2019", chg="pct", lang=lang)
+    assert not at.exception
+    table = at.table[0].value
+    heading = [c for c in table.columns if "2019" in c and "2024" in c]
+    assert heading and "%" in heading[0], list(table.columns)
+    values = [str(v) for v in table[heading[0]]]
+    assert all(v.startswith(("+", "-", "—")) and ("%" in v or v.startswith("—")) for v in values), values
+    level = open_map(year="2024", lang=lang).table[0].value
+    assert values != [str(v) for v in level.iloc[:, 0]]

@@ -54,7 +54,7 @@ from geo.data.datasets import MapInputs
 from geo.data.indicators import INDICATORS
 from geo.data.paths import STATIC_DIR
 from geo.data.source_kind import source_kind, source_kind_label
-from geo.text.i18n import doc_lang, t, unit_label
+from geo.text.i18n import doc_lang, rounded, t, unit_label
 from geo.text.labels import name_of, status_label, statuses_text
 from geo.text.safe import spreadsheet_safe
 from geo.view.state import ViewState, share_url
@@ -650,7 +650,7 @@ def data_table(inputs: MapInputs, state: ViewState, today: date | None = None, b
         "indicator": state.indicator,
         "indicator_name": name_of(ind, lang),
         "year": state.year,
-        "value": f["value"],
+        "value": [rounded(v, 1 if state.compare is not None else 6) for v in f["value"]],  # as shown, not 128.0965…
         "unit": f["unit"],
         "rank": f["rank"],
         "class_color": [view.classes.color(v) for v in f["value"]],
@@ -722,7 +722,25 @@ def render_xlsx(inputs: MapInputs, state: ViewState, today: date | None = None, 
         zone_table.to_excel(writer, sheet_name=t("export.sheet.zones", lang), index=False)
         about.to_excel(writer, sheet_name=t("export.sheet.about", lang), index=False)
         strings_not_formulas(writer.book)
+        links_clickable(writer.book)
     return out.getvalue()
+
+
+def links_clickable(book) -> int:
+    """Make every cell holding a web address (the view link, sources) a hyperlink; return how many.
+
+    Excel shows a URL written as text as text: the view link must open the same map with one click.
+    """
+    n = 0
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                value = cell.value
+                if isinstance(value, str) and value.startswith(("http://", "https://")) and " " not in value:
+                    cell.hyperlink = value
+                    cell.style = "Hyperlink"
+                    n += 1
+    return n
 
 
 def strings_not_formulas(book) -> int:
