@@ -464,8 +464,7 @@ def draw_figure(inputs: MapInputs, state: ViewState, today: date | None = None, 
     lang = state.lang
     _font(10)  # fail early, with the clear message, when no CJK font is there
     fig = Figure(figsize=(13.0, 9.0), dpi=150, facecolor="white")
-    FigureCanvasAgg(fig)  # label placement measures text extents
-    renderer = fig.canvas.get_renderer()
+    renderer = FigureCanvasAgg(fig).get_renderer()  # wrapping and label placement measure text extents
     fig_w = fig.bbox.width
     # the header from the top down and the footer from the bottom up, each wrapped to the frame's width
     # (measured, in both languages); the map takes the height left between them
