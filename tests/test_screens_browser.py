@@ -188,3 +188,24 @@ def test_presentation_on_a_phone_map_fills_the_rest(app_url, phone_page, artifac
     assert m["height"] >= 844 / 2 and bar["y"] + bar["height"] <= 844, (m, bar)  # the map takes the rest
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(artifacts / f"screens-present-phone-{lang}.png"))
+
+
+def test_phone_controls_open_below_the_map(app_url, phone_page, artifacts):
+    """On a phone the map's controls (the sidebar) open as a sheet over the lower half: the map stays in view."""
+    page = phone_page
+    page.goto(f"{app_url}/?lang=zh")
+    wait_for_map(page)
+    page.locator(".st-key-m_indicator").wait_for(state="attached", timeout=60_000)  # the controls follow the map
+    wait_idle(page, 60_000)
+    page.locator("[data-testid=stExpandSidebarButton]").tap()
+    page.locator("[data-testid=stSidebar][data-collapsed=false]").wait_for()
+    page.wait_for_function("""() => { const s = document.querySelector('[data-testid=stSidebar]').getBoundingClientRect();
+        return s.top > 300 && s.width >= 389; }""", timeout=20_000)  # its slide-in has ended
+    sheet = _box(page, "[data-testid=stSidebar]")
+    m = _box(page, ".atlas-map")
+    assert sheet["y"] - m["y"] >= 200, (sheet, m)  # a good part of the map above the sheet, not covered
+    control = page.locator(".st-key-m_indicator")
+    control.scroll_into_view_if_needed()
+    c = control.bounding_box()
+    assert c is not None and c["y"] >= sheet["y"] and c["y"] + c["height"] <= 844  # reachable in the sheet
+    page.screenshot(path=str(artifacts / "screens-phone-controls.png"))

@@ -11,6 +11,8 @@ moves when it arrives:
 - the map's height comes from the window (``MAP_HEIGHT``, a CSS variable set per screen size in
   ``static/atlasmap/atlas-map.css``): at 1280×720 the whole city and the year control fit the first
   screen; on a phone the map is about as tall as it is wide, with its year control and legend under it;
+- on a phone the sidebar (the map's controls) opens as a sheet over the lower half of the screen,
+  so the map stays in view above it;
 - what follows the map on the first run (controls, table, exports) arrives below it or in the
   sidebar, whose width is kept from the first frame (no layout shift, issue 22).
 """
@@ -26,5 +28,16 @@ LAYOUT_CSS = """
 @media (max-width: 760px) {
   [data-testid="stMainBlockContainer"] { padding-left: .4rem; padding-right: .4rem; padding-top: 3.75rem; }
   .st-key-map_head h1 { font-size: 1.2rem; line-height: 1.25; padding: 0; }
+  /* the sidebar opens as a sheet over the lower part of the screen, not over the map's width: the
+     controls are in reach and the map above them shows what they change */
+  section[data-testid="stSidebar"][data-collapsed="false"] {
+    position: fixed !important; top: auto !important; bottom: 0 !important; left: 0 !important;
+    width: 100vw !important; min-width: 100vw !important; max-width: 100vw !important; height: 52dvh !important;
+    z-index: 999990; border-top: 1px solid #9aa3ad; border-radius: 12px 12px 0 0;
+    box-shadow: 0 -6px 18px rgba(0, 0, 0, .18); }
+  section[data-testid="stSidebar"][data-collapsed="false"] [data-testid="stSidebarContent"] {
+    height: 100%; overflow-y: auto; }
+  section[data-testid="stSidebar"][data-collapsed="false"] [data-testid="stSidebarHeader"] {
+    position: sticky; top: 0; z-index: 2; background: inherit; height: 2.6rem; }
 }
 """
