@@ -6,6 +6,8 @@ Runs its own app on a throwaway store so the other browser tests keep seeing the
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from common_import import PER_10K, xlsx, yearbook_rows
 from conftest import start_app, stop_app, wait_for_map, wait_idle
@@ -63,8 +65,15 @@ def test_yearbook_import_in_one_step_then_map_shows_official(import_app, page_fa
     page.screenshot(path=str(artifacts / "import-conflicts-chosen.png"), full_page=True)
     page.wait_for_function("() => [...document.querySelectorAll('button')].some("
                            "b => b.innerText.includes('保存为新版本') && !b.disabled)", timeout=20_000)
+    summary = page.get_by_text("保存后:").inner_text()  # what the save stores: the 3 kept figures are not saved
+    official, derived = (int(n) for n in re.findall(r"(\d+) 个", summary)[:2])
+    assert official + derived == 32, summary
     save.click()
     page.get_by_text("已保存为版本 1: 32 个数值").wait_for(timeout=30_000)
+    # saved: the form is empty again (no file, no conflict choices waiting), the success stays in view
+    page.wait_for_function("() => !document.body.innerText.includes('8-10 各区县有效发明专利情况.xlsx')", timeout=20_000)
+    assert page.get_by_text("未选择前不能保存").count() == 0
+    assert page.get_by_role("button", name="保存为新版本").count() == 0
     page.screenshot(path=str(artifacts / "import-saved.png"), full_page=True)
 
     # the revision list shows the source's markup as text, and nothing in it ran

@@ -19,7 +19,7 @@ from geo.data.designations import designations_for
 from geo.data.indicators import INDICATORS, MAP_INDICATORS, best_year, years_with_data
 from geo.data.names import BEIJING_DISTRICTS
 from geo.data.source_kind import source_kind, source_kind_label
-from geo.text.i18n import format_value, t, unit_label
+from geo.text.i18n import format_change, format_value, t, unit_label
 from geo.text.labels import indicator_name, name_of, note_text, status_label, status_mark
 from geo.view.state import BASEMAPS, CHANGES, CLASSIFICATIONS, DEFAULT_YEAR, LAYERS, ViewState, view_for_data
 from ui import cache, keys
@@ -206,10 +206,16 @@ def draw_table(frame: pd.DataFrame, state: ViewState) -> None:
     lang = state.lang
     ind = INDICATORS[state.indicator]
     rows = frame if not state.districts else frame[frame.code.isin(state.districts)]
+    if state.compare is not None:  # a change map's table shows the change, signed, as the map does
+        unit = "%" if state.change == "pct" else ind.unit
+        heading = t("tbl.change", lang, base=state.compare, year=state.year, unit=unit_label(unit, lang) or unit)
+        shown = [format_change(v, "%" if unit == "%" else "", lang) for v in rows["value"]]
+    else:
+        heading = t("tbl.value", lang, unit=unit_label(ind.unit, lang))
+        shown = [format_value(v, "", lang) for v in rows["value"]]
     table = pd.DataFrame({
         t("tbl.district", lang): name_of(rows, lang),
-        t("tbl.value", lang, unit=unit_label(ind.unit, lang)): [format_value(v, "", lang) + (f" {status_mark(s, lang)}" if s else "")
-                                              for v, s in zip(rows["value"], rows["status"], strict=False)],
+        heading: [v + (f" {status_mark(s, lang)}" if s else "") for v, s in zip(shown, rows["status"], strict=False)],
         t("tbl.rank", lang): rows["rank"],
         t("tbl.status", lang): [status_label(s, lang) for s in rows["status"]],
         t("tbl.kind", lang): [source_kind_label(k or source_kind(u), s, lang) if s else ""

@@ -54,10 +54,29 @@ header[data-testid="stHeader"], [data-testid="stToolbar"] {display: none !import
 .st-key-present_header p, .st-key-present_header button p {font-size: 1.05rem !important; white-space: nowrap;}
 .st-key-present_header [data-testid="stVerticalBlock"] {gap: 0.35rem;}
 .st-key-present_map .atlas-head {display: none;}
+/* nothing cut: the scene list's button and the link/keys line may take two lines rather than lose words */
+.st-key-present_header [data-testid="stPopover"] button p,
+.st-key-present_header [data-testid="stCaptionContainer"] p {white-space: normal !important; line-height: 1.25;}
+.st-key-present_header [data-testid="stPopover"] button div {overflow: visible; text-overflow: clip;}
+.st-key-present_header [data-testid="stCaptionContainer"] p {font-size: .95rem !important;}
+/* a phone: the controls stay one wrapping row (not one button a line), the keyboard hint goes (no
+   keyboard), and the map takes the rest of the screen */
+@media (max-width: 760px) {
+  .block-container, [data-testid="stMainBlockContainer"] {padding: 0.3rem 0.4rem 0.2rem 0.4rem !important;}
+  .st-key-present_title h1 {font-size: 1.2rem !important;}
+  .st-key-present_header p, .st-key-present_header button p {font-size: .9rem !important;}
+  .st-key-present_header [data-testid="stHorizontalBlock"] {flex-direction: row !important; flex-wrap: wrap !important;
+    gap: .3rem !important; align-items: center;}
+  .st-key-present_header [data-testid="stColumn"] {width: auto !important; flex: 0 1 auto !important; min-width: 0 !important;}
+  .st-key-present_header [data-testid="stColumn"] button {min-height: 2.1rem; padding: 0 .55rem;}
+  .st-key-present_header .atlas-keys-hint {display: none;}
+  .st-key-present_map {--atlas-present-h: max(300px, calc(100dvh - 255px));}
+  .st-key-present_title {margin-bottom: .2rem;}
+}
 </style>"""
 
 #: The map's height in presentation mode: the window less the header row, the time bar and the source line.
-MAP_HEIGHT = "max(320px, calc(100vh - 205px))"
+MAP_HEIGHT = "var(--atlas-present-h, max(320px, calc(100vh - 205px)))"  # a phone sets its own (FULLSCREEN_CSS)
 
 
 def _query_value(key: str) -> str | None:
@@ -171,7 +190,8 @@ def draw_header(lang: str) -> None:
             draw_exit(mapview.map_inputs(), lang)
         with link_col:
             link = scene_link(scene, lang, app_base_url())
-            st.caption(f"[{t('present.share_scene', lang)}]({link}) · {t('present.keys', lang)}")
+            st.caption(f"[{t('present.share_scene', lang)}]({link})"
+                       f"<span class='atlas-keys-hint'> · {escape(t('present.keys', lang))}</span>", unsafe_allow_html=True)
 
 
 def _shown_state(inputs: MapInputs, scene: Scene, lang: str) -> ViewState:

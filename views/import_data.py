@@ -9,7 +9,7 @@ from geo.data.indicators import INDICATORS
 from geo.data.names import region_name
 from geo.imports.boundaries import validate_boundary
 from geo.imports.parse import Source, parse_upload
-from geo.imports.report import actor_label, preview_counts, preview_table, revisions_html
+from geo.imports.report import actor_label, preview_counts, preview_table, revisions_html, what_becomes
 from geo.imports.store import StoreError, preview_changes
 from geo.text.i18n import t
 from geo.text.safe import escape_text
@@ -48,6 +48,8 @@ def _save(result, source: Source, filename: str, content: bytes, decisions: dict
         st.session_state["import_message"] = ("error", unexpected_message(exc, L, "import: save"))
     else:
         st.session_state["import_message"] = ("success", t("import.saved", L, rev=rev.id, n=rev.imported_rows))
+        # saved: the form starts again empty (the file and its conflict choices are done with)
+        st.session_state["import_form"] = st.session_state.get("import_form", 0) + 1
 
 
 def _rollback() -> None:
@@ -126,7 +128,7 @@ tab_table, tab_history, tab_boundary = st.tabs([t("import.tab_table", L), t("imp
 
 with tab_table, planner_errors(L, "import: table"):
     upload_hint(L)
-    upload = st.file_uploader(t("import.file", L), key="import_file")
+    upload = st.file_uploader(t("import.file", L), key=f"import_file_{st.session_state.get('import_form', 0)}")
     with st.expander(t("import.overrides", L)):
         year = st.selectbox(t("import.year", L), [None, *range(2025, 1984, -1)], key="import_year",
                             format_func=lambda y: t("import.from_file", L) if y is None else str(y),
@@ -166,10 +168,6 @@ with tab_table, planner_errors(L, "import: table"):
             preview = preview_changes(cache.indicators(), result.rows)
             st.markdown("**" + t("import.preview", L, **preview_counts(preview)) + "**")
             st.dataframe(preview_table(preview, L), hide_index=True, width="stretch")
-            status = result.rows["status"]
-            formulas = sorted(set(result.rows.loc[status == "derived", "formula"]) - {""})
-            st.markdown(escape_text(t("import.what_becomes", L, official=int((status == "official").sum()),
-                                      derived=int((status == "derived").sum()), formulas="; ".join(formulas) or "—")))
             conflicts = preview[preview["change"] == "conflict"]
             if len(conflicts):
                 st.warning(t("import.conflicts", L, n=len(conflicts)))
@@ -183,6 +181,10 @@ with tab_table, planner_errors(L, "import: table"):
                     format_func=lambda c: t(f"import.choice.{c}", L))
                 if choice is not None:
                     decisions[key] = choice
+            # what the save stores, after the choices (a kept published figure is not saved)
+            becomes = what_becomes(result.rows, preview, decisions)
+            st.markdown(escape_text(t("import.what_becomes", L, official=becomes["official"], derived=becomes["derived"],
+                                      formulas="; ".join(becomes["formulas"]) or "—")))
         missing_source = bool(source_codes)
         if missing_source:
             st.info(t("import.need_source", L) + "\n\n" + _bullets(source.issues()))

@@ -39,7 +39,7 @@ from geo.data.designations import strong_in_year, strong_rule
 from geo.data.indicators import INDICATORS, district_values, hide_demo, years_with_data
 from geo.data.names import BEIJING_CODE, BEIJING_DISTRICTS
 from geo.data.source_kind import source_kind, source_kind_label
-from geo.text.i18n import format_value, t, unit_label
+from geo.text.i18n import change_formula, format_change, format_value, t, unit_label
 from geo.text.labels import name_of, note_text, status_label, statuses_text
 from geo.view.state import ViewState
 
@@ -130,8 +130,7 @@ def change_values(indicators: pd.DataFrame, indicator: str, year: int, base: int
     out["value"] = diff
     weaker = [a if STATUS_WEAKNESS[a] >= STATUS_WEAKNESS[b] else b for a, b in zip(now.status, then.status, strict=False)]
     out["status"] = ["" if pd.isna(v) else s for v, s in zip(diff, weaker, strict=False)]
-    out["formula"] = [f"{year} − {base}" + (" ÷ " + str(base) + " × 100%" if mode == "pct" else "")
-                      for _ in range(len(out))]
+    out["formula"] = [change_formula(year, base, mode)] * len(out)
     out["rank"] = out["value"].rank(ascending=False, method="min").astype("Int64")
     return out
 
@@ -385,10 +384,10 @@ def value_text(row: dict, state: ViewState) -> str:
     """Return a district's value with its unit as the map shows it; a change carries its sign (+12.3)."""
     if pd.isna(row["value"]):
         return status_label("", state.lang)  # 暂无官方数据, as everywhere
-    value = format_value(row["value"], row["unit"] or INDICATORS[state.indicator].unit, state.lang)
-    if state.compare is not None and not pd.isna(row["value"]) and row["value"] > 0:
-        value = "+" + value
-    return value
+    unit = row["unit"] or INDICATORS[state.indicator].unit
+    if state.compare is not None:
+        return format_change(row["value"], unit, state.lang)
+    return format_value(row["value"], unit, state.lang)
 
 
 def _marks(lang: str) -> dict[str, str]:

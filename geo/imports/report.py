@@ -14,7 +14,7 @@ from geo.text.labels import name_of
 from geo.text.safe import escape_text, safe_url
 
 __all__ = ["actor_label", "preview_counts", "preview_table", "revision_action", "revision_file", "revision_label",
-           "revision_who", "revisions_html"]
+           "revision_who", "revisions_html", "what_becomes"]
 
 
 def _value(value: float | None, unit: str, status: str, lang: str) -> str:
@@ -31,6 +31,32 @@ def preview_counts(preview: pd.DataFrame) -> dict[str, int]:
     """
     counts = preview["change"].value_counts() if len(preview) else pd.Series(dtype=int)
     return {k: int(counts.get(k, 0)) for k in ("new", "changed", "unchanged", "conflict")}
+
+
+def what_becomes(rows: pd.DataFrame, preview: pd.DataFrame, decisions: Mapping[tuple, str]) -> dict:
+    """Return what a save with these ``decisions`` stores: ``official`` and ``derived`` counts, ``formulas``.
+
+    A conflict whose published figure is kept, or not chosen yet, is not saved
+    (``geo.imports.store.Store.save_import`` leaves it out): the summary counts the rows saved, so it
+    says 32 when 32 are saved, not the file's 35 (issue 20).
+
+    >>> rows = pd.DataFrame({"region_code": ["a", "b"], "year": [2023, 2023], "indicator": ["x", "x"],
+    ...                      "status": ["official", "derived"], "formula": ["", "f"]})
+    >>> preview = pd.DataFrame({"region_code": ["a", "b"], "year": [2023, 2023], "indicator": ["x", "x"],
+    ...                         "change": ["conflict", "new"]})
+    >>> what_becomes(rows, preview, {("a", 2023, "x"): "keep"})
+    {'official': 0, 'derived': 1, 'formulas': ['f']}
+    >>> what_becomes(rows, preview, {("a", 2023, "x"): "replace"})["official"]
+    1
+    """
+    chosen = {(str(k[0]), int(k[1]), str(k[2])): v for k, v in decisions.items()}
+    left_out = {(str(r.region_code), int(r.year), str(r.indicator)) for r in preview.itertuples()
+                if r.change == "conflict" and chosen.get((str(r.region_code), int(r.year), str(r.indicator))) != "replace"}
+    saved = rows[[(str(r), int(y), str(i)) not in left_out
+                  for r, y, i in zip(rows["region_code"], rows["year"], rows["indicator"], strict=False)]]
+    status = saved["status"]
+    return {"official": int((status == "official").sum()), "derived": int((status == "derived").sum()),
+            "formulas": sorted(set(saved.loc[status == "derived", "formula"]) - {""})}
 
 
 def preview_table(preview: pd.DataFrame, lang: str = DEFAULT_LANG) -> pd.DataFrame:
