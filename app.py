@@ -6,7 +6,7 @@ import streamlit as st
 
 from geo.data.paths import ROOT
 from geo.text.i18n import t
-from ui import cache, keys
+from ui import auth, cache, keys, linknotes
 from ui.atlasmap import preload_assets
 from ui.common import draw_shared_sidebar, keep_lang_in_url, page_tab_title
 from ui.theme import apply_theme
@@ -15,6 +15,7 @@ st.set_page_config(page_icon=str(ROOT / "static" / "favicon.png"), layout="wide"
 
 cache.begin_run()  # the store's revision, read once: every part of this run shows the same data
 L = keep_lang_in_url()  # the session's language, written back into every page's URL
+linknotes.check_dropped(L)  # a link too long for Streamlit reaches the app empty: the browser said so
 # The page files live in views/, not pages/: with a pages/ folder beside app.py, Streamlit 1.67 runs
 # the first session of a fresh server in its legacy multipage mode, where a deep link such as
 # /targets runs that file alone (no navigation, no language switch). The map is the default page,
@@ -38,4 +39,9 @@ st.set_page_config(page_title=page_tab_title(page.title, L))  # each page its ow
 st.session_state[keys.PREV_PAGE] = st.session_state.get(keys.PAGE)
 st.session_state[keys.PAGE] = "map" if page is PAGES[0] else page.url_path
 draw_shared_sidebar()
+auth.draw_sidebar(L)  # who is signed in (sign-out), or that the view is read only
+auth.gate(L)  # where the office requires sign-in for every page: nothing below runs until then
+if page not in (PAGES[0], PAGES[3], PAGES[-1]):  # map, trends and presentation show the notes with their view
+    linknotes.show(("page", st.session_state[keys.PAGE]), L)
 page.run()
+linknotes.draw_check()

@@ -348,6 +348,11 @@ def report(results: dict) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if "--lighthouse" in argv:  # only the Lighthouse part (bench/lighthouse.py), with its own options
+        from bench import lighthouse
+
+        return lighthouse.main([a for a in argv if a != "--lighthouse"])
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=5, help="browser page loads per app (default 5)")
     ap.add_argument("--changes", type=int, default=12, help="year changes per app over websocket (default 12)")
@@ -356,6 +361,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-apptest", action="store_true", help="skip the AppTest measurements")
     ap.add_argument("--out", type=Path, default=RESULTS, help="folder for the JSON results")
     ap.add_argument("--label", help="tag for the results file instead of the git commit (e.g. before)")
+    ap.add_argument("--lighthouse", action="store_true",
+                    help="run only Lighthouse (bench/lighthouse.py; its options: --modes, --pages, --presets)")
+    ap.add_argument("--no-lighthouse", action="store_true", help="skip Lighthouse")
     args = ap.parse_args(argv)
 
     full_districts_path()
@@ -423,6 +431,11 @@ def main(argv: list[str] | None = None) -> int:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     (args.out / f"{stamp}-{results['commit']}.json").write_text(text, encoding="utf-8")
     print(f"wrote {args.out / 'latest.json'} and {stamp}-{results['commit']}.json")
+    if not args.no_lighthouse:
+        from bench import lighthouse
+
+        lh_args = ["--out", str(args.out)] + (["--label", args.label] if args.label else [])
+        lighthouse.main(lh_args, commit=results["commit"])
     return 0
 
 

@@ -10,8 +10,10 @@ Run ``./atlas load`` (= ``.venv/bin/python -m bench.load``). Targets one of
 It opens ``--sessions`` real sessions (bench/wsclient.py: each is what a browser tab is to the
 server: it loads ``/``, keeps the cookies, so behind HAProxy it sticks to one worker, then speaks
 Streamlit's websocket protocol) and has each one load the map, then change years and districts
-``--actions`` times with a short, seeded think time. Bounded: at most ``--sessions`` (≤ 100)
-sessions, stops after ``--max-seconds``. Prints p50/p95 latency (request → the server's
+``--actions`` times with a short, seeded think time. Bounded: at most ``--sessions`` (≤ 300)
+sessions, stops after ``--max-seconds``. With ``--workers``, ``--sessions`` may list several counts
+(e.g. ``--sessions 50 100 150``): every stack size is loaded with each, and the table ends with the
+knee: the most sessions per worker measured at interaction p95 ≤ 1 s. Prints p50/p95 latency (request → the server's
 script_finished), errors (must be 0), server memory and, behind HAProxy, sessions per worker;
 writes ``bench/results/load-latest.json`` (``load-stack-latest.json`` with ``--workers``); exits 1
 on any error.
@@ -37,7 +39,8 @@ from bench.servers import Server, rss_mb, start
 from geo.data.paths import ROOT
 
 RESULTS = ROOT / "bench" / "results"
-MAX_SESSIONS = 100
+MAX_SESSIONS = 300
+KNEE_P95_MS = 1000.0  # sizing: sessions per worker at interaction p95 ≤ 1 s
 YEARS = [str(y) for y in range(2015, 2025)]
 
 
@@ -132,7 +135,7 @@ async def run_load(url: str, pids: list[int], sessions: int, actions: int, think
     }
 
 
-def run_stack(workers: int, args: argparse.Namespace) -> dict:
+def run_stack(workers: int, sessions: int, args: argparse.Namespace) -> dict:
     """Start ``./atlas serve``'s stack with ``workers`` on loopback (throwaway PostgreSQL), load it, stop it."""
     from deploy.stack import Stack
 
@@ -141,9 +144,9 @@ def run_stack(workers: int, args: argparse.Namespace) -> dict:
     try:
         with Stack(workers, host="127.0.0.1", port=0, var_dir=base / "var", fsync=False,
                    log=lambda msg: print(f"load: {msg}", file=sys.stderr)) as stack:
-            print(f"load: {args.sessions} sessions × {args.actions} actions against HAProxy {stack.url} + "
+            print(f"load: {sessions} sessions × {args.actions} actions against HAProxy {stack.url} + "
                   f"{workers} worker(s) (≤ {args.max_seconds:.0f} s)…", file=sys.stderr)
-            res = asyncio.run(run_load(stack.url, [w.pid for w in stack.workers], args.sessions, args.actions,
+            res = asyncio.run(run_load(stack.url, [w.pid for w in stack.workers], sessions, args.actions,
                                        tuple(args.think), args.max_seconds))
     finally:
         shutil.rmtree(base, ignore_errors=True)
@@ -185,9 +188,22 @@ ROWS = [
 ]
 
 
+def knee(results: list[dict]) -> dict[int, float | None]:
+    """Per stack size: the most sessions per worker measured with 0 errors and interaction p95 ≤ 1 s."""
+    out: dict[int, float | None] = {}
+    for r in results:
+        ok = not r["errors"] and r["interaction_p95_ms"] is not None and r["interaction_p95_ms"] <= KNEE_P95_MS
+        best = out.get(r["workers"])
+        if ok and (best is None or r["sessions"] / r["workers"] > best):
+            out[r["workers"]] = r["sessions"] / r["workers"]
+        else:
+            out.setdefault(r["workers"], None)
+    return out
+
+
 def print_side_by_side(results: list[dict]) -> None:
-    """Print one column per stack size."""
-    heads = [f"{r['workers']} worker" + ("s" if r["workers"] > 1 else "") for r in results]
+    """Print one column per stack size (and session count)."""
+    heads = [f"{r['workers']} worker" + ("s" if r["workers"] > 1 else "") + f" · {r['sessions']}" for r in results]
     width = max(len(label) for label, _ in ROWS) + 2
     print("".ljust(width) + "".join(h.rjust(18) for h in heads))
     for label, value in ROWS:
@@ -196,7 +212,8 @@ def print_side_by_side(results: list[dict]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sessions", type=int, default=30)
+    ap.add_argument("--sessions", type=int, nargs="+", default=[30],
+                    help="concurrent sessions (default 30); with --workers several counts, e.g. 50 100 150")
     ap.add_argument("--actions", type=int, default=8, help="year/district changes per session (default 8)")
     ap.add_argument("--think", type=float, nargs=2, default=(3.0, 8.0), metavar=("MIN", "MAX"),
                     help="seconds a planner looks before the next click (default 3 8)")
@@ -207,23 +224,30 @@ def main(argv: list[str] | None = None) -> int:
                         help="start HAProxy + N workers + PostgreSQL for each N in turn, e.g. --workers 1 2")
     ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args(argv)
-    if not 1 <= args.sessions <= MAX_SESSIONS:
+    if not all(1 <= n <= MAX_SESSIONS for n in args.sessions):
         ap.error(f"--sessions must be 1…{MAX_SESSIONS}")
+    if len(args.sessions) > 1 and not args.workers:
+        ap.error("several --sessions counts need --workers")
     if args.workers and not all(1 <= n <= 8 for n in args.workers):
         ap.error("--workers: 1…8 each")
     args.out.mkdir(parents=True, exist_ok=True)
     date = dt.datetime.now().isoformat(timespec="seconds")
 
     if args.workers:
-        results = [run_stack(n, args) for n in args.workers]
+        results = [run_stack(n, k, args) for n in args.workers for k in args.sessions]
         for res in results:
             res["date"] = date
         print_side_by_side(results)
+        sizing = knee(results)
+        print("sessions per worker at interaction p95 ≤ 1 s (most measured): "
+              + ", ".join(f"{n} worker{'s' if n > 1 else ''}: {v if v is not None else 'none of the counts'}"
+                          for n, v in sizing.items()))
         for res in results:
             if res["errors"]:
                 print(f"errors with {res['workers']} workers: {res['error_samples']}")
         (args.out / "load-stack-latest.json").write_text(
-            json.dumps({"date": date, "runs": results}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            json.dumps({"date": date, "runs": results, "sessions_per_worker_at_p95_1s": sizing},
+                       ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         return 1 if any(r["errors"] for r in results) else 0
 
     server: Server | None = None
@@ -232,14 +256,14 @@ def main(argv: list[str] | None = None) -> int:
         if not url.startswith(("http://127.0.0.1", "http://localhost")):
             ap.error("--url must be on loopback (127.0.0.1)")
     else:
-        server = start(ROOT / "app.py", "load", {"ATLAS_VAR_DIR": tempfile.mkdtemp(prefix="atlas-load-var-")})
+        server = start(ROOT / "asgi.py", "load", {"ATLAS_VAR_DIR": tempfile.mkdtemp(prefix="atlas-load-var-")})
         url, pids = server.url, [server.pid]
     try:
         if server:  # warm the process (first run loads data and fills caches), as a deployed server would be
             asyncio.run(run_load(url, [], 1, 0, (0, 0), 60))
-        print(f"load: {args.sessions} sessions × {args.actions} actions against {url} "
+        print(f"load: {args.sessions[0]} sessions × {args.actions} actions against {url} "
               f"(≤ {args.max_seconds:.0f} s)…", file=sys.stderr)
-        res = asyncio.run(run_load(url, pids, args.sessions, args.actions, tuple(args.think), args.max_seconds))
+        res = asyncio.run(run_load(url, pids, args.sessions[0], args.actions, tuple(args.think), args.max_seconds))
     finally:
         if server:
             server.stop()

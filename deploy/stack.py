@@ -5,10 +5,12 @@ What :class:`Stack` starts, in order, and stops in reverse:
 1. **PostgreSQL** (:class:`deploy.postgres.LocalPostgres`, data under ``<var>/postgres``) unless a
    database URL is given (``ATLAS_DATABASE_URL``); the atlas tables are created once here, before
    any worker runs, so N workers never race to create them;
-2. **N workers**: ``streamlit run app.py`` on loopback ports, each with the environment of
-   ``./atlas run`` plus ``ATLAS_DATABASE_URL`` and one cookie secret shared by all workers;
+2. **N workers**: ``streamlit run asgi.py`` (``app.py`` as ``./atlas run`` serves it) on loopback ports (never reachable from another machine),
+   each with the environment of ``./atlas run`` plus ``ATLAS_DATABASE_URL``, one cookie secret shared by
+   all workers and ``ATLAS_DEPLOYMENT=office`` (visitors are viewers until they sign in; ui/auth.py);
 3. **HAProxy** from ``deploy/haproxy.cfg.tmpl`` (rendered into ``<var>/serve/haproxy.cfg`` and
-   checked with ``haproxy -c``): sticky sessions by cookie, websocket pass-through, health checks.
+   checked with ``haproxy -c``): sticky sessions by cookie, websocket pass-through, health checks,
+   identity headers sent by clients (``X-Forwarded-User``, ``Remote-User`` …) dropped.
 
 Each child runs in its own session (a terminal's Ctrl-C reaches only this process, which then stops
 them in order) and, where util-linux ``setpriv`` exists, gets a signal if this process dies. A
@@ -38,12 +40,16 @@ from deploy.postgres import LocalPostgres, PostgresUnavailable, pdeathsig_prefix
 from deploy.warmup import WarmupError, warm
 from geo.data.paths import ROOT
 
-__all__ = ["Stack", "StackError", "Worker", "default_workers", "free_port", "main"]
+__all__ = ["WORKER_OPTIONS", "Stack", "StackError", "Worker", "default_workers", "free_port", "main"]
 
 #: Seconds a worker must have run before it is restarted at once after an exit (no restart loop).
 MIN_UPTIME = 5.0
 _LOOPBACK_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never via a proxy
 
+
+#: Streamlit options of every office worker: a bug shows Streamlit's generic notice, no message, type,
+#: traceback or server path ("none": Streamlit 1.67's legacy "false" still shows the stack trace).
+WORKER_OPTIONS = ("--client.showErrorDetails", "none")
 
 class StackError(RuntimeError):
     """The stack cannot start or a part it cannot do without (HAProxy, PostgreSQL) stopped."""
@@ -74,7 +80,7 @@ def _healthy(url: str, timeout: float = 2.0) -> bool:
 
 @dataclass
 class Worker:
-    """One ``streamlit run app.py`` on ``127.0.0.1:port``; ``name`` is its sticky-cookie value."""
+    """One ``streamlit run asgi.py`` on ``127.0.0.1:port``; ``name`` is its sticky-cookie value."""
 
     name: str
     port: int
@@ -105,13 +111,16 @@ class Stack:
 
     def __init__(self, workers: int | None = None, *, host: str = "127.0.0.1", port: int = 8501,
                  var_dir: Path | str | None = None, database_url: str | None = None,
-                 worker_ports: list[int] | None = None, fsync: bool = True, log=None) -> None:
+                 worker_ports: list[int] | None = None, fsync: bool = True, log=None,
+                 script: Path | None = None) -> None:
         from geo.data.paths import VAR_DIR
 
         n = workers or default_workers()
         if worker_ports and len(worker_ports) != n:
             raise ValueError(f"{n} workers but {len(worker_ports)} worker ports")
         self.host = host
+        # what ./atlas run serves: app.py inside asgi.py (compression, cache lifetimes); another for benchmarks
+        self.script = Path(script or ROOT / "asgi.py")
         self.port = port or free_port("127.0.0.1" if host in ("0.0.0.0", "*", "") else host)
         self.var_dir = Path(var_dir or VAR_DIR).resolve()
         self.serve_dir = self.var_dir / "serve"
@@ -216,12 +225,15 @@ class Stack:
         return sa.engine.make_url(self.store_url).render_as_string(hide_password=True)
 
     def _spawn(self, worker: Worker) -> None:
+        # ATLAS_DEPLOYMENT=office: the worker listens on loopback, but serves the office through HAProxy,
+        # so visitors are viewers until they sign in (ui/auth.py)
         env = {**os.environ, "ATLAS_DATABASE_URL": self.store_url, "ATLAS_WORKER": worker.name,
-               "STREAMLIT_SERVER_COOKIE_SECRET": self._secret}
+               "STREAMLIT_SERVER_COOKIE_SECRET": self._secret, "ATLAS_DEPLOYMENT": "office"}
         log = worker.log.open("ab")
         worker.proc = subprocess.Popen(
-            [*self._deathsig, sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-             "--server.port", str(worker.port), "--server.address", "127.0.0.1", "--server.headless", "true"],
+            [*self._deathsig, sys.executable, "-m", "streamlit", "run", str(self.script),
+             "--server.port", str(worker.port), "--server.address", "127.0.0.1", "--server.headless", "true",
+             *WORKER_OPTIONS],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True)
         log.close()

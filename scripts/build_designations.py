@@ -77,6 +77,20 @@ def term_of(designation_zh: str, note: str, year: str | None) -> tuple[str, str,
     return year, "", "from the designation year; no end of term found in the source"
 
 
+#: The stage as the source writes it before a title ("（正在推进）…", "(Currently implementing) …"): the
+#: ``stage`` column says it, so the title does not repeat it (a profile read "（正在推进）… (正在推进, …)").
+_STAGE_PREFIX = re.compile(r"^\s*(?:（正在推进）|\(Currently implementing\)\s*)")
+
+
+def title_without_stage(title: str) -> str:
+    """Return ``title`` without a leading stage annotation.
+
+    >>> title_without_stage("（正在推进）国家知识产权强市建设示范市"), title_without_stage("(Currently implementing) X")
+    ('国家知识产权强市建设示范市', 'X')
+    """
+    return _STAGE_PREFIX.sub("", title)
+
+
 def zone_of(label_zh: str) -> str:
     return next((zone for text, zone in ZONE_OF if text in label_zh), "")
 
@@ -92,7 +106,8 @@ def main() -> None:
         for code in ([""] if zone else codes or [""]):
             rows.append({
                 "designation_id": f"d{i + 1:02d}", "district_code": code, "district_label_zh": r.district_name_zh,
-                "designation_zh": r.designation_zh, "designation_en": r.designation_en, "level": r.level,
+                "designation_zh": title_without_stage(r.designation_zh),
+                "designation_en": title_without_stage(r.designation_en), "level": r.level,
                 "year": r.year, "stage": stage_of(r.designation_zh),
                 "subject": "zone" if zone else "district", "zone_id": zone,
                 "host_districts": ";".join(codes) if zone else "",

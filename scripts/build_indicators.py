@@ -66,6 +66,16 @@ REGION_NAMES_EXTRA = {"ZGC_CORE": "中关村核心区", "ZGC": "中关村国家�
 SCALE = {"万件": ("件", 1e4), "项": ("件", 1.0)}
 
 
+def page_title(title: str) -> str:
+    """Return a page's title as a note names it: the researcher's aside "(title not shown …; X)" becomes X.
+
+    >>> page_title("(title not shown in stored excerpt; 中国新闻网 video report) x")
+    '中国新闻网 video report x'
+    """
+    m = re.match(r"\(title not shown[^;]*;\s*(.*?)\)\s*(.*)$", title)
+    return " ".join(p for p in m.groups() if p) if m else title
+
+
 def canonical(df: pd.DataFrame) -> pd.DataFrame:
     df = df.copy()
     df["source_value"], df["source_unit"] = df["value"], df["unit"]
@@ -145,7 +155,7 @@ def upgrade_rows(official: pd.DataFrame) -> pd.DataFrame:
         rows.append({"region_code": code, "region_name_zh": base.region_name_zh, "year": int(year), "as_of": "",
                      "indicator": indicator, "value": value, "unit": unit or base.unit,
                      "source_value": r.new_value, "source_unit": unit or base.unit, "source_url": r.new_url,
-                     "source_note": f"{r.new_title} ({r.new_date}): \u201c{r.quote}\u201d"})
+                     "source_note": f"{page_title(r.new_title)} ({r.new_date}): \u201c{r.quote}\u201d"})
     out = pd.DataFrame(rows).drop_duplicates(["region_code", "year", "indicator", "source_url"])
     out["year"] = out["year"].astype("Int64")
     return out
@@ -206,9 +216,10 @@ def build() -> pd.DataFrame:
     # District population (万人) and density from the 2020 census and the shipped district areas.
     districts = gpd.read_file(BOUNDARIES_DIR / "beijing_districts.geojson").set_index("code")
     for _, r in official[official.indicator == "resident_population_census_persons"].iterrows():
+        # the census count itself, in 万人: an official figure (a change of unit is no estimate)
         derived.append({**r.to_dict(), "indicator": "resident_population_10k", "value": round(r.value / 1e4, 2),
-                        "unit": "万人", "status": "derived",
-                        "formula": "resident_population_census_persons ÷ 10,000"})
+                        "unit": "万人", "status": "official",
+                        "formula": "第七次人口普查(2020-11-01) 常住人口 ÷ 10,000 (单位换算) / 7th census count ÷ 10,000 (unit change)"})
         area = float(districts.loc[r.region_code, "area_km2"])
         derived.append({**r.to_dict(), "indicator": "population_density", "value": round(r.value / area, 0),
                         "unit": "人/km²", "status": "derived",

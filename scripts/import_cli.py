@@ -2,17 +2,24 @@
 
 The same parser, checks and store as the Import page: problems are printed with their row and
 column (Chinese, then English) and the exit status is 1; with ``--dry-run`` nothing is saved.
-Also: ``--list`` prints the revisions, ``--rollback N`` restores revision N (as a new revision).
+Also: ``--list`` prints the revisions (who with role, when, file and SHA-256, source), ``--rollback N``
+restores revision N (as a new revision). The revisions record the OS user running the command
+(``os:<login>``, role editor, via ``cli``): whoever can run ``./atlas`` on the server can already
+write its database file.
 """
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import logging
+import os
 import sys
 from pathlib import Path
 
+from geo.access import Actor, NotAllowed
 from geo.data.indicators import INDICATORS
+from geo.guard import log_unexpected
 from geo.imports.parse import MAX_BYTES, Source, parse_upload
 from geo.imports.read import size_issue
 from geo.imports.report import preview_counts, revision_label
@@ -26,7 +33,6 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--source-title", default="", help="publication, e.g. 北京统计年鉴2024 (required)")
     p.add_argument("--source-table", default="", help="table name/number, e.g. 8-10 各区县有效发明专利情况")
     p.add_argument("--source-url", default="", help="where the figures can be checked (required, http/https)")
-    p.add_argument("--who", default=None, help="who imports (default: the login name)")
     p.add_argument("--year", type=int, default=None, help="year, if the file does not say")
     p.add_argument("--indicator", choices=sorted(INDICATORS), default=None, help="indicator, if the file does not say")
     p.add_argument("--sheet", default=None, help="XLSX sheet to read (default: the one naming the most Beijing districts)")
@@ -46,25 +52,71 @@ def _say(text_zh: str, text_en: str, lang: str) -> str:
     return {"zh": text_zh, "en": text_en}.get(lang, f"{text_zh} / {text_en}")
 
 
+def cli_actor() -> Actor:
+    """The OS user running the command, as an editor (recorded as ``os:<login>``, via ``cli``)."""
+    return Actor(f"os:{getpass.getuser()}", "editor", "cli")
+
+
+def _log_to_file() -> Path:
+    """Send the atlas's error log (tracebacks) to ``$ATLAS_VAR_DIR/logs/import.log``, not to the terminal."""
+    from geo.data.paths import VAR_DIR
+
+    path = Path(os.environ.get("ATLAS_VAR_DIR") or VAR_DIR) / "logs" / "import.log"
+    log = logging.getLogger("atlas")
+    if not any(getattr(h, "baseFilename", None) == str(path) for h in log.handlers):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(path, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        log.addHandler(handler)
+    log.propagate = False
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run the command; never ends in a traceback: an unexpected error is a message with a reference (logged)."""
     args = _parser().parse_args(argv)
+    try:
+        return _main(args)
+    except Exception as exc:  # a bug or an input no check foresaw; nothing was saved (one transaction)
+        try:
+            where = f"log file {_log_to_file()}"
+        except OSError:
+            where = "stderr"
+        ref = log_unexpected(exc, f"./atlas import {' '.join(sys.argv[1:] if argv is None else argv)[:300]}")
+        print("error: " + _say(t("import.cli.unexpected", "zh", ref=ref), t("import.cli.unexpected", "en", ref=ref),
+                               args.lang) + f" ({where})", file=sys.stderr)
+        return 1
+
+
+def _rollback(store, target: int, who: Actor, lang: str) -> int:
+    """Restore revision ``target`` (any integer the command line gave; checked before the database sees it)."""
+    last = store.current_revision_id()
+    if not 0 <= target <= last:  # checked before the database sees the number (any size)
+        n = str(target)[:30]
+        print("error: " + _say(t("import.cli.no_revision", "zh", n=n, last=last),
+                               t("import.cli.no_revision", "en", n=n, last=last), lang), file=sys.stderr)
+        return 1
+    try:
+        rev = store.rollback(target, who)
+    except (StoreError, NotAllowed) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(_say(t("import.rolled_back", "zh", rev=rev.id, target=target),
+               t("import.rolled_back", "en", rev=rev.id, target=target), lang))
+    return 0
+
+
+def _main(args: argparse.Namespace) -> int:
     lang = args.lang
     store = open_store(args.database)
-    who = args.who or getpass.getuser()
+    who = cli_actor()
     if args.list:
         zones = store.boundary_zones()
         for rev in store.revisions():
             print(revision_label(rev, "en" if lang == "en" else "zh", zones))
         return 0
     if args.rollback is not None:
-        try:
-            rev = store.rollback(args.rollback, who)
-        except StoreError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 1
-        print(_say(t("import.rolled_back", "zh", rev=rev.id, target=args.rollback),
-                   t("import.rolled_back", "en", rev=rev.id, target=args.rollback), lang))
-        return 0
+        return _rollback(store, args.rollback, who, lang)
     if args.file is None:
         _parser().print_usage(sys.stderr)
         return 2
@@ -115,8 +167,9 @@ def main(argv: list[str] | None = None) -> int:
                   + " (--on-conflict keep|replace)", file=sys.stderr)
             return 1
         decisions = {(r.region_code, int(r.year), r.indicator): args.on_conflict for r in conflicts.itertuples()}
-        rev = store.save_import(result.rows, source, who, args.file.name, shown=shown, decisions=decisions)
-    except StoreError as exc:
+        rev = store.save_import(result.rows, source, who, args.file.name, content=content, shown=shown,
+                                decisions=decisions)
+    except (StoreError, NotAllowed) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(_say(t("import.saved", "zh", rev=rev.id, n=rev.imported_rows),

@@ -60,7 +60,7 @@ def indicator_row(region_code: str = "110108", year: int = 2020, value: float = 
     return {
         "region_code": region_code, "year": year, "indicator": indicator, "value": value, "unit": "件/万人",
         "status": status,
-        "source_url": "demo:scripts/make_demo.py" if status == "demo" else "https://example.org/source",
+        "source_url": "demo:make_demo" if status == "demo" else "https://example.org/source",
         "source_note": f"{status} test row", "formula": "x ÷ 100" if status == "derived" else "",
         "primary": primary, **extra,
     }

@@ -10,6 +10,7 @@ import io
 
 import openpyxl
 
+from geo.access import Actor
 from geo.data.names import BEIJING_DISTRICTS
 from geo.imports.parse import Source
 
@@ -17,6 +18,15 @@ POP = {"110101": 70.88, "110102": 110.62, "110105": 345.25, "110106": 201.98, "1
        "110109": 39.26, "110111": 131.28, "110112": 184.03, "110113": 132.4, "110114": 226.95, "110115": 199.36,
        "110116": 44.1, "110117": 45.73, "110118": 52.77, "110119": 34.55}
 SOURCE = Source("北京统计年鉴2024", "https://tjj.beijing.gov.cn/tjsj_31433/sjjd_31444/", "8-10 各区县有效发明专利情况")
+#: An editor signed in with a password account (the store records identity, role and via).
+EDITOR = Actor("tester@office", "editor", "password")
+
+
+def editor(identity: str) -> Actor:
+    """An editor named ``identity`` (as a signed-in session would be)."""
+    return Actor(identity, "editor", "password")
+
+
 #: Per-10k figures for the yearbook test file: distinct, plausible, none equal to the demo series.
 PER_10K = {code: round(60.0 + 37.5 * i + 0.3, 1) for i, code in enumerate(BEIJING_DISTRICTS)}
 

@@ -75,6 +75,18 @@ def stop_app(proc: subprocess.Popen) -> None:
         proc.kill()
 
 
+@pytest.fixture(autouse=True)
+def _app_on_loopback():
+    """AppTests run as ``./atlas run`` does by default: on loopback, one person who edits without signing in.
+
+    ``ui.auth.deployment`` reads ``server.address`` (AppTest has none: an office deployment). The tests of
+    the office deployment set it back to None (tests/test_auth_page.py).
+    """
+    from streamlit import config
+
+    config.set_option("server.address", "127.0.0.1")
+
+
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
     """A running app (one per test session) on a free loopback port, with a throwaway data store."""

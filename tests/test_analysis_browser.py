@@ -70,7 +70,7 @@ def test_zones_and_sources_pages(app_url, page_factory):
     page.get_by_role("link", name="数据来源", exact=True).click()
     page.get_by_role("heading", name="数据覆盖(指标 × 年份 × 地区)").wait_for()
     page.get_by_text(re.compile("2021年统计口径变化")).wait_for()
-    page.get_by_role("button", name=re.compile("indicators.csv")).first.wait_for()  # wait: rendered below the fold
+    page.get_by_role("button", name=re.compile("指标表")).first.wait_for()  # a download by its name; rendered below the fold
     assert log.external() == [], log.external()
 
 

@@ -94,7 +94,7 @@ def test_ranking_chart_states_status(indicators):
 def test_empty_frames_still_build(indicators):
     f = ranking_frame(indicators, IND, 1990)
     assert f.empty
-    assert ranking_chart(f, IND, 1990).to_dict()["title"]["subtitle"][0].endswith("无数据")
+    assert ranking_chart(f, IND, 1990).to_dict()["title"]["subtitle"][0].endswith("暂无官方数据")
     assert trend_chart(trend_frame(indicators, "no_such", []), "no_such").to_dict()
 
 

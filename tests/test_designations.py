@@ -76,3 +76,19 @@ def test_with_timing_on_a_toy_table():
 
 def test_rule_text_in_both_languages():
     assert "创建对象" in strong_rule("zh") and "candidate" in strong_rule("en")
+
+
+def test_a_designation_says_each_fact_once():
+    """A profile line is "title (stage; timing)": the title holds no stage, the stage no timing (issue 20:
+    "（正在推进）国家知识产权强市建设示范市 (正在推进, 年份未知; 年份未知)")."""
+    from geo.text.i18n import t
+
+    d = data.read_designations()
+    for lang in ("zh", "en"):
+        undated = t("designation.timing.undated", lang)
+        for row in d.to_dict("records"):
+            stage = t(f"stage.{row['stage']}", lang)
+            title = row["designation_zh" if lang == "zh" else "designation_en"]
+            assert undated not in stage, (lang, stage)
+            if row["stage"] == "in_progress":
+                assert "正在推进" not in title and "implementing" not in title.lower(), title

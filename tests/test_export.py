@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from geo import export
-from geo.carto.classify import NO_DATA_COLOR
+from geo.carto.classify import NO_DATA_COLOR, class_of
 from geo.carto.model import classes_for, district_frame
 from geo.data.datasets import MapInputs, read_designations, read_districts, read_indicators, read_regions, read_zones
 from geo.export.formats import WATERMARK, ExportFontError
@@ -52,8 +52,9 @@ def test_legend_items_use_the_map_classes(inputs):
     v = export.export_view(inputs, DEMO, DAY)
     faces = [i.face for i in v.legend if not i.heading and i.face]
     classes = classes_for(inputs, DEMO)
-    assert faces[:len(classes.colors)] == list(classes.colors)
-    assert NO_DATA_COLOR in faces
+    used = [c for i, c in enumerate(classes.colors) if i in {class_of(x, classes.breaks) for x in v.frame["value"]}]
+    assert used and faces[:len(used)] == used  # only the classes a district is in (issue 19: no unused classes)
+    assert (NO_DATA_COLOR in faces) == bool(v.frame["value"].isna().any())
     labels = [i.label for i in v.legend]
     assert any("虚线边框" in s for s in labels) and any("三大科学城" in s for s in labels)
     assert any(i.warn for i in v.legend)
@@ -154,7 +155,8 @@ def test_html_watermark_only_with_demo(inputs):
 def test_csv_round_trips_with_sources(inputs):
     raw = export.render_csv(inputs, DEMO, DAY)
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads the Chinese correctly
-    table = pd.read_csv(io.BytesIO(raw), dtype={"code": str}, encoding="utf-8-sig", keep_default_na=False)
+    table = export.header_codes(pd.read_csv(io.BytesIO(raw), dtype=str, encoding="utf-8-sig", keep_default_na=False))
+    assert "区代码 (code)" in raw.decode("utf-8-sig").splitlines()[0]  # label in the page language, code for machines
     frame = district_frame(inputs, DEMO)
     assert list(table.code) == list(frame.code) and len(table) == 16
     assert list(table.source_url) == list(frame.source_url)
@@ -165,15 +167,17 @@ def test_csv_round_trips_with_sources(inputs):
 
 
 def test_csv_official_view_has_no_watermark(inputs):
-    table = pd.read_csv(io.BytesIO(export.render_csv(inputs, OFFICIAL, DAY)), encoding="utf-8-sig",
-                        keep_default_na=False)
+    table = export.header_codes(pd.read_csv(io.BytesIO(export.render_csv(inputs, OFFICIAL, DAY)), encoding="utf-8-sig",
+                                            keep_default_na=False))
     assert set(table.status) <= {"official", "derived"} and set(table.watermark) == {""}
     assert table.source_url.str.startswith("http").all()
 
 
 def test_xlsx_has_data_zones_and_about(inputs):
-    book = pd.read_excel(io.BytesIO(export.render_xlsx(inputs, DEMO, DAY)), sheet_name=None, dtype={"code": str})
+    book = pd.read_excel(io.BytesIO(export.render_xlsx(inputs, DEMO, DAY)), sheet_name=None, dtype=str)
     assert list(book) == ["数据", "功能区", "说明"]
+    assert "数值 (value)" in book["数据"].columns
+    book = {k: export.header_codes(v) if k != "说明" else v for k, v in book.items()}
     assert len(book["数据"]) == 16 and book["数据"].source_note.notna().all()
     assert set(book["功能区"].kind) == {"science_city"}
     about = dict(zip(book["说明"].iloc[:, 0], book["说明"].iloc[:, 1], strict=False))
@@ -211,7 +215,7 @@ def injected_inputs(inputs: MapInputs) -> MapInputs:
 
 def test_csv_neutralises_formula_looking_text(inputs):
     raw = export.render_csv(injected_inputs(inputs), OFFICIAL, DAY).decode("utf-8-sig")
-    table = pd.read_csv(io.StringIO(raw), dtype=str, keep_default_na=False)
+    table = export.header_codes(pd.read_csv(io.StringIO(raw), dtype=str, keep_default_na=False))
     notes = table.set_index("code").source_note
     assert notes["110108"] == "'" + INJECT
     for col in table.columns:  # no text cell starts with a formula character
@@ -230,7 +234,7 @@ def test_xlsx_has_no_formula_cells(inputs):
 def test_data_table_says_the_kind_of_each_source(inputs):
     table = export.data_table(inputs, OFFICIAL, DAY)
     assert set(table.source_kind) <= {"government", "official_media", "repost", "other"}
-    assert (table.source_kind_label == "由官方数据推算 · 转载来源").all()  # census via 北京青年报 page
+    assert (table.source_kind_label == "官方数据 · 转载来源").all()  # the census (official) via 北京青年报 page
     demo = export.data_table(inputs, DEMO, DAY)
     assert set(demo.source_kind) == {"generated"}
 
@@ -241,3 +245,98 @@ def test_demo_off_exports_no_demo_value(inputs):
     assert set(table.status_label) == {"暂无官方数据"} and set(table.watermark) == {""}
     raw = export.render_csv(inputs, DEMO.with_(demo=False), DAY).decode("utf-8-sig")
     assert "demo:" not in raw and "DEMO" not in raw
+
+
+# --- print quality: titles inside the frame, every district named on paper (issue 20) ---------------
+
+PRINT = ViewState(year=2022, layers=("districts", "strong", "science_cities", "zgc_parks"))
+#: a change map's title is the longest: "… change 2019 → 2024 … district values are demo data"
+LONG = ViewState(year=2024, compare=2019, change="pct", layers=("districts", "strong", "science_cities"))
+
+
+def _district_label_names(lang: str) -> list[str]:
+    from geo.data.names import BEIJING_DISTRICTS
+
+    # labels drop the "区" of a Chinese district name (西城区 → 西城)
+    return [zh.removesuffix("区") if lang == "zh" else en for zh, en in BEIJING_DISTRICTS.values()]
+
+
+@needs_font
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("view", [PRINT, LONG], ids=["print", "change"])
+def test_pdf_holds_the_whole_title_and_every_district_name(inputs, lang, view):
+    pypdf = pytest.importorskip("pypdf")
+    state = view.with_(lang=lang)
+    pdf = export.render_pdf(inputs, state, DAY, "http://atlas.example.gov.cn:8501")
+    text = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    title = export.export_view(inputs, state, DAY).title
+    joined = re.sub(r"\s+", " ", text) if lang == "en" else re.sub(r"\s+", "", text)
+    assert (title if lang == "en" else re.sub(r"\s+", "", title)) in joined
+    missing = [n for n in _district_label_names(lang) if n not in text]
+    assert missing == []
+
+
+@needs_font
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_text_of_the_print_stays_inside_the_paper(inputs, lang):
+    fig = export.draw_figure(inputs, LONG.with_(lang=lang), DAY, "http://atlas.example.gov.cn:8501")
+    renderer = fig.canvas.get_renderer()
+    page = fig.bbox
+    outside = []
+    for text in [*fig.texts, *fig.axes[0].texts]:
+        if text.get_gid() in ("watermark", "label-halo"):
+            continue
+        box = text.get_window_extent(renderer)
+        # inside the paper with a margin: the footer's last line (the view link) does not touch the edge
+        if box.x0 < 0 or box.x1 > page.x1 or box.y0 < 0.015 * page.height or box.y1 > page.y1:
+            outside.append(text.get_text()[:60])
+    assert outside == []
+    leaders = [a for a in fig.axes[0].lines if a.get_gid() == "leader-line"]
+    names = [t.get_text() for t in fig.axes[0].texts if (t.get_gid() or "") == "label-district"]
+    assert len(names) == 16 and len(leaders) >= 1  # the small core districts are named with a leader line
+
+
+@needs_font
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_zhongguancun_parks_are_named_next_to_their_parks(inputs, lang):
+    from geo.carto.model import zone_labels, zones_in_view
+
+    state = PRINT.with_(lang=lang)
+    parks = {lb["text"]: lb["at"] for lb in zone_labels(zones_in_view(inputs.zones, state), lang)
+             if lb["id"].startswith("zgc_")}
+    assert len(parks) >= 16
+    fig = export.draw_figure(inputs, state, DAY)
+    ax = fig.axes[0]
+    renderer = fig.canvas.get_renderer()
+    drawn = {t.get_text(): t for t in ax.texts if t.get_gid() == "label-zone" and t.get_text() in parks}
+    assert set(drawn) == set(parks)  # every park named on paper
+    for name, text in drawn.items():
+        box = text.get_window_extent(renderer)
+        px, py = ax.transData.transform(parks[name][::-1])
+        far = ((box.x0 + box.x1) / 2 - px, (box.y0 + box.y1) / 2 - py)
+        assert (far[0] ** 2 + far[1] ** 2) ** 0.5 <= 12 * box.height, name  # beside its park, not across the city
+
+
+CHANGE = ViewState(year=2024, compare=2019, change="pct", layers=("districts",))
+
+
+def test_change_exports_round_and_write_the_formula_with_parentheses(inputs):
+    table = export.data_table(inputs, CHANGE, DAY)
+    values = table["value"].dropna()
+    assert len(values) and all(round(v, 1) == v for v in values)  # 128.1, not 128.09656453110492
+    assert set(table["formula"]) == {"(2024 − 2019) ÷ 2019 × 100%"}
+    csv = export.render_csv(inputs, CHANGE, DAY).decode("utf-8-sig")
+    assert not re.search(r"\d+\.\d{3,}", csv.split("\n", 1)[1].split("http")[0])
+
+
+def test_xlsx_view_link_is_a_hyperlink(inputs):
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(export.render_xlsx(inputs, CHANGE, DAY, "http://atlas.example.gov.cn:8501")))
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    cell = sheet.cell(row=2, column=header.index("view_link") + 1)
+    assert cell.value.startswith("http://atlas.example.gov.cn:8501/?")
+    assert cell.hyperlink is not None and cell.hyperlink.target == cell.value
+    about = book.worksheets[-1]
+    assert any(c.hyperlink is not None for row in about.iter_rows() for c in row)

@@ -11,6 +11,8 @@ import pandas as pd
 import pytest
 from conftest import download, wait_for_map, wait_idle
 
+from geo.export.formats import header_codes
+
 pytestmark = pytest.mark.browser
 
 FILLS = "() => [...document.querySelectorAll('.atlas-root path[role=button]')].map(p => p.getAttribute('fill'))"
@@ -88,10 +90,11 @@ def test_every_export_links_back_to_the_same_map(app_url, page_factory, artifact
     links["pdf"] = PdfReader(io.BytesIO(pdf)).metadata["/Subject"]
     html = download(page, "export_html", artifacts, "link-view.html").decode("utf-8")
     links["html"] = re.search(r"<a href='([^']+)'", html).group(1).replace("&amp;", "&")
-    csv = pd.read_csv(io.BytesIO(download(page, "export_csv", artifacts, "link-view.csv")), encoding="utf-8-sig")
+    csv = header_codes(pd.read_csv(io.BytesIO(download(page, "export_csv", artifacts, "link-view.csv")),
+                                   encoding="utf-8-sig"))
     links["csv"] = csv.view_link.iloc[0]
     xlsx = pd.read_excel(io.BytesIO(download(page, "export_xlsx", artifacts, "link-view.xlsx")), sheet_name=None)
-    links["xlsx"] = next(iter(xlsx.values())).view_link.iloc[0]
+    links["xlsx"] = header_codes(next(iter(xlsx.values()))).view_link.iloc[0]
     assert len(set(links.values())) == 1, links
     link = links["png"]
     assert link.startswith(app_url + "/?year=2022&"), link  # absolute: the host the user opened

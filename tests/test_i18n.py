@@ -109,3 +109,18 @@ def test_name_of():
 def test_no_chinese_in_english_strings_of_numbers():
     for value in (574323, 1.2e9, 155.8):
         assert not re.search(r"[\u4e00-\u9fff]", format_number(value, "en"))
+
+
+def test_english_counts_of_one_are_singular():
+    """"1 problems found" (issue 20): a string counting ``{n}`` things has an ``en_one`` form, used for 1."""
+    plural = re.compile(r"\{n\} (?:[a-z-]+ )?[a-z]+s\b")
+    # said only of several: sheets holding district names, the trends chart's limit of districts
+    never_one = {"import.msg.sheets_several", "an.trends.districts_help"}
+    for key, entry in STRINGS.items():
+        if plural.search(entry["en"]) and key not in never_one:
+            assert "en_one" in entry, f"{key}: {entry['en']!r} needs an en_one form"
+            fields = {f: "x" for _, f, _, _ in string.Formatter().parse(entry["en"]) if f}
+            assert plural.search(entry["en"]).group(0).replace("{n}", "1") not in t(key, "en", **{**fields, "n": 1}), key
+            assert t(key, "en", **{**fields, "n": 2}) == entry["en"].format(**{**fields, "n": 2})
+    assert t("import.errors", "en", n=1).startswith("1 problem found")
+    assert t("import.errors", "zh", n=1) == t("import.errors", "zh", n=2).replace("2", "1")

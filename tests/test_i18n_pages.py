@@ -9,6 +9,7 @@ the language switch's own "中文"/"English" are not UI text of one language and
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import string
@@ -106,6 +107,8 @@ def page_strings(at: AppTest) -> list[str]:
             out.extend(str(c) for c in node.value.columns)
         elif proto is not None and getattr(proto, "component_name", "") == "atlas_map":
             out.extend(map_strings(json.loads(proto.json)["model"]))
+        elif kind == "html" and "atlas-table" in proto.body:  # the map's district table: its column headers
+            out.extend(html.unescape(h) for h in re.findall(r'<th scope="col">([^<]*)</th>', proto.body))
         elif kind == "html":
             out.extend(overlay_text(proto.body))
         elif kind == "iframe" or (proto is not None and hasattr(proto, "srcdoc") and proto.srcdoc):

@@ -6,6 +6,8 @@ Runs its own app on a throwaway store so the other browser tests keep seeing the
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from common_import import PER_10K, xlsx, yearbook_rows
 from conftest import start_app, stop_app, wait_for_map, wait_idle
@@ -58,14 +60,20 @@ def test_yearbook_import_in_one_step_then_map_shows_official(import_app, page_fa
     _fill(page, "来源出版物(必填)", TITLE)
     _fill(page, "表名/表号", "8-10 各区县有效发明专利情况")
     _fill(page, "来源网址(必填)", URL)
-    _fill(page, "导入人(必填)", "浏览器测试")
     save = page.get_by_role("button", name="保存为新版本")
     assert save.is_disabled()  # the 全市 total and E-Town conflict with published figures: a choice first
     page.screenshot(path=str(artifacts / "import-conflicts-chosen.png"), full_page=True)
     page.wait_for_function("() => [...document.querySelectorAll('button')].some("
                            "b => b.innerText.includes('保存为新版本') && !b.disabled)", timeout=20_000)
+    summary = page.get_by_text("保存后:").inner_text()  # what the save stores: the 3 kept figures are not saved
+    official, derived = (int(n) for n in re.findall(r"(\d+) 个", summary)[:2])
+    assert official + derived == 32, summary
     save.click()
     page.get_by_text("已保存为版本 1: 32 个数值").wait_for(timeout=30_000)
+    # saved: the form is empty again (no file, no conflict choices waiting), the success stays in view
+    page.wait_for_function("() => !document.body.innerText.includes('8-10 各区县有效发明专利情况.xlsx')", timeout=20_000)
+    assert page.get_by_text("未选择前不能保存").count() == 0
+    assert page.get_by_role("button", name="保存为新版本").count() == 0
     page.screenshot(path=str(artifacts / "import-saved.png"), full_page=True)
 
     # the revision list shows the source's markup as text, and nothing in it ran
@@ -131,10 +139,9 @@ def test_outline_saved_on_the_page_is_drawn_and_listed(import_app, page_factory,
         files=[{"name": "东城园.geojson", "mimeType": "application/geo+json", "buffer": json.dumps(doc).encode()}])
     page.get_by_text("边界检查通过").wait_for(timeout=30_000)
     save = page.get_by_role("button", name="保存边界为新版本")
-    assert save.is_disabled()  # no source or name yet
+    assert save.is_disabled()  # no source yet
     panel = page.get_by_role("tabpanel", name="功能区边界")
-    for label, value in (("来源出版物(必填)", "东城园四至范围图"), ("来源网址(必填)", "https://www.bjdch.gov.cn/"),
-                         ("导入人(必填)", "浏览器测试")):
+    for label, value in (("来源出版物(必填)", "东城园四至范围图"), ("来源网址(必填)", "https://www.bjdch.gov.cn/")):
         box = panel.get_by_label(label, exact=True)
         box.fill(value)
         box.press("Enter")

@@ -5,8 +5,10 @@
 
 from __future__ import annotations
 
+import getpass
+
 import pytest
-from common_import import SOURCE, xlsx, yearbook_rows
+from common_import import EDITOR, SOURCE, editor, xlsx, yearbook_rows
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
@@ -36,18 +38,48 @@ def test_empty_store_page(var):
 def test_history_lists_revisions_escaped_and_rolls_back(var):
     store = Store(f"sqlite:///{var / 'atlas.sqlite'}")
     evil = SOURCE.__class__("<img src=x onerror=alert(1)>年鉴", SOURCE.url, SOURCE.table)
-    assert store.import_upload(xlsx(yearbook_rows(2023)), "a.xlsx", evil, "tester")[1] is not None
+    assert store.import_upload(xlsx(yearbook_rows(2023)), "a.xlsx", evil, EDITOR)[1] is not None
     at = open_import()
     assert not at.exception
     html = " ".join(m.value for m in at.markdown)
     assert "&lt;img src=x onerror=alert(1)&gt;年鉴" in html and "<img" not in html
     target = next(s for s in at.selectbox if s.key == "import_rollback_target")
     assert target.options == ["0(仅随应用发布的数据)"]
-    next(w for w in at.text_input if w.key == "import_rollback_who").input("规划处").run()
+    at.run()
     next(b for b in at.button if b.key == "import_rollback").click().run()
     assert not at.exception
     assert any("新版本 2 恢复了版本 0" in s.value for s in at.success)
     assert store.current_revision_id() == 2 and store.current_rows().empty
+    # the roll-back names who the session is (ui.auth.current_actor), not a typed name
+    rolled = store.revisions()[0]
+    # ./atlas run on loopback: the person at this computer, named by the OS user running the app
+    assert (rolled.author, rolled.author_role, rolled.author_via) == (f"os:{getpass.getuser()}", "editor", "local")
+    html = " ".join(m.value for m in at.markdown)
+    assert f"os:{getpass.getuser()}<br><small>编辑 · 本机</small>" in html and "a.xlsx<br><code title=\"SHA-256 " in html
+
+
+def test_a_viewer_cannot_roll_back_even_if_the_button_is_drawn(var, monkeypatch):
+    """The store checks the role: a viewer's click on a roll-back button changes nothing and says why."""
+    import ui.auth
+    from geo.access import Actor
+
+    store = Store(f"sqlite:///{var / 'atlas.sqlite'}")
+    assert store.import_upload(xlsx(yearbook_rows(2023)), "a.xlsx", SOURCE, EDITOR)[1] is not None
+    before = store.current_rows()
+    monkeypatch.setattr(ui.auth, "current_actor", lambda: Actor("ann@office", "viewer", "oidc"))
+    at = open_import()
+    assert not at.exception
+    button = next((b for b in at.button if b.key == "import_rollback"), None)
+    if button is None:  # the sign-in work hides it from viewers: nothing to click, nothing changed
+        assert store.current_revision_id() == 1
+        return
+    button.click().run()
+    assert not at.exception
+    assert any("只有编辑可以修改数据" in e.value and "ann@office" in e.value for e in at.error)
+    assert store.current_revision_id() == 1
+    import pandas as pd
+
+    pd.testing.assert_frame_equal(store.current_rows(), before)
 
 
 def _zone_quality(at: AppTest, zone_id: str) -> str:
@@ -65,12 +97,12 @@ def test_stored_outline_is_listed_drawn_official_and_rolled_back_on_the_page(var
     from geo.imports.parse import Source
 
     store = Store(f"sqlite:///{var / 'atlas.sqlite'}")
-    assert store.import_upload(xlsx(yearbook_rows(2023)), "a.xlsx", SOURCE, "tester")[1] is not None
+    assert store.import_upload(xlsx(yearbook_rows(2023)), "a.xlsx", SOURCE, EDITOR)[1] is not None
     at = open_import()
     assert _zone_quality(at, "zgc_dongcheng") == "示意范围"  # before: schematic
 
     source = Source("东城园四至范围图", "https://www.bjdch.gov.cn/", "附图1")
-    rev = store.save_boundary(box(116.405, 39.925, 116.425, 39.945), "zgc_dongcheng", source, "测绘科",
+    rev = store.save_boundary(box(116.405, 39.925, 116.425, 39.945), "zgc_dongcheng", source, editor("测绘科"),
                               "dongcheng.geojson")
     assert rev.id == 2
     assert _zone_quality(at, "zgc_dongcheng") == "官方边界文件"  # the app's zones follow the store's revision
@@ -86,7 +118,7 @@ def test_stored_outline_is_listed_drawn_official_and_rolled_back_on_the_page(var
     target = next(s for s in at.selectbox if s.key == "import_rollback_target")
     assert target.options[:1] == ["1"]
     target.set_value(1)
-    next(w for w in at.text_input if w.key == "import_rollback_who").input("规划处").run()
+    at.run()
     next(b for b in at.button if b.key == "import_rollback").click().run()
     assert not at.exception
     assert any("新版本 3 恢复了版本 1" in s.value for s in at.success)

@@ -16,11 +16,13 @@ import pandas as pd
 import pytest
 from common_import import (
     COVER,
+    EDITOR,
     PER_10K,
     POP,
     SOURCE,
     counts,
     csv_bytes,
+    editor,
     long_rows,
     workbook,
     xlsx,
@@ -49,7 +51,7 @@ from geo.imports.store import Store
 def seeded(tmp_path):
     """A SQLite store holding one good long-format import (revision 1)."""
     store = Store(f"sqlite:///{tmp_path / 'atlas.sqlite'}")
-    result, rev = store.import_upload(csv_bytes(long_rows()), "long.csv", SOURCE, "tester")
+    result, rev = store.import_upload(csv_bytes(long_rows()), "long.csv", SOURCE, EDITOR)
     assert result.ok and rev is not None and rev.id == 1
     return store
 
@@ -374,7 +376,7 @@ def test_bad_file_is_refused_with_its_message_and_store_unchanged(seeded, case):
     before_rows = seeded.current_rows()
     before_list = seeded.revisions()
 
-    result, rev = seeded.import_upload(content, filename, source, "mallory", **options)
+    result, rev = seeded.import_upload(content, filename, source, editor("mallory"), **options)
 
     assert rev is None and not result.ok
     issue = next((i for i in result.errors if i.code == code), None)

@@ -101,8 +101,9 @@ def test_demo_rows_only_come_from_the_demo_file():
     assert (real.status != "demo").all()
     both = read_indicators()
     assert len(both) - len(real) == len(demo_rows(both))
-    assert (demo_rows(both).source_url == "demo:scripts/make_demo.py").all()
+    assert (demo_rows(both).source_url == "demo:make_demo").all()
     assert demo_rows(both).source_note.str.contains("DEMO").all()
+    assert demo_rows(both).source_note.str.contains("演示数据").all()
 
 
 def test_demo_rows_are_all_demo_status(table):
@@ -194,9 +195,9 @@ def test_district_values_demo_year(table):
     assert top == out.value.max()
 
 
-def test_district_values_population_is_derived_from_census(table, census):
+def test_district_values_population_is_the_official_census_count(table, census):
     out = district_values(table, "resident_population_10k", 2020).set_index("region_code")
-    assert (out.status == "derived").all()
+    assert (out.status == "official").all()  # the census count in 万人: official, not 推算 (issue 19)
     for code, persons in census.items():
         assert out.loc[code, "value"] == pytest.approx(persons / 1e4, abs=0.005)
 
@@ -241,9 +242,10 @@ def test_demo_order_follows_the_proxy_and_shijingshan_is_sixth(table):
     proxy = read_demo_proxy().set_index("region_code")["gdp_per_resident_10k_yuan"]
     assert len(proxy) == 16 and proxy.notna().all()
     demo = demo_rows(table)
+    pinned = ["110107", "110108"]  # 石景山 and 海淀 follow their own published figures, not the proxy
     for year, group in demo.groupby("year"):
-        g = group.set_index("region_code")["value"].drop("110107")
-        by_proxy = list(proxy.drop("110107").sort_values(ascending=False).index)
+        g = group.set_index("region_code")["value"].drop(pinned)
+        by_proxy = list(proxy.drop(pinned).sort_values(ascending=False).index)
         assert list(g.sort_values(ascending=False, kind="stable").index) == by_proxy, year
         ranked = group.set_index("region_code")["value"].rank(ascending=False, method="min")
         assert ranked["110107"] == 6, year

@@ -96,4 +96,18 @@ def test_an_invalid_lang_is_replaced_and_said():
     at.switch_page("views/sources.py").run()
     assert not at.exception
     assert qp(at, "lang") == "zh" and at.title[0].value == t("an.sources.title", "zh")
-    assert any("lang='fr'" in w.value and "无效" in w.value for w in at.sidebar.warning)
+    assert any("lang=" in w.value and "fr" in w.value and "无效" in w.value for w in at.main.warning)  # in the page: the sidebar is hidden in presentation mode
+
+
+def test_an_invalid_lang_stays_said_on_the_map_on_every_run():
+    """The map's second run (its controls after the first paint, any click) still says lang was ignored."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.query_params["lang"] = "xx"
+    at.query_params["year"] = "2024"
+    at.run()
+    assert not at.exception and qp(at, "lang") == "zh"
+    for _ in range(2):
+        assert any("lang=" in w.value and "xx" in w.value for w in at.main.warning), [w.value for w in at.main.warning]
+        at.run()
+    at.switch_page("views/sources.py").run()  # another page: the link's note is done
+    assert not any("lang=" in w.value and "xx" in w.value for w in at.main.warning)

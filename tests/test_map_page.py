@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import html
+import re
+
+import pandas as pd
 import pytest
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
@@ -23,7 +27,9 @@ def widget(at: AppTest, key: str):
 
 
 def table_text(at: AppTest) -> str:
-    return " ".join(df.value.to_string() for df in [*at.dataframe, *at.table])
+    """The text of the district table (plain HTML, see ui.mapview.table_html) and of any data frame."""
+    tables = [h.value for h in at.html if "atlas-table" in h.value]
+    return " ".join([*(df.value.to_string() for df in at.dataframe), *tables])
 
 
 def test_default_view_has_no_exception_and_flags_demo():
@@ -49,8 +55,8 @@ def test_district_filter_limits_table_and_url():
     widget(at, "m_districts").set_value(["110108", "110105"]).run()
     assert not at.exception
     assert "110108,110105" in str(at.query_params["d"])
-    table = at.table[0].value  # a static table, districts as its index
-    assert sorted(table.index) == sorted(["海淀区", "朝阳区"])
+    rows = re.findall(r'<th scope="row">([^<]*)</th>', table_text(at))  # districts head the rows
+    assert sorted(rows) == sorted(["海淀区", "朝阳区"])
 
 
 def test_single_district_opens_its_profile():
@@ -101,4 +107,27 @@ def test_population_indicator_is_not_demo():
     at = open_map(ind="resident_population_10k")
     assert not at.exception
     assert "⚠演示" not in table_text(at)
-    assert "推算" in table_text(at)
+    assert "官方" in table_text(at) and "推算" not in table_text(at)  # the census is an official count
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_change_map_table_shows_the_change(lang):
+    """The change map's table shows the signed change in %, under a heading that says so, not the levels."""
+    at = open_map(year="2024", cmp="2019", chg="pct", lang=lang)
+    assert not at.exception
+    table = _read_table(at)
+    heading = [c for c in table.columns if "2019" in c and "2024" in c]
+    assert heading and "%" in heading[0], list(table.columns)
+    values = [str(v) for v in table[heading[0]]]
+    assert all(v.startswith(("+", "-", "—", "暂无", "no official")) and ("%" in v or v[:1] not in "+-")
+               for v in values), values
+    level = _read_table(open_map(year="2024", lang=lang))
+    assert values != [str(v) for v in level.iloc[:, 1]]
+
+
+def _read_table(at: AppTest) -> pd.DataFrame:
+    """The district table (plain HTML, ui.mapview.table_html) read back as a frame of its cells' text."""
+    page = next(h.value for h in at.html if "atlas-table" in h.value)
+    rows = [[html.unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", page, re.S)]
+    return pd.DataFrame(rows[1:], columns=rows[0])

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from conftest import RequestLog, download, wait_for_map
 
-from geo.export.formats import WATERMARK
+from geo.export.formats import WATERMARK, header_codes
 
 pytestmark = pytest.mark.browser
 
@@ -46,7 +46,8 @@ def test_exports_from_a_chosen_view(app_url, page_factory, artifacts, browser):
 
     csv = download(page, "export_csv", artifacts, "export-view.csv")
     assert csv.startswith(b"\xef\xbb\xbf")
-    table = pd.read_csv(io.BytesIO(csv), dtype={"code": str}, encoding="utf-8-sig")
+    table = header_codes(pd.read_csv(io.BytesIO(csv), dtype=str, encoding="utf-8-sig"))
+    table["year"] = table["year"].astype(int)
     assert len(table) == 16 and set(table.year) == {2022}
     assert table.source_note.notna().all() and table.source_url.notna().all()
     assert set(table.status) == {"demo"} and (table.watermark == WATERMARK).all()

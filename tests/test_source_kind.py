@@ -100,8 +100,8 @@ def test_sources_page_tables(table):
     assert {"46.8"} <= set(conflicts.old_value) and conflicts.new_value.str.startswith("39.8").all()
     assert len(source_upgrades_table()) == 15
     cc = cross_checks("en")
-    assert cc.region.str.contains("110108").any()  # 海淀 (third-hand) only as a cross-check
-    assert not ((cc.indicator == "invention_patents_per_10k") & cc.region.str.contains("110107")).any()
+    assert (cc.region_code == "110108").any()  # 海淀 (third-hand) only as a cross-check
+    assert not ((cc.indicator_code == "invention_patents_per_10k") & (cc.region_code == "110107")).any()
 
 
 def test_zone_area_cites_the_stronger_page():
@@ -117,7 +117,7 @@ def test_build_script_reproduces_the_shipped_table(script, dataset):
 
 
 def test_make_demo_reproduces_the_shipped_tables():
-    proxy, demo, _alpha = load_script("make_demo").build()
+    proxy, demo, *_ = load_script("make_demo").build()
     for df, name in ((proxy, "demo_proxy"), (demo, "demo_district_series")):
         shipped = pd.read_csv(DATASETS[name].path, dtype=str, keep_default_na=False)
         again = pd.read_csv(io.StringIO(df.to_csv(index=False)), dtype=str, keep_default_na=False)

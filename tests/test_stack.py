@@ -35,6 +35,8 @@ from conftest import ROOT
 
 from deploy import haproxy
 from deploy.postgres import PostgresUnavailable, find_bindir
+from geo.access import Actor
+from geo.accounts import Accounts
 from geo.imports.parse import parse_upload
 from geo.imports.store import ROWS, Store
 
@@ -45,6 +47,7 @@ URL = "https://tjj.beijing.gov.cn/nj/main/2024-tjnj/zk/indexch.htm"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FILE = {"name": "8-10 各区县有效发明专利情况.xlsx", "mimeType": XLSX_MIME, "buffer": xlsx(yearbook_rows(2023))}
 VIEW = "/?year=2023&ind=invention_patents_per_10k&d=110108"
+EDITOR, PASSWORD = "集群测试", "cluster-test-password"  # an office deployment: only signed-in editors import
 
 
 def _alive(pid: int) -> bool:
@@ -120,6 +123,7 @@ def served():
         _wait(lambda: s.state_path.exists() or proc.poll() is not None, 150, "the stack to start")
         if proc.poll() is not None:
             pytest.fail(f"./atlas serve exited with {proc.returncode}:\n{(base / 'serve.log').read_text()[-2000:]}")
+        Accounts(s.state()["store"]).add(EDITOR, PASSWORD, "editor")
         yield s
     finally:
         if proc.poll() is None:
@@ -162,6 +166,14 @@ def _settled(page, timeout: float = 30.0) -> None:
     page.wait_for_selector(SETTLED, timeout=timeout * 1000)
 
 
+def _sign_in(page) -> None:
+    """Sign in as the editor on the Import page (a password sign-in lives in the browser's session)."""
+    page.get_by_label("用户名", exact=True).fill(EDITOR)  # a form: sent by its button
+    page.get_by_label("密码", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="登录", exact=True).click()
+    page.get_by_text(f"已登录: {EDITOR}(编辑)").wait_for(timeout=30_000)
+
+
 def _upload(page) -> None:
     page.get_by_text("选择文件(CSV / XLSX, ≤10 MB)").wait_for(timeout=30_000)
     page.locator("input[type=file]").first.set_input_files(files=[FILE])
@@ -172,6 +184,7 @@ def test_import_on_one_worker_shows_on_the_other_and_a_dead_worker_loses_nothing
     # browser B, on w2, previews the yearbook file before anything was imported
     b = _page_on(page_factory, served, "w2")
     b.goto(served.url + "/import")
+    _sign_in(b)
     _upload(b)
     b.get_by_text("保存前预览: 新增 16 · 变化 16 · 不变 0 · 冲突 3").wait_for(timeout=30_000)
     assert _cookie(b) == "w2"
@@ -179,6 +192,7 @@ def test_import_on_one_worker_shows_on_the_other_and_a_dead_worker_loses_nothing
     # browser A, on w1, imports it
     a = _page_on(page_factory, served, "w1")
     a.goto(served.url + "/import")
+    _sign_in(a)
     _upload(a)
     a.get_by_text("保存前预览: 新增 16 · 变化 16 · 不变 0 · 冲突 3").wait_for(timeout=30_000)
     for i in range(3):  # keep each published figure the file's totals conflict with (recorded in the revision)
@@ -187,7 +201,6 @@ def test_import_on_one_worker_shows_on_the_other_and_a_dead_worker_loses_nothing
     _fill(a, "来源出版物(必填)", TITLE)
     _fill(a, "表名/表号", "8-10 各区县有效发明专利情况")
     _fill(a, "来源网址(必填)", URL)
-    _fill(a, "导入人(必填)", "集群测试")
     a.wait_for_function("() => [...document.querySelectorAll('button')].some("
                         "b => b.innerText.includes('保存为新版本') && !b.disabled)", timeout=20_000)
     a.get_by_role("button", name="保存为新版本").click()
@@ -240,13 +253,16 @@ def test_import_on_one_worker_shows_on_the_other_and_a_dead_worker_loses_nothing
     # the moved session works fully on its new worker: navigation and an upload (cookies signed by
     # the dead worker are valid there: one cookie secret for all workers)
     b.get_by_role("link", name="数据导入").click()
+    _sign_in(b)  # a password sign-in lived in the dead worker's session: asked again (README)
     _upload(b)
     b.get_by_text("保存前预览: 新增 0 · 变化 0 · 不变 32 · 冲突 3").wait_for(timeout=30_000)
     assert _cookie(b) == "w1"
 
     # nothing lost: the one revision, with its rows and source
     revisions = served.store().revisions()
-    assert [(r.id, r.author, r.source_title, r.imported_rows) for r in revisions] == [(1, "集群测试", TITLE, 32)]
+    assert [(r.id, r.source_title, r.imported_rows) for r in revisions] == [(1, TITLE, 32)]
+    # the signed-in editor, as the store recorded it (not a typed name)
+    assert (revisions[0].author, revisions[0].author_role, revisions[0].author_via) == (EDITOR, "editor", "password")
 
     # the supervisor starts w2 again (on the same port) and HAProxy takes it back once it is warm
     _wait(lambda: served.worker("w2")["pid"] != dead and served.worker("w2")["restarts"] == 1, 30,
@@ -260,6 +276,7 @@ import sys
 sys.path.insert(0, {tests!r})
 import geo.imports.store as m
 from common_import import SOURCE, xlsx, yearbook_rows
+from geo.access import Actor
 from geo.imports.parse import parse_upload
 real = m._insert_rows
 def half_then_hang(conn, rev_id, rows):
@@ -268,7 +285,7 @@ def half_then_hang(conn, rev_id, rows):
     sys.stdin.readline()  # killed here, inside the transaction
 m._insert_rows = half_then_hang
 rows = parse_upload(xlsx(yearbook_rows(2024)), "2024.xlsx", SOURCE).rows
-m.Store({url!r}).save_import(rows, SOURCE, "killed", "2024.xlsx")
+m.Store({url!r}).save_import(rows, SOURCE, Actor("killed", "editor", "cli"), "2024.xlsx")
 """
 
 
@@ -294,7 +311,7 @@ def test_a_process_killed_mid_import_leaves_nothing(served):
     # the table lock died with the process: the next import goes through at once
     rows = parse_upload(xlsx(yearbook_rows(2024)), "2024.xlsx", SOURCE).rows
     started = time.monotonic()
-    rev = store.save_import(rows, SOURCE, "after the crash", "2024.xlsx")
+    rev = store.save_import(rows, SOURCE, Actor("after the crash", "editor", "cli"), "2024.xlsx")
     assert time.monotonic() - started < 5
     assert [r.id for r in store.revisions()] == [rev.id, *(r.id for r in before)]
 

@@ -8,6 +8,8 @@ can start.
 
 from __future__ import annotations
 
+import getpass
+import hashlib
 import os
 import shutil
 import subprocess
@@ -17,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from common_import import COVER, SOURCE, counts, csv_bytes, long_rows, workbook, xlsx, yearbook_rows
+from common_import import COVER, SOURCE, counts, csv_bytes, editor, long_rows, workbook, xlsx, yearbook_rows
 
 import geo.imports.store as store_mod
 from deploy.postgres import LocalPostgres, PostgresUnavailable
@@ -61,12 +63,13 @@ def store(request, tmp_path):
     s = Store(url)
     yield s
     with s.engine.begin() as conn:  # leave the shared server empty for the next test
-        conn.exec_driver_sql("DROP TABLE atlas_boundaries; DROP TABLE atlas_rows; DROP TABLE atlas_revisions")
+        conn.exec_driver_sql("DROP TABLE atlas_boundaries; DROP TABLE atlas_rows; DROP TABLE atlas_revisions; "
+                             "DROP TABLE atlas_meta")
     s.engine.dispose()
 
 
 def _import(store: Store, content: bytes, name: str, source: Source = SOURCE, who: str = "tester"):
-    result, rev = store.import_upload(content, name, source, who)
+    result, rev = store.import_upload(content, name, source, editor(who))
     assert rev is not None, [str(i) for i in result.issues]
     return rev
 
@@ -118,14 +121,14 @@ def test_rollback_restores_previous_values_exactly(store):
     _import(store, csv_bytes(rows), "b.csv")
     assert _values(store.current_rows()) != _values(before)
 
-    rev = store.rollback(1, "李回滚")
+    rev = store.rollback(1, editor("李回滚"))
     assert rev.id == 3 and rev.action == "rollback" and rev.target == 1 and rev.author == "李回滚"
     pd.testing.assert_frame_equal(store.current_rows(), before)
     # nothing was deleted: revision 2 can still be restored
     assert [r.id for r in store.revisions()] == [3, 2, 1]
-    store.rollback(2, "李回滚")
+    store.rollback(2, editor("李回滚"))
     pd.testing.assert_frame_equal(store.current_rows(), store.rows_at(2))
-    store.rollback(0, "李回滚")
+    store.rollback(0, editor("李回滚"))
     assert store.current_rows().empty and store.current_revision_id() == 5
 
 
@@ -141,9 +144,9 @@ def test_failed_write_leaves_previous_state(store, monkeypatch):
     monkeypatch.setattr(store_mod, "_insert_rows", half_then_fail)
     result = parse_upload(xlsx(yearbook_rows(2023)), "b.xlsx", SOURCE)
     with pytest.raises(OSError, match="simulated"):
-        store.save_import(result.rows, SOURCE, "tester", "b.xlsx")
+        store.save_import(result.rows, SOURCE, editor("tester"), "b.xlsx")
     with pytest.raises(OSError):
-        store.rollback(0, "tester")
+        store.rollback(0, editor("tester"))
     monkeypatch.undo()
     assert store.current_revision_id() == 1 and len(store.revisions()) == 1
     pd.testing.assert_frame_equal(store.current_rows(), before)
@@ -176,9 +179,9 @@ def test_refused_writes_change_nothing(store, bad):
         rows = pd.concat([rows, rows.iloc[:1]])
     with pytest.raises(StoreError):
         if bad == "missing-revision":
-            store.rollback(99, "tester")
+            store.rollback(99, editor("tester"))
         else:
-            store.save_import(rows, source, who, "b.xlsx")
+            store.save_import(rows, source, editor(who), "b.xlsx")
     assert store.current_revision_id() == 1
     pd.testing.assert_frame_equal(store.current_rows(), before)
 
@@ -261,15 +264,26 @@ def test_cli_dry_run_save_list_rollback(tmp_path):
     assert "16 new · 16 changed · 0 unchanged · 3 conflicts" in dry.stdout and "Dry run" in dry.stdout
     store = Store(f"sqlite:///{tmp_path / 'var' / 'atlas.sqlite'}")
     assert store.current_revision_id() == 0
-    refused = _cli(str(f), *src, "--who", "cli-test", env=env)  # conflicts and no choice: nothing saved
+    refused = _cli(str(f), *src, env=env)  # conflicts and no choice: nothing saved
     assert refused.returncode == 1 and "--on-conflict" in refused.stderr and store.current_revision_id() == 0
-    saved = _cli(str(f), *src, "--who", "cli-test", "--on-conflict", "keep", env=env)
+    saved = _cli(str(f), *src, "--on-conflict", "keep", env=env)
     assert saved.returncode == 0 and "Saved as revision 1: 32 values" in saved.stdout, saved.stderr
-    assert store.current_revision_id() == 1 and store.revisions()[0].author == "cli-test"
-    listed = _cli("--list", "--lang", "en", env=env)
-    assert "Revision 1" in listed.stdout and "cli-test" in listed.stdout
-    back = _cli("--rollback", "0", "--who", "cli-test", env=env)
+    rev = store.revisions()[0]
+    assert store.current_revision_id() == 1
+    # the CLI acts as the OS user running it: recorded with its role and how, with the file's name and SHA-256
+    me = f"os:{getpass.getuser()}"
+    assert (rev.author, rev.author_role, rev.author_via) == (me, "editor", "cli")
+    assert rev.filename == "8-10.xlsx" and rev.file_sha256 == hashlib.sha256(f.read_bytes()).hexdigest()
+    back = _cli("--rollback", "0", env=env)
     assert back.returncode == 0 and store.current_rows().empty
+    assert (store.revisions()[0].author, store.revisions()[0].author_via) == (me, "cli")
+    listed = _cli("--list", "--lang", "en", env=env)
+    lines = listed.stdout.splitlines()
+    assert lines[0].startswith("Revision 2 · ") and f"{me} (editor · command line, OS user)" in lines[0]
+    assert "roll back to revision 0" in lines[0] and "file: —" in lines[0]
+    assert lines[1].startswith("Revision 1 · ") and f"{me} (editor · command line, OS user)" in lines[1]
+    assert f"file: 8-10.xlsx · sha256 {rev.file_sha256[:12]}" in lines[1] and SOURCE.title in lines[1]
+    assert rev.created_at.replace("T", " ") in lines[1]
     bad = tmp_path / "bad.csv"
     bad.write_bytes(b"\x81\x20\xff\xfe")
     refused = _cli(str(bad), *src, env=env)
@@ -291,7 +305,7 @@ def test_readers_never_see_half_an_import(store):
     """Readers polling while imports commit see all 160 rows of one revision, never a mix, never going back."""
     import threading
 
-    store.save_import(_revision_rows(1), SOURCE, "writer")
+    store.save_import(_revision_rows(1), SOURCE, editor("writer"))
     done = threading.Event()
     seen: list[list[tuple[int, int, int]]] = [[] for _ in range(3)]
     errors: list[BaseException] = []
@@ -311,7 +325,7 @@ def test_readers_never_see_half_an_import(store):
     for r in readers:
         r.start()
     for k in range(2, 10):
-        store.save_import(_revision_rows(k), SOURCE, "writer")
+        store.save_import(_revision_rows(k), SOURCE, editor("writer"))
     done.set()
     for r in readers:
         r.join(timeout=120)
@@ -349,8 +363,8 @@ def test_cli_states_the_real_size_of_a_large_file(tmp_path):
     out = _cli(str(big), "--source-title", SOURCE.title, "--source-url", SOURCE.url, "--dry-run",
                env={"ATLAS_VAR_DIR": str(tmp_path / "var"), "ATLAS_DATABASE_URL": ""})
     assert out.returncode == 1
-    assert "52 MB" in out.stderr and "10 MB" in out.stderr  # the real size and the limit
-    assert "The file is 52 MB" in out.stderr or "文件大小 52 MB" in out.stderr
+    assert "54.5 MB (54,525,952 bytes)" in out.stderr  # the real size (MB = 10⁶ bytes, as the page counts)
+    assert "10 MB (10,000,000 bytes)" in out.stderr  # and the limit
 
 
 def test_conflict_with_an_official_figure_needs_a_choice_recorded_in_the_revision(store, shipped):
@@ -358,19 +372,19 @@ def test_conflict_with_an_official_figure_needs_a_choice_recorded_in_the_revisio
 
     result = parse_upload(xlsx(yearbook_rows(2023)), "8-10.xlsx", SOURCE)
     with pytest.raises(StoreError, match="keep / replace"):
-        store.save_import(result.rows, SOURCE, "planner", shown=shipped)
+        store.save_import(result.rows, SOURCE, editor("planner"), shown=shipped)
     assert store.current_revision_id() == 0  # nothing saved until chosen
     key = ("110000", 2023, "invention_patents_in_force")
     others = {("110000", 2023, "invention_patents_per_10k"): "keep", ("BDA", 2023, "invention_patents_in_force"): "keep"}
     with pytest.raises(StoreError):
-        store.save_import(result.rows, SOURCE, "planner", shown=shipped, decisions=others)  # one still open
-    rev = store.save_import(result.rows, SOURCE, "planner", shown=shipped, decisions={key: "keep", **others})
+        store.save_import(result.rows, SOURCE, editor("planner"), shown=shipped, decisions=others)  # one still open
+    rev = store.save_import(result.rows, SOURCE, editor("planner"), shown=shipped, decisions={key: "keep", **others})
     shown = primary_rows(overlay(shipped, store.current_rows())).set_index(["region_code", "year", "indicator"])
     assert shown.loc[key, "value"] == 574000 and shown.loc[key, "source_kind"] == "government"  # kept
     recorded = json.loads(store.revisions()[0].decisions)
     assert rev.imported_rows == 32 and {tuple(d["key"]) for d in recorded} == {key, *others}
     assert {d["choice"] for d in recorded} == {"keep"}
-    store.save_import(result.rows, SOURCE, "planner", shown=overlay(shipped, store.current_rows()),
+    store.save_import(result.rows, SOURCE, editor("planner"), shown=overlay(shipped, store.current_rows()),
                       decisions={key: "replace", **others})
     shown = primary_rows(overlay(shipped, store.current_rows())).set_index(["region_code", "year", "indicator"])
     assert shown.loc[key, "value"] == sum(counts().values())  # replaced, by choice
@@ -395,9 +409,9 @@ def test_total_row_conflicting_with_the_published_figure_needs_a_choice(store, s
     assert (preview.loc[key, "old_value"], preview.loc[key, "new_value"]) == (574_000, 541_000)
     assert (preview.change == "conflict").sum() == 1  # the districts are new, only the total conflicts
     with pytest.raises(StoreError, match="keep / replace"):
-        store.save_import(result.rows, SOURCE, "planner", shown=shipped)
+        store.save_import(result.rows, SOURCE, editor("planner"), shown=shipped)
     assert store.current_revision_id() == 0 and store.current_rows().empty
-    store.save_import(result.rows, SOURCE, "planner", shown=shipped, decisions={key: "keep"})
+    store.save_import(result.rows, SOURCE, editor("planner"), shown=shipped, decisions={key: "keep"})
     shown = primary_rows(overlay(shipped, store.current_rows())).set_index(["region_code", "year", "indicator"])
     assert shown.loc[key, "value"] == 574_000 and shown.loc[("110108", 2023, "invention_patents_in_force"), "status"] \
         == "official"
@@ -407,7 +421,7 @@ def test_cli_total_row_conflict_is_listed_and_refused_until_chosen(tmp_path):
     env = {"ATLAS_VAR_DIR": str(tmp_path / "var"), "ATLAS_DATABASE_URL": ""}
     f = tmp_path / "合计.csv"
     f.write_bytes(csv_bytes(_total_541k_rows()))
-    src = ["--source-title", SOURCE.title, "--source-url", SOURCE.url, "--who", "cli", "--lang", "en"]
+    src = ["--source-title", SOURCE.title, "--source-url", SOURCE.url, "--lang", "en"]
     dry = _cli(str(f), *src, "--dry-run", env=env)
     assert "110000 2023 invention_patents_in_force: 574000 (official) -> 541000 (official)  [conflict]" in dry.stdout
     refused = _cli(str(f), *src, env=env)
@@ -459,7 +473,7 @@ def test_outline_is_a_revision_drawn_official_and_rolled_back(store, outline, sh
     assert _quality(shipped_zones) == "schematic"
     _import(store, csv_bytes(long_rows(2022)), "a.csv")  # revision 1: figures only
     rows_before = store.current_rows()
-    rev = store.save_boundary(outline.geometry, OUTLINE_ZONE, OUTLINE_SOURCE, "测绘科", "dongcheng-park.geojson",
+    rev = store.save_boundary(outline.geometry, OUTLINE_ZONE, OUTLINE_SOURCE, editor("测绘科"), "dongcheng-park.geojson",
                               area_km2=outline.area_km2)
     assert rev.id == 2 and rev.action == "boundary" and rev.author == "测绘科" and rev.imported_rows == 0
     assert rev.source_url == OUTLINE_SOURCE.url and rev.filename == "dongcheng-park.geojson"
@@ -483,12 +497,12 @@ def test_outline_is_a_revision_drawn_official_and_rolled_back(store, outline, sh
     # a figure import later keeps the outline; rolling back to before the outline makes it schematic again
     _import(store, xlsx(yearbook_rows(2023)), "b.xlsx")
     assert list(store.current_boundaries().zone_id) == [OUTLINE_ZONE]
-    back = store.rollback(1, "李回滚")
+    back = store.rollback(1, editor("李回滚"))
     assert store.current_boundaries().empty
     assert _quality(overlay_boundaries(shipped_zones, store.current_boundaries())) == "schematic"
     pd.testing.assert_frame_equal(store.current_rows(), rows_before)
     # append-only: the outline's revision can be restored, and nothing was deleted
-    store.rollback(3, "李回滚")
+    store.rollback(3, editor("李回滚"))
     assert _quality(overlay_boundaries(shipped_zones, store.current_boundaries())) == "official"
     assert [r.id for r in store.revisions()] == [back.id + 1, back.id, 3, 2, 1]
     with store.engine.connect() as conn:
@@ -498,13 +512,13 @@ def test_outline_is_a_revision_drawn_official_and_rolled_back(store, outline, sh
 def test_a_newer_outline_replaces_the_older_and_rollback_restores_it(store, outline):
     from shapely.geometry import box
 
-    store.save_boundary(outline.geometry, OUTLINE_ZONE, OUTLINE_SOURCE, "a")
+    store.save_boundary(outline.geometry, OUTLINE_ZONE, OUTLINE_SOURCE, editor("a"))
     smaller = box(116.41, 39.93, 116.42, 39.94)
-    store.save_boundary(smaller, OUTLINE_ZONE, OUTLINE_SOURCE, "b")
+    store.save_boundary(smaller, OUTLINE_ZONE, OUTLINE_SOURCE, editor("b"))
     current = store.current_boundaries()
     assert len(current) == 1 and int(current.revision_id.iloc[0]) == 2 and current.author.iloc[0] == "b"
     assert float(current.area_km2.iloc[0]) == pytest.approx(0.94, rel=0.05)  # computed when not given
-    store.rollback(1, "c")
+    store.rollback(1, editor("c"))
     assert store.current_boundaries().author.iloc[0] == "a"
 
 
@@ -526,7 +540,7 @@ def test_refused_outlines_change_nothing(store, outline, bad):
     elif bad == "projected":
         geom = Polygon([(440000, 4420000), (441000, 4420000), (441000, 4421000), (440000, 4420000)])
     with pytest.raises(StoreError):
-        store.save_boundary(geom, zone, source, who)
+        store.save_boundary(geom, zone, source, editor(who))
     assert store.current_revision_id() == 0 and store.current_boundaries().empty
 
 
@@ -545,3 +559,142 @@ def test_existing_database_gains_the_outline_table(tmp_path):
     assert "atlas_boundaries" in sa.inspect(reopened.engine).get_table_names()
     assert reopened.current_revision_id() == 1 and len(reopened.current_rows()) == 32
     assert reopened.current_boundaries().empty
+
+
+# ------------------------------------------------------------------ who may write; the audit trail
+
+def _snapshot_tables(store: Store) -> dict[str, list[tuple]]:
+    """Every row of every table of the store, sorted (to compare two states exactly)."""
+    import sqlalchemy as sa
+
+    out = {}
+    with store.engine.connect() as conn:
+        for name in sorted(sa.inspect(conn).get_table_names()):
+            rows = conn.exec_driver_sql(f'SELECT * FROM "{name}"').all()
+            out[name] = sorted((tuple(r) for r in rows), key=repr)
+    return out
+
+
+@pytest.mark.parametrize("who", ["anonymous", "viewer", "not-an-actor"])
+def test_a_viewer_or_anonymous_actor_changes_nothing(store, outline, who):
+    """Every writer checks the role before any work: NotAllowed, and every table is as it was (on SQLite: the file too)."""
+    from geo.access import ANONYMOUS, Actor, NotAllowed
+
+    _import(store, csv_bytes(long_rows(2022)), "a.csv")
+    store.save_boundary(outline.geometry, OUTLINE_ZONE, OUTLINE_SOURCE, editor("测绘科"))
+    actor = {"anonymous": ANONYMOUS, "viewer": Actor("ann@office", "viewer", "oidc"), "not-an-actor": "王规划"}[who]
+    before = _snapshot_tables(store)
+    path = store.engine.url.database if store.engine.dialect.name == "sqlite" else None
+    file_before = Path(path).read_bytes() if path else b""
+    rows = parse_upload(xlsx(yearbook_rows(2023)), "b.xlsx", SOURCE).rows
+    attempts = [
+        lambda: store.import_upload(xlsx(yearbook_rows(2023)), "b.xlsx", SOURCE, actor),
+        lambda: store.save_import(rows, SOURCE, actor, "b.xlsx"),
+        lambda: store.save_boundary(outline.geometry, OUTLINE_ZONE, OUTLINE_SOURCE, actor),
+        lambda: store.rollback(0, actor),
+        lambda: store.rollback(1, actor),
+    ]
+    for attempt in attempts:
+        with pytest.raises(NotAllowed, match="only an editor may change the figures"):
+            attempt()
+    assert _snapshot_tables(store) == before
+    if path:
+        assert Path(path).read_bytes() == file_before
+
+
+def test_revisions_record_identity_role_via_file_and_sha256(store, outline):
+    from geo.access import Actor
+
+    content = xlsx(yearbook_rows(2023))
+    _, r1 = store.import_upload(content, "8-10.xlsx", SOURCE, Actor("wang@bj.gov.cn", "editor", "oidc"))
+    geojson = b'{"type": "Polygon"}'  # the bytes as uploaded (the checked geometry is passed separately)
+    r2 = store.save_boundary(outline.geometry, OUTLINE_ZONE, OUTLINE_SOURCE, Actor("li", "admin", "password"),
+                             "东城园.geojson", content=geojson)
+    r3 = store.rollback(1, Actor("os:zhao", "editor", "cli"))
+    assert r1 is not None
+    listed = {r.id: r for r in store.revisions()}
+    assert listed[r1.id] == r1 and listed[r2.id] == r2 and listed[r3.id] == r3  # as written, as read back
+    assert (r1.author, r1.author_role, r1.author_via) == ("wang@bj.gov.cn", "editor", "oidc")
+    assert r1.filename == "8-10.xlsx" and r1.file_sha256 == hashlib.sha256(content).hexdigest()
+    assert (r2.author, r2.author_role, r2.author_via) == ("li", "admin", "password")
+    assert r2.filename == "东城园.geojson" and r2.file_sha256 == hashlib.sha256(geojson).hexdigest()
+    assert (r3.author, r3.author_role, r3.author_via, r3.filename, r3.file_sha256) == ("os:zhao", "editor", "cli",
+                                                                                       "", "")
+    assert r1.created_at <= r2.created_at <= r3.created_at and r3.created_at.endswith("+00:00")
+
+
+def test_revisions_html_shows_who_role_file_and_short_sha(store):
+    from geo.imports.report import revisions_html
+
+    content = csv_bytes(long_rows(2022))
+    store.import_upload(content, "<b>a</b>.csv", SOURCE, editor("wang@bj.gov.cn"))
+    store.rollback(0, editor("wang@bj.gov.cn"))
+    html = revisions_html(store.revisions(), "zh")
+    digest = hashlib.sha256(content).hexdigest()
+    assert "<th>导入人</th>" in html and "<th>文件(SHA-256)</th>" in html
+    assert "<td>wang@bj.gov.cn<br><small>编辑 · 密码登录</small></td>" in html
+    assert f'<td>&lt;b&gt;a&lt;/b&gt;.csv<br><code title="SHA-256 {digest}">{digest[:12]}</code></td>' in html
+    assert "<b>a</b>" not in html and "<td>—</td>" in html  # the roll-back has no file
+    en = revisions_html(store.revisions(), "en")
+    assert "wang@bj.gov.cn<br><small>editor · password</small>" in en and "File (SHA-256)" in en
+
+
+def test_a_store_made_before_sign_in_is_migrated_and_keeps_its_typed_names(tmp_path):
+    """Schema 1 (no atlas_meta, typed author, no role/via/sha256): opened, migrated, data kept, marked typed."""
+    import sqlalchemy as sa
+
+    url = f"sqlite:///{tmp_path / 'v1.sqlite'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:  # the tables as version 1 made them
+        conn.exec_driver_sql(
+            "CREATE TABLE atlas_revisions (id INTEGER PRIMARY KEY, created_at VARCHAR(40) NOT NULL, author VARCHAR(200) "
+            "NOT NULL, action VARCHAR(20) NOT NULL, target INTEGER, source_title TEXT NOT NULL, source_table TEXT NOT "
+            "NULL, source_url TEXT NOT NULL, filename TEXT NOT NULL, imported_rows INTEGER NOT NULL, row_count "
+            "INTEGER NOT NULL, decisions TEXT NOT NULL DEFAULT '')")
+        conn.exec_driver_sql("INSERT INTO atlas_revisions VALUES (1, '2025-01-01T00:00:00+00:00', '王规划', 'rollback',"
+                             " 0, '', '', '', '', 0, 0, '')")
+    engine.dispose()
+    assert store_mod.schema_version(sa.create_engine(url)) == 1
+    store = Store(url)
+    assert store_mod.schema_version(store.engine) == store_mod.SCHEMA_VERSION == 2
+    (rev,) = store.revisions()
+    assert (rev.author, rev.author_role, rev.author_via, rev.file_sha256) == ("王规划", "", "typed", "")
+    new = store.rollback(0, editor("li"))
+    assert (new.author_via, store.revisions()[0].author_via) == ("password", "password")
+    Store(url)  # opening again changes nothing
+    assert [r.author_via for r in Store(url).revisions()] == ["password", "typed"]
+
+
+def test_a_store_of_a_newer_schema_is_refused(tmp_path):
+    import sqlalchemy as sa
+
+    url = f"sqlite:///{tmp_path / 'new.sqlite'}"
+    Store(url).engine.dispose()
+    with sa.create_engine(url).begin() as conn:
+        conn.exec_driver_sql("UPDATE atlas_meta SET value = '99' WHERE key = 'schema_version'")
+    with pytest.raises(StoreError, match="schema version 99, newer than this atlas"):
+        Store(url)
+
+
+def test_an_existing_schema_1_store_is_migrated_on_both_backends(store):
+    """The store as schema 1 left it (no atlas_meta, no role/via/sha256 columns) gains them, data kept, in one step."""
+    import sqlalchemy as sa
+
+    _import(store, csv_bytes(long_rows(2022)), "a.csv", who="王规划")
+    rows = store.current_rows()
+    with store.engine.begin() as conn:
+        for column in ("author_role", "author_via", "file_sha256"):
+            conn.exec_driver_sql(f"ALTER TABLE atlas_revisions DROP COLUMN {column}")
+        conn.exec_driver_sql("DROP TABLE atlas_meta")
+    store.engine.dispose()
+    assert store_mod.schema_version(store.engine) == 1
+    again = Store(store.url)
+    assert store_mod.schema_version(again.engine) == 2
+    columns = {c["name"] for c in sa.inspect(again.engine).get_columns("atlas_revisions")}
+    assert {"author_role", "author_via", "file_sha256"} <= columns
+    (rev,) = again.revisions()
+    assert (rev.author, rev.author_role, rev.author_via, rev.file_sha256) == ("王规划", "", "typed", "")
+    pd.testing.assert_frame_equal(again.current_rows(), rows)
+    new = again.rollback(0, editor("li"))
+    assert [(r.id, r.author_via) for r in again.revisions()] == [(new.id, "password"), (1, "typed")]
+    again.engine.dispose()

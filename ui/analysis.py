@@ -13,7 +13,7 @@ from geo import data
 from geo.analysis.zones import ZoneSummary, zone_summaries
 from geo.data.names import region_name
 from geo.text.i18n import format_value, t
-from geo.text.labels import status_mark, status_text
+from geo.text.labels import note_text, status_mark, status_text
 from geo.text.safe import safe_url
 from ui import cache
 
@@ -53,7 +53,8 @@ def figures_table(figures: pd.DataFrame, lang: str) -> None:
         t("an.col.value", lang): [value_text(v, u, s, lang) for v, u, s in
                                   zip(figures["value"], figures["unit"], figures["status"], strict=False)],
         t("an.col.status", lang): [status_text(s, lang) for s in figures["status"]],
-        t("an.col.source_note", lang): figures["source_note"],
+        t("an.col.source_note", lang): [note_text(n, lang, s) for n, s in
+                                         zip(figures["source_note"], figures["status"], strict=False)],
         t("an.col.source_url", lang): figures["source_url"],
     })
     st.dataframe(table, hide_index=True, width="stretch",

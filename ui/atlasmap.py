@@ -52,9 +52,11 @@ def _versioned(path) -> str:
     return f"/app/static/{path.relative_to(STATIC_DIR).as_posix()}?v={digest}"
 
 
+#: Every file the map page loads is content-versioned (``?v=`` + hash, or a hashed name): the
+#: server may let browsers keep them for a year (deploy/haproxy.cfg.tmpl, ui/webassets.py).
 ASSETS = {
-    "leaflet": "/app/static/leaflet/leaflet.js",
-    "leafletCss": "/app/static/leaflet/leaflet.css",
+    "leaflet": _versioned(STATIC_DIR / "leaflet" / "leaflet.js"),
+    "leafletCss": _versioned(STATIC_DIR / "leaflet" / "leaflet.css"),
     "renderer": [_versioned(STATIC_DIR / "atlasmap" / name) for name in RENDERER_SCRIPTS],
     "css": _versioned(_RENDERER_CSS),
 }

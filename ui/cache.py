@@ -8,6 +8,7 @@ import streamlit as st
 
 from geo import data
 from geo.data.datasets import MapInputs
+from geo.data.indicators import shown_rows
 from geo.imports import store
 from ui import keys
 
@@ -19,7 +20,9 @@ __all__ = [
     "indicators",
     "regions",
     "run_revision",
+    "set_show_demo",
     "shipped_zones",
+    "show_demo",
     "store_revision",
     "zones",
 ]
@@ -77,6 +80,30 @@ def begin_run() -> None:
     always come from the same revision, even while another session saves an import.
     """
     st.session_state[_RUN_REVISION] = _read_revision()
+    _read_demo_flag()
+
+
+_SHOW_DEMO, _DEMO_SEEN = keys.SHOW_DEMO, keys.SHOW_DEMO_URL
+
+
+def _read_demo_flag() -> None:
+    """Take ``demo=0/1`` from the link when it is new (a share link, a page's own URL); else keep the session's."""
+    raw = st.query_params.get("demo")
+    if raw in ("0", "1") and raw != st.session_state.get(_DEMO_SEEN):
+        st.session_state[_SHOW_DEMO] = raw == "1"
+        st.session_state[_DEMO_SEEN] = raw
+
+
+def set_show_demo(value: bool) -> None:
+    """Set "show demo values" for the session (the map's switch; the URL follows at the end of the run)."""
+    st.session_state[_SHOW_DEMO] = bool(value)
+
+
+def show_demo() -> bool:
+    """Return whether this session shows demo values (default yes; ``demo=0`` in a link turns them off)."""
+    if _SHOW_DEMO not in st.session_state:
+        _read_demo_flag()
+    return bool(st.session_state.get(_SHOW_DEMO, True))
 
 
 def run_revision() -> int | None:
@@ -92,16 +119,22 @@ def _indicators_at(url: str, revision_id: int) -> pd.DataFrame:
 
 
 def indicators() -> pd.DataFrame:
-    """Return the indicator table the app shows: shipped rows, overlaid by imported official rows.
+    """Return the indicator table every page reads: shipped rows, overlaid by imported official rows.
 
     Cached per revision of the import store: one cheap ``max(id)`` query per call, so a save or a
     roll back on the Import page shows on every page at the next rerun. If the store cannot be
-    reached the shipped table is shown (with its demo marks), never an error.
+    reached the shipped table is shown (with its demo marks), never an error. With "show demo
+    values" off (:func:`show_demo`) the demo rows are blanked here, once for every page
+    (``geo.data.indicators.shown_rows``): no page can forget it.
     """
+    return _shown(store_revision())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _shown(key: str) -> pd.DataFrame:
     revision_id = run_revision()
-    if revision_id is None:  # database down or unreadable: fall back to the shipped data
-        return shipped_indicators()
-    return _indicators_at(import_store().url, revision_id)
+    table = shipped_indicators() if revision_id is None else _indicators_at(import_store().url, revision_id)
+    return shown_rows(table, not key.endswith(_NO_DEMO))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -125,7 +158,11 @@ def zones() -> gpd.GeoDataFrame:
 def store_revision() -> str:
     """Return a cache key of what the page shows: this run's revision id ("shipped" if the store is unreachable)."""
     revision_id = run_revision()
-    return "shipped" if revision_id is None else str(revision_id)
+    key = "shipped" if revision_id is None else str(revision_id)
+    return key if show_demo() else key + _NO_DEMO
+
+
+_NO_DEMO = "-nodemo"  # the cache key of a view without demo values
 
 
 def map_inputs() -> MapInputs:

@@ -26,7 +26,8 @@ def current_lang() -> str:
     A link's ``lang`` (a deep link, a share link, a project button) sets the session's language;
     a page opened from the sidebar navigation (Streamlit drops the query there) keeps it.
     """
-    value = st.query_params.get("lang")
+    values = set(st.query_params.get_all("lang"))
+    value = values.pop() if len(values) == 1 else None  # given twice, differently: not used (ui.linknotes says so)
     if value in LANGS:
         st.session_state[LANG_KEY] = value
     return st.session_state.get(LANG_KEY, DEFAULT_LANG)
@@ -47,8 +48,10 @@ def keep_lang_in_url() -> str:
     given = st.query_params.get("lang")
     if given != code:
         st.query_params["lang"] = code
-    if given is not None and given not in LANGS:
-        st.sidebar.warning(t("sidebar.bad_lang", code, value=repr(given[:40])))
+    if given is not None and given not in LANGS:  # said in the page until the view changes (ui.linknotes)
+        from ui import linknotes
+
+        linknotes.add(t("sidebar.bad_lang", code, value=repr(given[:40])))
     return code
 
 
@@ -83,4 +86,6 @@ _UPLOADER_CSS = "<style>[data-testid='stFileUploaderDropzoneInstructions']{displ
 def upload_hint(lang: str) -> None:
     """Draw, above a file uploader, how to use it and its size limit in ``lang`` (see ``_UPLOADER_CSS``)."""
     st.html(_UPLOADER_CSS)
-    st.caption(t("common.upload_hint", lang, mb=st.get_option("server.maxUploadSize")))
+    from geo.imports.issues import MAX_BYTES, size_params
+
+    st.caption(t("common.upload_hint", lang, **size_params(MAX_BYTES)))  # the limit the import checks, in bytes

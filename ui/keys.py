@@ -18,6 +18,8 @@ __all__ = [
            "PRESENT_COMPONENT",
            "PREV_PAGE",
            "RUN_REVISION",
+           "SHOW_DEMO",
+           "SHOW_DEMO_URL",
            "TRENDS_SEEN",
            "TRENDS_WIDGETS",
 ]
@@ -37,3 +39,5 @@ MAP_COMPARE_ON = "m_cmp_on"
 #: The trends page's filters, by ViewState attribute, and its last seeded/written query.
 TRENDS_WIDGETS = {"indicator": "tr_indicator", "year": "tr_year", "districts": "tr_districts"}
 TRENDS_SEEN = "tr_seeded_from"
+#: "Show demo values" of the session, and the link value it last took (ui.cache.show_demo).
+SHOW_DEMO, SHOW_DEMO_URL = "atlas_show_demo", "atlas_show_demo_url"

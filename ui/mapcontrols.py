@@ -18,7 +18,7 @@ from geo.data.indicators import MAP_INDICATORS, indicator_name
 from geo.data.names import BEIJING_DISTRICTS
 from geo.text.i18n import t
 from geo.view.state import BASEMAPS, CHANGES, CLASSIFICATIONS, LAYERS, ViewState
-from ui import keys
+from ui import cache, keys
 
 __all__ = ["CONTROLS", "Control", "draw_controls", "seed_values", "view_from_session", "widget_keys"]
 
@@ -51,13 +51,14 @@ def _draw_indicator(lang: str, years: list[int]) -> None:
 
 
 def _draw_districts(lang: str, years: list[int]) -> None:
-    st.multiselect(t("ctl.districts", lang), list(BEIJING_DISTRICTS), key="m_districts",
+    # Streamlit's "Select all" cannot be translated (1.67): offered on English pages only
+    st.multiselect(t("ctl.districts", lang), list(BEIJING_DISTRICTS), key="m_districts", select_all=lang == "en",
                    format_func=lambda c: BEIJING_DISTRICTS[c][1 if lang == "en" else 0],
                    placeholder=t("ctl.districts_all", lang))
 
 
 def _draw_layers(lang: str, years: list[int]) -> None:
-    st.multiselect(t("ctl.layers", lang), list(LAYERS), key="m_layers",
+    st.multiselect(t("ctl.layers", lang), list(LAYERS), key="m_layers", select_all=lang == "en",
                    format_func=lambda name: t(f"layer.{name}", lang), placeholder=t("ctl.no_layers", lang))
 
 
@@ -71,7 +72,8 @@ def _draw_fixed(lang: str, years: list[int]) -> None:
 
 
 def _draw_demo(lang: str, years: list[int]) -> None:
-    st.checkbox(t("ctl.show_demo", lang), key="m_demo")
+    st.checkbox(t("ctl.show_demo", lang), key="m_demo",
+                on_change=lambda: cache.set_show_demo(st.session_state["m_demo"]))
     if not st.session_state["m_demo"]:
         st.caption(t("status.import_cta", lang))
 

@@ -19,8 +19,8 @@ from geo.data.designations import designations_for
 from geo.data.indicators import INDICATORS, best_year, indicator_name
 from geo.data.names import BEIJING_DISTRICTS
 from geo.data.source_kind import source_kind, source_kind_label
-from geo.text.i18n import format_value, t, unit_label
-from geo.text.labels import name_of, status_label, status_mark
+from geo.text.i18n import format_change, format_value, t, unit_label
+from geo.text.labels import name_of, note_text, status_label, status_mark
 from geo.view.state import DEFAULT_YEAR, ViewState, map_years, view_for_data, with_last_view
 from ui import cache, keys, mapcontrols
 from ui.urlsync import seed_from_url, write_to_url
@@ -40,6 +40,7 @@ __all__ = [
     "open_profile",
     "prepare_view",
     "read_view",
+    "table_html",
     "take_map_year",
     "write_view",
     "year_token",
@@ -55,12 +56,17 @@ def years_for(inputs: MapInputs, indicator: str) -> list[int]:
 
 
 def read_view(inputs: MapInputs) -> ViewState:
-    """Return the view in the URL (validated); notes list what was ignored.
+    """Return the view in the URL (validated); notes list what was ignored (repeats, too many: ui.linknotes).
 
     Opened from the menu (no view in the URL), the map shows the view it showed last in this
     session: map → any page → map keeps year, districts, layers, indicator, classification.
     """
-    return view_for_data(with_last_view(st.query_params.to_dict(), last_map_query()), inputs.indicators)
+    from ui.common import current_lang
+    from ui.linknotes import read_params
+
+    params = with_last_view(read_params(current_lang()), last_map_query())
+    params.setdefault("demo", "1" if cache.show_demo() else "0")  # a link without demo= keeps the session's switch
+    return view_for_data(params, inputs.indicators)
 
 
 def last_map_query() -> dict[str, str]:
@@ -171,21 +177,62 @@ def draw_table(frame: pd.DataFrame, state: ViewState) -> None:
     lang = state.lang
     ind = INDICATORS[state.indicator]
     rows = frame if not state.districts else frame[frame.code.isin(state.districts)]
+    if state.compare is not None:  # a change map's table shows the change, signed, as the map does
+        unit = "%" if state.change == "pct" else ind.unit
+        heading = t("tbl.change", lang, base=state.compare, year=state.year, unit=unit_label(unit, lang) or unit)
+        shown = [format_change(v, "%" if unit == "%" else "", lang) for v in rows["value"]]
+    else:
+        heading = t("tbl.value", lang, unit=unit_label(ind.unit, lang))
+        shown = [format_value(v, "", lang) for v in rows["value"]]
     table = pd.DataFrame({
         t("tbl.district", lang): name_of(rows, lang),
-        t("tbl.value", lang, unit=unit_label(ind.unit, lang)): [format_value(v, "", lang) + (f" {status_mark(s, lang)}" if s else "")
-                                              for v, s in zip(rows["value"], rows["status"], strict=False)],
+        heading: [v + (f" {status_mark(s, lang)}" if s else "") for v, s in zip(shown, rows["status"], strict=False)],
         t("tbl.rank", lang): rows["rank"],
         t("tbl.status", lang): [status_label(s, lang) for s in rows["status"]],
         t("tbl.kind", lang): [source_kind_label(k or source_kind(u), s, lang) if s else ""
                               for k, u, s in zip(rows.get("source_kind", [""] * len(rows)), rows["source_url"],
                                                  rows["status"], strict=False)],
-        t("tbl.source", lang): rows["source_note"],
+        t("tbl.source", lang): [note_text(n, lang, s) for n, s in zip(rows["source_note"], rows["status"], strict=False)],
         t("tbl.url", lang): rows["source_url"],
     })
-    # a static table, not st.dataframe: 16 rows read well as text, and the data grid's large script
-    # would load before the map could be drawn (measured: ~1 s of the map's load time)
-    st.table(table.sort_values(t("tbl.rank", lang)).set_index(t("tbl.district", lang)))
+    # plain HTML, not st.dataframe nor st.table: 16 rows read well as text, and both go through Arrow in
+    # the browser: the data grid's script would load before the map (measured: ~1 s of its load time),
+    # st.table's formatting scripts (~850 KB of JavaScript, ~95 KB compressed) right after it
+    st.html(table_html(table.sort_values(t("tbl.rank", lang)), indicator_name(ind, lang)))
+
+
+_TABLE_CSS = (".atlas-table-wrap{overflow-x:auto;max-width:100%}"
+              ".atlas-table{border-collapse:collapse;font-size:0.875rem;width:100%}"
+              ".atlas-table th,.atlas-table td{padding:0.25rem 0.5rem;border-bottom:1px solid #d5d7de;"
+              "text-align:left;vertical-align:top}"
+              ".atlas-table thead th{font-weight:600;border-bottom:2px solid #a3a8b8}"
+              ".atlas-table th,.atlas-table td{white-space:nowrap}"
+              # the source and its address wrap (the table scrolls sideways on a phone); short columns never do
+              ".atlas-table td:nth-last-child(-n+2){white-space:normal;min-width:16rem}"
+              ".atlas-table td:last-child{word-break:break-all}"
+              ".atlas-table td.num{text-align:right}")
+
+
+def table_html(table: pd.DataFrame, label: str = "") -> str:
+    """The table as escaped HTML: a header row, the first column as row headers, numbers right-aligned.
+
+    Its box scrolls sideways on a narrow screen, so it takes the keyboard focus (a named region).
+
+    >>> html = table_html(pd.DataFrame({"区": ["<b>海淀区</b>"], "排名": [1]}))
+    >>> "&lt;b&gt;海淀区&lt;/b&gt;" in html and '<th scope="row">' in html and '<td class="num">1</td>' in html
+    True
+    """
+    head = "".join(f'<th scope="col">{escape(str(c))}</th>' for c in table.columns)
+    rows = []
+    for values in table.itertuples(index=False):
+        first, *rest = values
+        cells = "".join(f'<td class="num">{escape(str(v))}</td>' if isinstance(v, (int, float)) and not isinstance(v, bool)
+                        else f"<td>{escape('' if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))}</td>"
+                        for v in rest)
+        rows.append(f'<tr><th scope="row">{escape(str(first))}</th>{cells}</tr>')
+    return (f'<style>{_TABLE_CSS}</style><div class="atlas-table-wrap" tabindex="0" role="region" '
+            f'aria-label="{escape(label)}"><table class="atlas-table">'
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
 
 
 def open_profile(inputs: MapInputs, code: str, state: ViewState) -> None:
@@ -213,12 +260,15 @@ def draw_profile(inputs: MapInputs, code: str, state: ViewState, heading: bool =
     if heading:
         st.header(t("profile.title", lang, name=name_of(p, lang)))
     st.caption(t("profile.area", lang, area=f"{p.area_km2:,.1f}"))
+    if state.indicator not in set(p.indicators.indicator):  # e.g. demo values off: said, not left out
+        st.caption(f"{indicator_name(state.indicator, lang)}: {status_label('', lang)}")
     if len(p.indicators):
         ind = p.indicators.copy()
         ind["indicator"] = [indicator_name(i, lang) for i in ind.indicator]
         ind["value"] = [format_value(v, u, lang) + (f" {status_mark(s, lang)}" if s else "")
                         for v, u, s in zip(ind.value, ind.unit, ind.status, strict=False)]
         ind["source_kind"] = [source_kind_label(source_kind(u), s, lang) for u, s in zip(ind.source_url, ind.status, strict=False)]
+        ind["source_note"] = [note_text(n, lang, s) for n, s in zip(ind.source_note, ind.status, strict=False)]
         ind["status"] = [status_label(s, lang) for s in ind.status]
         st.dataframe(ind[["indicator", "year", "value", "status", "source_kind", "source_note", "source_url",
                           "formula"]].rename(

@@ -27,6 +27,7 @@ from geo.view.scenes import (
 )
 from geo.view.state import ViewState, from_query, to_query
 from ui import atlasmap, keys, mapview
+from ui.common import upload_hint
 from ui.links import app_base_url
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "draw_style",
     "exit_to_map",
     "init_scenes",
+    "view_key",
 ]
 
 _SCENES, _INDEX, _SEEN = "p_scenes", "p_index", "p_scenes_param_seen"
@@ -52,10 +54,29 @@ header[data-testid="stHeader"], [data-testid="stToolbar"] {display: none !import
 .st-key-present_header p, .st-key-present_header button p {font-size: 1.05rem !important; white-space: nowrap;}
 .st-key-present_header [data-testid="stVerticalBlock"] {gap: 0.35rem;}
 .st-key-present_map .atlas-head {display: none;}
+/* nothing cut: the scene list's button and the link/keys line may take two lines rather than lose words */
+.st-key-present_header [data-testid="stPopover"] button p,
+.st-key-present_header [data-testid="stCaptionContainer"] p {white-space: normal !important; line-height: 1.25;}
+.st-key-present_header [data-testid="stPopover"] button div {overflow: visible; text-overflow: clip;}
+.st-key-present_header [data-testid="stCaptionContainer"] p {font-size: .95rem !important;}
+/* a phone: the controls stay one wrapping row (not one button a line), the keyboard hint goes (no
+   keyboard), and the map takes the rest of the screen */
+@media (max-width: 760px) {
+  .block-container, [data-testid="stMainBlockContainer"] {padding: 0.3rem 0.4rem 0.2rem 0.4rem !important;}
+  .st-key-present_title h1 {font-size: 1.2rem !important;}
+  .st-key-present_header p, .st-key-present_header button p {font-size: .9rem !important;}
+  .st-key-present_header [data-testid="stHorizontalBlock"] {flex-direction: row !important; flex-wrap: wrap !important;
+    gap: .3rem !important; align-items: center;}
+  .st-key-present_header [data-testid="stColumn"] {width: auto !important; flex: 0 1 auto !important; min-width: 0 !important;}
+  .st-key-present_header [data-testid="stColumn"] button {min-height: 2.1rem; padding: 0 .55rem;}
+  .st-key-present_header .atlas-keys-hint {display: none;}
+  .st-key-present_map {--atlas-present-h: max(300px, calc(100dvh - 255px));}
+  .st-key-present_title {margin-bottom: .2rem;}
+}
 </style>"""
 
 #: The map's height in presentation mode: the window less the header row, the time bar and the source line.
-MAP_HEIGHT = "max(320px, calc(100vh - 205px))"
+MAP_HEIGHT = "var(--atlas-present-h, max(320px, calc(100vh - 205px)))"  # a phone sets its own (FULLSCREEN_CSS)
 
 
 def _query_value(key: str) -> str | None:
@@ -73,15 +94,22 @@ def init_scenes() -> list[str]:
             try:
                 scenes = decode_scenes(param)
             except SceneError as e:
-                errors.append(e.message(_lang()))
+                message = e.message(_lang())
+                errors.append(message if e.key == "present.err.bad_param"
+                              else t("present.link_failed", _lang(), error=message))
         st.session_state[_SCENES] = scenes
         st.session_state[_SEEN] = param
         st.session_state[_INDEX] = 0
         raw = _query_value("scene")
-        if raw and raw.isascii() and raw.isdigit():
+        if raw and raw.isascii() and raw.isdigit() and len(raw) <= 6:  # int() of 5,000 digits raises
             st.session_state[_INDEX] = step(int(raw) - 1, len(scenes), 0)
     st.session_state[_INDEX] = step(st.session_state.get(_INDEX, 0), len(st.session_state[_SCENES]), 0)
     return errors
+
+
+def view_key(lang: str) -> tuple:
+    """Return what identifies the view shown (scene, scene list, language): link notes stay while it is the same."""
+    return ("present", st.session_state[_INDEX], st.session_state.get(_SEEN), lang)
 
 
 def _lang() -> str:
@@ -162,7 +190,8 @@ def draw_header(lang: str) -> None:
             draw_exit(mapview.map_inputs(), lang)
         with link_col:
             link = scene_link(scene, lang, app_base_url())
-            st.caption(f"[{t('present.share_scene', lang)}]({link}) · {t('present.keys', lang)}")
+            st.caption(f"[{t('present.share_scene', lang)}]({link})"
+                       f"<span class='atlas-keys-hint'> · {escape(t('present.keys', lang))}</span>", unsafe_allow_html=True)
 
 
 def _shown_state(inputs: MapInputs, scene: Scene, lang: str) -> ViewState:
@@ -284,6 +313,7 @@ def draw_manager(lang: str) -> None:
             st.download_button(t("present.save", lang), data=scenes_to_json(scenes()).encode("utf-8"),
                                file_name="beijing-ip-atlas-scenes.json", mime="application/json",
                                key="present_save", on_click="ignore", icon=":material/download:")
+            upload_hint(lang)  # Streamlit's own uploader text in the page's language (ui.common)
             st.file_uploader(t("present.load", lang), type=["json"], key="present_upload", on_change=_on_upload)
         with c2:
             share = f"{base}/present?" + urlencode({"scenes": encode_scenes(scenes()), "lang": lang})

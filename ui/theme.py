@@ -17,6 +17,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.text.i18n import doc_lang
+from ui.layout import LAYOUT_CSS
 
 __all__ = ["LINK", "MUTED_TEXT", "THEME_CSS", "apply_theme"]
 
@@ -92,7 +93,7 @@ def apply_theme(lang: str, preload: dict | None = None) -> None:
     ``preload``: the map's asset URLs (``ui.atlasmap.preload_assets``), fetched by the browser as
     soon as this first element arrives, while the rest of the page is still loading.
     """
-    st.html(f"<style>{THEME_CSS}</style>")
+    st.html(f"<style>{THEME_CSS}{LAYOUT_CSS}</style>")
     data: dict = {"lang": doc_lang(lang)}
     if preload:
         data["preload"] = preload

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import streamlit as st
 
+from geo.access import NotAllowed
 from geo.data.indicators import INDICATORS
 from geo.data.names import region_name
 from geo.imports.boundaries import validate_boundary
 from geo.imports.parse import Source, parse_upload
-from geo.imports.report import preview_counts, preview_table, revisions_html
-from geo.imports.store import preview_changes
+from geo.imports.report import actor_label, preview_counts, preview_table, revisions_html, what_becomes
+from geo.imports.store import StoreError, preview_changes
 from geo.text.i18n import t
 from geo.text.safe import escape_text
-from ui import cache
+from ui import auth, cache
+from ui.auth import current_actor
 from ui.common import lang, upload_hint
+from ui.guard import planner_errors, unexpected_message
 
 L = lang()
 db = cache.import_store()
+actor = current_actor()
 
 
 def _indicator_name(ind: str) -> str:
@@ -27,19 +31,44 @@ def _bullets(issues) -> str:
     return "\n".join(f"- {escape_text(i.text(L))}" for i in issues)
 
 
-def _save(result, source: Source, who: str, filename: str, decisions: dict) -> None:
-    try:
-        rev = db.save_import(result.rows, source, who, filename, shown=cache.indicators(), decisions=decisions)
-    except Exception as exc:  # one transaction: nothing was changed
+def _who() -> str:
+    actor = current_actor()
+    return actor_label(actor.identity, actor.role, actor.via, L)
+
+
+def _save(result, source: Source, filename: str, content: bytes, decisions: dict) -> None:
+    try:  # who is asked at the moment of saving: a session signed out meanwhile is refused by the store
+        rev = db.save_import(result.rows, source, current_actor(), filename, content=content, shown=cache.indicators(),
+                             decisions=decisions)
+    except NotAllowed:
+        st.session_state["import_message"] = ("error", t("import.not_allowed", L, who=_who()))
+    except StoreError as exc:  # one transaction: nothing was changed
         st.session_state["import_message"] = ("error", t("import.save_failed", L, error=exc))
+    except Exception as exc:  # the database or a bug: details in the server log only
+        st.session_state["import_message"] = ("error", unexpected_message(exc, L, "import: save"))
     else:
         st.session_state["import_message"] = ("success", t("import.saved", L, rev=rev.id, n=rev.imported_rows))
+        # saved: the form starts again empty (the file and its conflict choices are done with)
+        st.session_state["import_form"] = st.session_state.get("import_form", 0) + 1
 
 
 def _rollback() -> None:
     target = int(st.session_state["import_rollback_target"])
-    rev = db.rollback(target, st.session_state["import_rollback_who"])  # the map follows the revision
-    st.session_state["import_history_message"] = t("import.rolled_back", L, rev=rev.id, target=target)
+    try:
+        rev = db.rollback(target, current_actor())  # the map follows the revision
+    except NotAllowed:
+        st.session_state["import_history_message"] = ("error", t("import.not_allowed", L, who=_who()))
+    except StoreError as exc:  # one transaction: nothing was changed
+        st.session_state["import_history_message"] = ("error", t("import.rollback_failed", L, error=exc))
+    except Exception as exc:  # the database or a bug: details in the server log only
+        st.session_state["import_history_message"] = ("error", unexpected_message(exc, L, "import: rollback"))
+    else:
+        st.session_state["import_history_message"] = ("success", t("import.rolled_back", L, rev=rev.id, target=target))
+
+
+def _sheet_label(sheet: str, result) -> str:
+    label = t("import.sheet_with_names", L, sheet=sheet) if sheet in result.candidates else sheet
+    return t("import.sheet_hidden", L, sheet=label) if sheet in result.hidden else label
 
 
 def _zone_name(zone_id: str) -> str:
@@ -53,27 +82,53 @@ def _quality_short(quality: str) -> str:
     return t(f"map.quality.{quality}", L).split(":")[0].split("(")[0].strip()
 
 
-def _save_boundary(checked, zone_id: str, filename: str) -> None:
+def _save_boundary(checked, zone_id: str, filename: str, content: bytes) -> None:
     source = Source(st.session_state.get("import_boundary_title", ""), st.session_state.get("import_boundary_url", ""),
                     st.session_state.get("import_boundary_table", ""))
     try:
-        rev = db.save_boundary(checked.geometry, zone_id, source, st.session_state.get("import_boundary_who", ""),
-                               filename, area_km2=checked.area_km2)
-    except Exception as exc:  # one transaction: nothing was changed
+        rev = db.save_boundary(checked.geometry, zone_id, source, current_actor(), filename, content=content,
+                               area_km2=checked.area_km2)
+    except NotAllowed:
+        st.session_state["import_boundary_message"] = ("error", t("import.not_allowed", L, who=_who()))
+    except StoreError as exc:  # one transaction: nothing was changed
         st.session_state["import_boundary_message"] = ("error", t("import.save_failed", L, error=exc))
+    except Exception as exc:  # the database or a bug: details in the server log only
+        st.session_state["import_boundary_message"] = ("error", unexpected_message(exc, L, "import: save outline"))
     else:  # the map's geometry and model are cached per data revision (ui/atlasmap.py): they follow
         st.session_state["import_boundary_message"] = ("success", t("import.boundary_saved", L, rev=rev.id,
                                                                     zone=_zone_name(zone_id)))
 
 
+def _revision_list() -> list:
+    revisions = db.revisions()
+    if not revisions:
+        st.info(t("import.history_empty", L))
+    else:
+        st.caption(t("import.current", L, rev=revisions[0].id))
+        outline_zones = {rev: _zone_name(z) for rev, z in db.boundary_zones().items()}
+        st.markdown(revisions_html(revisions, L, outline_zones), unsafe_allow_html=True)
+    return revisions
+
+
 st.title(t("import.title", L))
 st.caption(t("import.intro", L))
+if actor.via == "local":
+    st.caption(t("auth.local", L))
+if not actor.can_edit:  # viewers: no upload, save, conflict choice, outline or roll-back control is ever drawn
+    auth.editors_only(L, actor)
+    if (message := st.session_state.pop("import_message", None) or st.session_state.pop("import_history_message", None)
+            or st.session_state.pop("import_boundary_message", None)) is not None:
+        st.error(escape_text(message[1] if isinstance(message, tuple) else message))
+    st.header(t("import.tab_history", L))
+    _revision_list()
+    st.stop()
+auth.admin_section(L, actor)
 tab_table, tab_history, tab_boundary = st.tabs([t("import.tab_table", L), t("import.tab_history", L),
                                                 t("import.tab_boundary", L)])
 
-with tab_table:
+with tab_table, planner_errors(L, "import: table"):
     upload_hint(L)
-    upload = st.file_uploader(t("import.file", L), key="import_file")
+    upload = st.file_uploader(t("import.file", L), key=f"import_file_{st.session_state.get('import_form', 0)}")
     with st.expander(t("import.overrides", L)):
         year = st.selectbox(t("import.year", L), [None, *range(2025, 1984, -1)], key="import_year",
                             format_func=lambda y: t("import.from_file", L) if y is None else str(y),
@@ -86,7 +141,6 @@ with tab_table:
     title = left.text_input(t("import.source_title", L), key="import_source_title")
     table = right.text_input(t("import.source_table", L), key="import_source_table")
     url = left.text_input(t("import.source_url", L), key="import_source_url")
-    who = right.text_input(t("import.who", L), key="import_who")
 
     if (message := st.session_state.pop("import_message", None)) is not None:
         (st.success if message[0] == "success" else st.error)(escape_text(message[1]))
@@ -97,11 +151,10 @@ with tab_table:
         sheet_key = f"import_sheet_{upload.file_id}"  # a new file starts from the sheet found in it
         result = parse_upload(upload.getvalue(), upload.name, source, year=year, indicator=indicator,
                               sheet=st.session_state.get(sheet_key))
-        if len(result.sheets) > 1:
+        if len(result.sheets) > 1 or result.hidden:  # no sheet read (only hidden ones hold a table): none preselected
             st.selectbox(t("import.sheet", L), result.sheets, key=sheet_key,
-                         index=result.sheets.index(result.sheet) if result.sheet in result.sheets else 0,
-                         format_func=lambda s: t("import.sheet_with_names", L, sheet=s)
-                         if s in result.candidates else s)
+                         index=result.sheets.index(result.sheet) if result.sheet in result.sheets else None,
+                         placeholder=t("common.choose", L), format_func=lambda s: _sheet_label(s, result))
         source_codes = {i.code for i in source.issues()}
         file_errors = [i for i in result.errors if i.code not in source_codes]
         if file_errors:
@@ -115,10 +168,6 @@ with tab_table:
             preview = preview_changes(cache.indicators(), result.rows)
             st.markdown("**" + t("import.preview", L, **preview_counts(preview)) + "**")
             st.dataframe(preview_table(preview, L), hide_index=True, width="stretch")
-            status = result.rows["status"]
-            formulas = sorted(set(result.rows.loc[status == "derived", "formula"]) - {""})
-            st.markdown(escape_text(t("import.what_becomes", L, official=int((status == "official").sum()),
-                                      derived=int((status == "derived").sum()), formulas="; ".join(formulas) or "—")))
             conflicts = preview[preview["change"] == "conflict"]
             if len(conflicts):
                 st.warning(t("import.conflicts", L, n=len(conflicts)))
@@ -132,30 +181,30 @@ with tab_table:
                     format_func=lambda c: t(f"import.choice.{c}", L))
                 if choice is not None:
                     decisions[key] = choice
-        missing_source = bool(source_codes) or not who.strip()
+            # what the save stores, after the choices (a kept published figure is not saved)
+            becomes = what_becomes(result.rows, preview, decisions)
+            st.markdown(escape_text(t("import.what_becomes", L, official=becomes["official"], derived=becomes["derived"],
+                                      formulas="; ".join(becomes["formulas"]) or "—")))
+        missing_source = bool(source_codes)
         if missing_source:
             st.info(t("import.need_source", L) + "\n\n" + _bullets(source.issues()))
+        st.caption(escape_text(t("import.recorded_as", L, who=_who())))
         st.button(t("import.save", L), key="import_save", type="primary", on_click=_save,
-                  args=(result, source, who, upload.name, decisions),
+                  args=(result, source, upload.name, upload.getvalue(), decisions),
                   disabled=bool(file_errors) or missing_source or not len(result.rows)
                   or len(decisions) < len(conflicts))
 
-with tab_history:
+with tab_history, planner_errors(L, "import: revisions"):
     if (message := st.session_state.pop("import_history_message", None)) is not None:
-        st.success(escape_text(message))
-    revisions = db.revisions()
-    if not revisions:
-        st.info(t("import.history_empty", L))
-    else:
-        st.caption(t("import.current", L, rev=revisions[0].id))
-        outline_zones = {rev: _zone_name(z) for rev, z in db.boundary_zones().items()}
-        st.markdown(revisions_html(revisions, L, outline_zones), unsafe_allow_html=True)
+        (st.success if message[0] == "success" else st.error)(escape_text(message[1]))
+    revisions = _revision_list()
+    if revisions:
         st.selectbox(t("import.rollback_to", L), [r.id for r in revisions[1:]] + [0], key="import_rollback_target",
                      format_func=lambda i: t("import.rev0", L) if i == 0 else str(i), placeholder=t("common.choose", L))
-        rb_who = st.text_input(t("import.who", L), key="import_rollback_who")
-        st.button(t("import.rollback", L), key="import_rollback", on_click=_rollback, disabled=not rb_who.strip())
+        st.caption(escape_text(t("import.recorded_as", L, who=_who())))
+        st.button(t("import.rollback", L), key="import_rollback", on_click=_rollback)
 
-with tab_boundary:
+with tab_boundary, planner_errors(L, "import: outline"):
     if (message := st.session_state.pop("import_boundary_message", None)) is not None:
         (st.success if message[0] == "success" else st.error)(escape_text(message[1]))
     shipped = cache.shipped_zones()
@@ -184,10 +233,10 @@ with tab_boundary:
             b_title = left.text_input(t("import.source_title", L), key="import_boundary_title")
             right.text_input(t("import.source_table", L), key="import_boundary_table")
             b_url = left.text_input(t("import.source_url", L), key="import_boundary_url")
-            b_who = right.text_input(t("import.who", L), key="import_boundary_who")
             b_source = Source(b_title, b_url)
-            if b_source.issues() or not b_who.strip():
+            if b_source.issues():
                 st.info(t("import.need_source", L) + "\n\n" + _bullets(b_source.issues()))
+            st.caption(escape_text(t("import.recorded_as", L, who=_who())))
             st.button(t("import.boundary_save", L), key="import_boundary_save", type="primary",
-                      on_click=_save_boundary, args=(checked, zone_id, outline.name),
-                      disabled=bool(b_source.issues()) or not b_who.strip())
+                      on_click=_save_boundary, args=(checked, zone_id, outline.name, outline.getvalue()),
+                      disabled=bool(b_source.issues()))

@@ -1,9 +1,11 @@
 """Sources page: every dataset with its provenance, every indicator with its definition, coverage, downloads."""
 
+import pandas as pd
 import streamlit as st
 
 from geo.analysis.sources import (
     DEMO_ALPHA,
+    DEMO_HAIDIAN_RATIO,
     coverage_table,
     cross_checks,
     dataset_table,
@@ -14,6 +16,7 @@ from geo.analysis.sources import (
 )
 from geo.analysis.targets import POLICY_SOURCE
 from geo.data.datasets import DATASETS, read_demo_proxy
+from geo.data.names import BEIJING_DISTRICTS
 from geo.text.i18n import t
 from ui import cache
 from ui.common import lang
@@ -26,8 +29,12 @@ st.markdown(t("an.sources.policy_text", L, publisher=POLICY_SOURCE.publisher_en 
               else POLICY_SOURCE.publisher_zh, title=POLICY_SOURCE.title_zh, date=POLICY_SOURCE.date))
 
 st.header(t("an.sources.datasets", L))
+st.caption(t("src.ds.summary", L))
 ds = dataset_table(L)
-st.dataframe(ds.rename(columns=lambda c: t(f"an.ds.{c}", L)), hide_index=True, width="stretch", key="datasets")
+st.dataframe(pd.DataFrame({
+    t("src.col.name", L): [t(f"src.dsname.{n}", L) for n in ds["name"]],
+    t("src.col.nrows", L): ds["nrows"], t("src.col.date_built", L): ds["date_built"],
+}), hide_index=True, width="stretch", key="datasets")
 if (ds["problem"] != "").any():
     st.error(t("an.sources.provenance_problem", L))
 
@@ -35,7 +42,7 @@ st.header(t("an.sources.downloads", L))
 cols = st.columns(3)
 csvs = [(name, spec) for name, spec in DATASETS.items() if spec.kind == "csv"]
 for i, (name, spec) in enumerate(csvs):
-    cols[i % 3].download_button(f"⬇ {spec.path.name}", spec.path.read_bytes(), file_name=spec.path.name,
+    cols[i % 3].download_button(f"⬇ {t(f'src.dsname.{name}', L)}", spec.path.read_bytes(), file_name=spec.path.name,
                                 mime="text/csv", key=f"dl_{name}")
 shown = cache.indicators()
 st.download_button(t("an.sources.download_shown", L), shown.to_csv(index=False).encode("utf-8"),
@@ -62,19 +69,44 @@ st.dataframe(counts[["label", "figures", "official", "all_rows"]].rename(columns
 
 st.subheader(t("src.conflicts.title", L))
 conflicts = source_conflicts(L)
+
+
+
+def _labelled(df: pd.DataFrame) -> pd.DataFrame:
+    """Columns named in the page's language (src.col.<code>); link columns stay links."""
+    return df.rename(columns=lambda c: t(f"src.col.{c}", L))
+
+
+_LINKS = {t(f"src.col.{c}", L): st.column_config.LinkColumn() for c in ("old_url", "new_url", "source_url")}
 if conflicts.empty:
     st.caption(t("src.conflicts.none", L))
 else:
-    st.dataframe(conflicts, hide_index=True, width="stretch", key="source_conflicts")
+    st.dataframe(_labelled(conflicts), hide_index=True, width="stretch", key="source_conflicts", column_config=_LINKS)
 with st.expander(t("src.upgrades.title", L)):
-    st.dataframe(source_upgrades_table(L), hide_index=True, width="stretch", key="source_upgrades")
+    st.dataframe(_labelled(source_upgrades_table(L)), hide_index=True, width="stretch", key="source_upgrades",
+                 column_config=_LINKS)
 
 st.subheader(t("src.cross.title", L))
 st.caption(t("src.cross.intro", L))
-st.dataframe(cross_checks(L), hide_index=True, width="stretch", key="cross_checks")
+st.dataframe(_labelled(cross_checks(L).drop(columns=["region_code", "indicator_code"])), hide_index=True, width="stretch", key="cross_checks", column_config=_LINKS)
 
 st.subheader(t("src.demo.title", L))
 proxy = read_demo_proxy()
-st.markdown(t("src.demo.method", L, alpha=DEMO_ALPHA,
-              proxy=t("src.demo.proxy_table", L)))
-st.dataframe(proxy.drop(columns=["source_kind"]), hide_index=True, width="stretch", key="demo_proxy")
+st.markdown(t("src.demo.method", L, alpha=DEMO_ALPHA, ratio=DEMO_HAIDIAN_RATIO, proxy=t("src.demo.proxy_table", L)))
+st.markdown(t("src.demo.anchor", L))
+st.dataframe(_labelled(pd.DataFrame({
+    "region_name": proxy["region_name_zh"] if L == "zh" else [BEIJING_DISTRICTS[c][1] for c in proxy["region_code"]],
+    "role": proxy["role_zh" if L == "zh" else "role_en"],
+    "gdp_100m_yuan": proxy["gdp_100m_yuan"], "gdp_year": proxy["gdp_year"],
+    "census_persons_2020": proxy["census_persons_2020"], "gdp_per_resident_10k_yuan": proxy["gdp_per_resident_10k_yuan"],
+    "hightech_enterprises": proxy["hightech_enterprises"], "hightech_year": proxy["hightech_year"],
+    "source_url": proxy["source_url"],
+})), hide_index=True, width="stretch", key="demo_proxy", column_config=_LINKS)
+
+# file paths, script names and raw column codes: for whoever maintains the data, not on the planner's part of the page
+with st.expander(t("src.tech.title", L)):
+    st.caption(t("src.tech.intro", L))
+    st.dataframe(ds.rename(columns=lambda c: t(f"an.ds.{c}", L)), hide_index=True, width="stretch",
+                 key="datasets_tech")
+    st.markdown(t("src.tech.demo", L))
+    st.dataframe(proxy.drop(columns=["source_kind"]), hide_index=True, width="stretch", key="demo_proxy_tech")

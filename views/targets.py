@@ -6,12 +6,18 @@ import streamlit as st
 
 from geo.analysis.targets import POLICY_SOURCE, all_statuses, outlook, supply_template
 from geo.text.i18n import format_number, format_value, t, unit_label
-from geo.text.labels import status_text
+from geo.text.labels import note_text, status_text
 from ui import cache
 from ui.analysis import source_links, value_text
 from ui.common import lang
 
 L = lang()
+
+
+def _grid_height(rows: int) -> int:
+    """Return the height Streamlit's data grid takes for ``rows`` rows (35 px a row and the header, 3 px border)."""
+    return 35 * (min(rows, 10) + 1) + 3
+
 st.title(t("an.targets.title", L))
 st.caption(t("an.targets.policy_source", L, publisher=POLICY_SOURCE.publisher_en if L == "en"
              else POLICY_SOURCE.publisher_zh, title=POLICY_SOURCE.title_zh, date=POLICY_SOURCE.date))
@@ -54,7 +60,9 @@ for status in all_statuses(cache.indicators()):
         elif now.kind == "projected":
             c3.metric(t("an.targets.projection_heading", L), t("an.targets.projected_year", L, year=now.year))
         elif now.kind == "not_met_by":
-            c3.metric(t("an.targets.met_heading", L), t("an.targets.not_met_by", L, year=now.year))
+            # the year in the heading, the verdict as the value: a card's large type fits a third of the page
+            c3.metric(t("an.targets.by_year_heading", L, year=now.year), t("an.targets.not_met", L),
+                      help=t("an.targets.not_met_by", L, year=now.year))
             if now.trend_year is not None:
                 st.caption(t("an.targets.trend_year_passed", L, trend=now.trend_year, last=now.year))
         else:
@@ -76,10 +84,11 @@ for status in all_statuses(cache.indicators()):
             t("an.col.pct", L): rows["pct"],
             t("an.col.met", L): [t("an.yes", L) if m else t("an.no", L) for m in rows["met"]],
             t("an.col.status", L): [status_text(s, L) for s in rows["status"]],
-            t("an.col.source_note", L): rows["source_note"],
+            t("an.col.source_note", L): [note_text(n, L) for n in rows["source_note"]],
             t("an.col.source_url", L): rows["source_url"],
         }
-        st.dataframe(table, hide_index=True, width="stretch", key=f"rows_{key}",
+        # its height given: the grid's script arrives after the page, and the page must not move then
+        st.dataframe(table, hide_index=True, width="stretch", key=f"rows_{key}", height=_grid_height(len(rows)),
                      column_config={t("an.col.source_url", L): st.column_config.LinkColumn(),
                                     t("an.col.pct", L): st.column_config.NumberColumn(format="%.1f%%")})
         if not status.related.empty:
@@ -89,7 +98,7 @@ for status in all_statuses(cache.indicators()):
                     t("an.col.year", L): rel["year"].astype(str),
                     t("an.col.actual", L): rel["value"],
                     t("an.col.status", L): [status_text(s, L) for s in rel["status"]],
-                    t("an.col.source_note", L): rel["source_note"],
+                    t("an.col.source_note", L): [note_text(n, L) for n in rel["source_note"]],
                     t("an.col.source_url", L): rel["source_url"],
                 }, hide_index=True, width="stretch",
                     column_config={t("an.col.source_url", L): st.column_config.LinkColumn()})

@@ -8,15 +8,17 @@ from geo.data.indicators import MAP_INDICATORS, best_year, indicator_name
 from geo.data.names import BEIJING_DISTRICTS
 from geo.text.i18n import t
 from geo.view.state import map_years, to_query, view_for_data
-from ui import cache, keys
+from ui import cache, keys, linknotes
 from ui.analysis import source_links
+from ui.common import lang
 from ui.mapview import last_map_query
 from ui.urlsync import seed_from_url, write_to_url
 
 indicators = cache.indicators()
-params = st.query_params.to_dict()
+params = linknotes.read_params(lang())  # repeated parameters merged or refused, too many: noted
 if not {"year", "d", "ind"} & set(params):  # opened from the menu: follow the map's last filters
     params = {**last_map_query(), **params}
+params.setdefault("demo", "1" if cache.show_demo() else "0")  # the session's demo switch, as on the map
 url_state = view_for_data(params, indicators)
 L = url_state.lang
 
@@ -26,7 +28,9 @@ if seed_from_url(url_state, keys.TRENDS_WIDGETS, keys.TRENDS_SEEN):
 
 st.title(t("an.trends.title", L))
 if url_state.notes:
-    st.warning(t("an.trends.bad_params", L, params=", ".join(url_state.notes)))
+    linknotes.add(t("an.trends.bad_params", L, params=", ".join(url_state.notes)))
+linknotes.show(("trends", st.session_state["tr_indicator"], st.session_state["tr_year"],
+                tuple(st.session_state["tr_districts"]), L), L)  # until the view changes
 if len(url_state.districts) > MAX_LINES:
     st.info(t("an.trends.districts_cut", L, total=len(url_state.districts), n=MAX_LINES))
 

@@ -5,6 +5,7 @@ import streamlit as st
 
 from geo.analysis.zones import summary_table
 from geo.text.i18n import t
+from geo.text.labels import note_text
 from ui.analysis import area_text, figures_table, source_links, summaries
 from ui.common import lang
 
@@ -68,4 +69,4 @@ if not z.designations.empty:
         st.markdown(f"- {year}{d['designation']} ({t('stage.' + d['stage'], L)}) — " + source_links([d["source_url"]], L))
 st.markdown(f"**{t('an.zones.source', L)}** " + (source_links([z.source_url], L) or "—"))
 if z.source_note:
-    st.caption(t("an.zones.note_label", L) + " " + z.source_note)
+    st.caption(t("an.zones.note_label", L) + " " + note_text(z.source_note, L))

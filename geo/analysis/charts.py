@@ -115,11 +115,11 @@ def status_line(frame: pd.DataFrame, lang: str, by_series: bool = True) -> str:
     >>> status_line(f, "zh")
     '数据状态 — 全市: 官方; 海淀区: ⚠演示数据(非官方)'
     >>> status_line(f.iloc[:0], "en")
-    'Data status — no data'
+    'Data status — no official figure yet'
     """
     head = t("an.chart.status_head", lang)
     if frame.empty:
-        return f"{head} — {t('status.none', lang)}"
+        return f"{head} — {t('status.no_official', lang)}"
     if not by_series:
         present = [s for s in STATUS_ORDER if s in set(frame["status"])]
         return f"{head} — " + "; ".join(status_label(s, lang, warn=True) for s in present)

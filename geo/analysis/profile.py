@@ -30,7 +30,7 @@ def district_profile(inputs: MapInputs, code: str) -> DistrictProfile:
     """Return the profile of district ``code`` (raises KeyError for an unknown code)."""
     row = inputs.districts.set_index("code").loc[code]
     ind = primary_rows(inputs.indicators[inputs.indicators.region_code == code])
-    ind = ind[ind.indicator.isin(list(INDICATORS))]
+    ind = ind[ind.indicator.isin(list(INDICATORS)) & pd.to_numeric(ind.value, errors="coerce").notna()]
     ind = ind[["indicator", "year", "value", "unit", "status", "source_url", "source_note", "formula"]]
     des = inputs.designations[inputs.designations.district_code == code]
     geom = row.geometry

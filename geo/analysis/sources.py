@@ -16,11 +16,12 @@ from geo.data.paths import ROOT
 from geo.data.provenance import ProvenanceError
 from geo.data.source_kind import KINDS, kind_label, source_kind, source_kind_label
 from geo.text.i18n import STRINGS, t
-from geo.text.labels import name_of
+from geo.text.labels import name_of, note_text
 
 __all__ = [
     "CROSS_CHECK_ONLY",
     "DEMO_ALPHA",
+    "DEMO_HAIDIAN_RATIO",
     "DISTRICT_ROWS",
     "REGION_GROUPS",
     "coverage_cell",
@@ -35,15 +36,17 @@ __all__ = [
     "source_upgrades_table",
 ]
 
-def _demo_alpha() -> float:
+def _demo_alpha(key: str) -> float:
     try:
-        return float(dataset_provenance("demo_district_series").extra.get("alpha", float("nan")))
+        return float(dataset_provenance("demo_district_series").extra.get(key, float("nan")))
     except ProvenanceError:  # the loaders refuse the dataset anyway; the page shows the problem
         return float("nan")
 
 
 #: The power of the proxy the demo series used (recorded by scripts/make_demo.py in the sidecar).
-DEMO_ALPHA = _demo_alpha()
+DEMO_ALPHA = _demo_alpha("alpha")
+#: 海淀's demo level as a multiple of the city's (from its published 2024 stock; same sidecar).
+DEMO_HAIDIAN_RATIO = _demo_alpha("haidian_ratio")
 
 #: Short codes of the coverage table, as in the research notes: nD = n of the 16 districts.
 REGION_GROUPS = {BEIJING_CODE: "BJ", "120000": "TJ", "130000": "HB", "BDA": "BDA", "ZGC": "ZGC",
@@ -172,18 +175,33 @@ def source_upgrades_table(lang: str = "zh") -> pd.DataFrame:
     """Return every stronger page found for a weakly sourced figure: old and new source, and whether they agree."""
     u = read_source_upgrades()
     return pd.DataFrame({
-        "figure": u["row_key"], "old_value": u["old_value"], "old_url": u["old_url"],
+        "figure": u["row_key"], "old_value": [_value_text(v, lang) for v in u["old_value"]], "old_url": u["old_url"],
         "old_kind": [kind_label(source_kind(x), lang) for x in u["old_url"]],
-        "new_value": u["new_value"], "new_url": u["new_url"],
+        "new_value": [_value_text(v, lang) for v in u["new_value"]], "new_url": u["new_url"],
         "new_kind": [kind_label(source_kind(x), lang) for x in u["new_url"]],
-        "agrees": u["agrees"], "quote": u["quote"],
+        "agrees": [t(f"src.why.agree_{a}", lang) if a in ("yes", "no") else a for a in u["agrees"]],
+        "quote": [note_text(q, lang) for q in u["quote"]],
     })
+
+
+def _value_text(value: str, lang: str) -> str:
+    """Return a value as published; on a Chinese page an English remark after the number is not shown.
+
+    >>> _value_text("39.8 (15.8 existing + 24 expansion; the sum is implied, not stated)", "zh")
+    '39.8 (附注为英文, 见英文页面)'
+    >>> _value_text("10.8万件", "zh"), _value_text("39.8 (15.8 existing + 24)", "en")
+    ('10.8万件', '39.8 (15.8 existing + 24)')
+    """
+    m = re.match(r"^\s*([-+\d.,]+\s*(?:万|亿)?\S*?)\s+(\(.*\))\s*$", str(value))
+    if lang != "zh" or m is None or note_text(m.group(2), lang) == m.group(2):
+        return str(value)
+    return f"{m.group(1)} {t('src.value_remark', lang)}"
 
 
 def source_conflicts(lang: str = "zh") -> pd.DataFrame:
     """Return the figures two sources disagree on (``agrees=no``): both values and both pages, unresolved."""
     t_ = source_upgrades_table(lang)
-    return t_[t_["agrees"] == "no"].reset_index(drop=True)
+    return t_[t_["agrees"] == t("src.why.agree_no", lang)].reset_index(drop=True)
 
 
 #: district_and_zone_source.csv rows scripts/build_indicators.py takes as figures: (region_code, year, indicator) -> (region, indicator).
@@ -202,11 +220,11 @@ DISTRICT_ROWS = {
     ("130100", "2016", "invention_grants"): ("130100", "invention_grants"),
 }
 #: Rows of district_and_zone_source.csv that are not figures, with why (see scripts/build_indicators.py).
-CROSS_CHECK_ONLY = {
-    "github.com": "third-hand (a mirror of a repost, or a proposal citing a bulletin)",
-    "超过": "a bound ('more than'), not a figure",
-    "接近": "a bound ('close to'), not a figure",
-    "近": "a bound ('nearly'), not a figure",
+CROSS_CHECK_ONLY = {  # -> the reason's key src.why.<key> (locale/sources.json)
+    "github.com": "third_hand",
+    "超过": "more",
+    "接近": "close",
+    "近": "nearly",
 }
 
 
@@ -225,10 +243,9 @@ def cross_checks(lang: str = "zh") -> pd.DataFrame:
         why = next((w for k, w in CROSS_CHECK_ONLY.items() if k in r.source_url or str(r.value).startswith(k)), "")
         if not why:
             part = ".." in r.as_of or bool(re.fullmatch(r"\d{4}-(0\d|1[01])", r.as_of)) or "article" in r.as_of
-            why = ("a rank, kept in the figure's note" if r.indicator.endswith("_rank_in_beijing") else
-                   "part of a year (as of a month before December)" if part else
-                   "already in the indicator table from this page, or no matching indicator")
-        rows.append({"region": f"{r.region_name_zh} ({r.region_code})", "year": r.year, "indicator": r.indicator,
+            why = ("rank" if r.indicator.endswith("_rank_in_beijing") else "part" if part else "already")
+        rows.append({"region_code": r.region_code, "indicator_code": r.indicator,
+                     "region": r.region_name_zh, "year": r.year, "indicator": indicator_label(r.indicator, lang),
                      "value": r.value, "unit": r.unit, "source_kind": kind_label(r.source_kind, lang),
-                     "source_url": r.source_url, "why": why, "quote": r.quote})
+                     "source_url": r.source_url, "why": t(f"src.why.{why}", lang), "quote": note_text(r.quote, lang)})
     return pd.DataFrame(rows)

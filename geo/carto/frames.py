@@ -15,6 +15,7 @@ from geo.data.datasets import MapInputs
 from geo.data.designations import strong_in_year
 from geo.data.indicators import district_values, hide_demo, years_with_data
 from geo.data.names import BEIJING_DISTRICTS
+from geo.text.i18n import change_formula
 from geo.view.state import ViewState
 
 __all__ = [
@@ -56,8 +57,7 @@ def change_values(indicators: pd.DataFrame, indicator: str, year: int, base: int
     out["value"] = diff
     weaker = [a if STATUS_WEAKNESS[a] >= STATUS_WEAKNESS[b] else b for a, b in zip(now.status, then.status, strict=False)]
     out["status"] = ["" if pd.isna(v) else s for v, s in zip(diff, weaker, strict=False)]
-    out["formula"] = [f"{year} − {base}" + (" ÷ " + str(base) + " × 100%" if mode == "pct" else "")
-                      for _ in range(len(out))]
+    out["formula"] = [change_formula(year, base, mode)] * len(out)
     out["rank"] = out["value"].rank(ascending=False, method="min").astype("Int64")
     return out
 

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 import pandas as pd
 
 from geo.carto import styles
-from geo.carto.classify import NO_DATA_COLOR, Classes
+from geo.carto.classify import NO_DATA_COLOR, Classes, class_of
 from geo.carto.contract import LegendLine
 from geo.carto.frames import frame_statuses, zones_in_view
 from geo.carto.texts import fmt_break, legend_title
@@ -71,10 +71,12 @@ def legend_parts(inputs: MapInputs, state: ViewState, frame: pd.DataFrame,
         items.append(LegendItem(f"{t('map.status', lang)}: "
                                 f"{statuses_text(statuses, lang)}",
                                 heading=True, warn="demo" in statuses))
-        for colour, label in zip(classes.colors, classes.labels(fmt_break), strict=False):
-            items.append(LegendItem(label, face=colour, edge=styles.OUTLINE))
-        no_data = t("status.no_official", lang) if not state.demo else status_label("", lang)
-        items.append(LegendItem(no_data, face=NO_DATA_COLOR, edge=styles.OUTLINE))
+        used = {class_of(v, classes.breaks) for v in frame["value"]}  # classes no district is in are not listed
+        for i, (colour, label) in enumerate(zip(classes.colors, classes.labels(fmt_break), strict=False)):
+            if i in used:
+                items.append(LegendItem(label, face=colour, edge=styles.OUTLINE))
+        if frame["value"].isna().any():  # the one wording of a cell without a figure
+            items.append(LegendItem(status_label("", lang), face=NO_DATA_COLOR, edge=styles.OUTLINE))
         if "demo" in statuses:
             items.append(LegendItem(t("legend.demo_outline", lang), face="#ffffff", edge=styles.DEMO_OUTLINE["color"],
                                     dashed=True, width=1.6, warn=True))

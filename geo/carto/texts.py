@@ -6,6 +6,9 @@ Part of the layer model (:mod:`geo.carto.model`); typed in :mod:`geo.carto.contr
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlparse
+
 import pandas as pd
 
 from geo.carto import styles
@@ -15,8 +18,8 @@ from geo.data.datasets import MapInputs
 from geo.data.indicators import INDICATORS
 from geo.data.names import BEIJING_CODE, BEIJING_DISTRICTS
 from geo.data.source_kind import source_kind, source_kind_label
-from geo.text.i18n import format_value, t, unit_label
-from geo.text.labels import name_of, status_label, statuses_text
+from geo.text.i18n import format_change, format_value, t, unit_label
+from geo.text.labels import name_of, note_text, status_label, statuses_text
 from geo.view.state import ViewState
 
 __all__ = [
@@ -112,6 +115,10 @@ def source_lead(row: dict, status: str, lang: str) -> str:
     """Return the lead of a row's source note (publisher, document; ≤ 40 chars) and the kind of source."""
     note = str(row.get("source_note") or "")
     lead = note.split(":", 1)[0].split("：", 1)[0].strip() or str(row.get("source_url") or "")
+    words = len(re.findall(r"[A-Za-z]{2,}", lead))
+    if note_text(lead, lang) != lead or (lang == "zh" and words >= 2 and len(re.findall(r"[\u3400-\u9fff]", lead)) < 3 * words):
+        # an English lead on a Chinese page: the page's host says where the figure is from
+        lead = urlparse(str(row.get("source_url") or "")).netloc or lead
     lead = lead if len(lead) <= 40 else lead[:39] + "…"
     kind = row.get("source_kind") or source_kind(str(row.get("source_url") or ""))
     return f"{lead} ({source_kind_label(kind, status, lang)})"
@@ -119,10 +126,12 @@ def source_lead(row: dict, status: str, lang: str) -> str:
 
 def value_text(row: dict, state: ViewState) -> str:
     """Return a district's value with its unit as the map shows it; a change carries its sign (+12.3)."""
-    value = format_value(row["value"], row["unit"] or INDICATORS[state.indicator].unit, state.lang)
-    if state.compare is not None and not pd.isna(row["value"]) and row["value"] > 0:
-        value = "+" + value
-    return value
+    if pd.isna(row["value"]):
+        return status_label("", state.lang)  # 暂无官方数据, as everywhere
+    unit = row["unit"] or INDICATORS[state.indicator].unit
+    if state.compare is not None:
+        return format_change(row["value"], unit, state.lang)
+    return format_value(row["value"], unit, state.lang)
 
 
 def status_marks(lang: str) -> dict[str, str]:

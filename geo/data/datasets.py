@@ -11,6 +11,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from geo.data.indicators import anchor_demo
 from geo.data.paths import BOUNDARIES_DIR, INDICATORS_DIR, SOURCES_DIR, ZONES_DIR
 from geo.data.provenance import Provenance, ProvenanceError, check_rows_sourced, read_meta
 from geo.data.source_kind import source_kinds
@@ -224,7 +225,7 @@ def read_indicators(include_demo: bool = True) -> pd.DataFrame:
     df = pd.concat(frames, ignore_index=True)
     df["year"] = pd.to_numeric(df["year"], errors="coerce").astype("Int64")
     df["primary"] = df["primary"].astype(str).str.lower().isin(["true", "1"])
-    return with_source_kind(df)
+    return with_source_kind(anchor_demo(df))
 
 
 @dataclass(frozen=True)

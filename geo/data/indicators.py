@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -15,6 +16,7 @@ __all__ = [
     "MAP_INDICATORS",
     "STATUS_RANK",
     "Indicator",
+    "anchor_demo",
     "best_year",
     "city_series",
     "district_values",
@@ -22,6 +24,7 @@ __all__ = [
     "indicator_definition",
     "indicator_name",
     "primary_rows",
+    "shown_rows",
     "years_with_data",
 ]
 
@@ -98,6 +101,69 @@ def primary_rows(df: pd.DataFrame) -> pd.DataFrame:
     return d.drop(columns="_rank")
 
 
+def _anchor_ratio(year: int, anchors: dict[int, float]) -> float:
+    """Return the factor for ``year``: an anchor's own, log-linear between two, the nearest beyond the ends.
+
+    >>> a = {2019: 2.0, 2023: 0.5}
+    >>> [round(_anchor_ratio(y, a), 3) for y in (2015, 2019, 2021, 2023, 2024)]
+    [2.0, 2.0, 1.0, 0.5, 0.5]
+    """
+    years = sorted(anchors)
+    if year <= years[0]:
+        return anchors[years[0]]
+    if year >= years[-1]:
+        return anchors[years[-1]]
+    hi = next(y for y in years if y >= year)
+    lo = max(y for y in years if y <= year)
+    if hi == lo:
+        return anchors[lo]
+    w = (year - lo) / (hi - lo)
+    return float(math.exp((1 - w) * math.log(anchors[lo]) + w * math.log(anchors[hi])))
+
+
+def anchor_demo(df: pd.DataFrame) -> pd.DataFrame:
+    """Return ``df`` with each district's demo rows rescaled to meet its official figures (the one rule).
+
+    Where a district has an official or derived figure of an indicator in a year (shipped or
+    imported: whatever ``df`` holds as primary), the ratio official ÷ demo of that year is its
+    *anchor*. Every demo year of that district and indicator is multiplied by the anchor of the
+    nearest official year; between two official years the factor moves log-linearly from one
+    anchor to the other. So an import never makes a series zig-zag (demo 2022 → official 2023 →
+    demo 2024 follow the official level), and the demo file itself is never rewritten: computed on
+    read from the current revision, a roll-back restores the earlier demo. Districts without an
+    official figure keep the generated demo. The formula column says the factor.
+    """
+    is_demo = df["status"] == "demo"
+    if not is_demo.any():
+        return df
+    real = df[~is_demo & df["primary"] & df["status"].isin(("official", "derived"))
+              & df["region_code"].isin(list(BEIJING_DISTRICTS))]
+    if real.empty:
+        return df
+    real = real.assign(_r=real["status"].map(STATUS_RANK)).sort_values("_r", kind="stable")
+    real = real.drop_duplicates(["region_code", "indicator", "year"])
+    demo = df[is_demo & df["primary"]]
+    out = df.copy()
+    for (code, indicator), official in real.groupby(["region_code", "indicator"]):
+        rows = demo[(demo["region_code"] == code) & (demo["indicator"] == indicator)]
+        if rows.empty:
+            continue
+        demo_by_year = dict(zip(rows["year"].astype(int), pd.to_numeric(rows["value"]), strict=False))
+        anchors = {int(y): float(v) / demo_by_year[int(y)] for y, v in zip(official["year"], official["value"], strict=False)
+                   if int(y) in demo_by_year and demo_by_year[int(y)] > 0 and float(v) > 0}
+        if not anchors:
+            continue
+        note = ", ".join(f"{y}" for y in sorted(anchors))
+        for idx, year in zip(rows.index, rows["year"].astype(int), strict=False):
+            factor = _anchor_ratio(year, anchors)
+            if abs(factor - 1) < 1e-9:
+                continue
+            out.loc[idx, "value"] = round(float(out.loc[idx, "value"]) * factor, 1)
+            out.loc[idx, "formula"] = (f"{out.loc[idx, 'formula']} · × {factor:.3f} 按官方数字校准 / anchored to the "
+                                       f"official figure ({note})")
+    return out
+
+
 def years_with_data(df: pd.DataFrame, indicator: str) -> list[int]:
     """Return the sorted years in which any Beijing district has a value of ``indicator``."""
     d = df[(df.indicator == indicator) & df.region_code.isin(list(BEIJING_DISTRICTS))]
@@ -134,6 +200,26 @@ def hide_demo(frame: pd.DataFrame) -> pd.DataFrame:
     if "rank" in out.columns:
         out["rank"] = pd.to_numeric(out["value"], errors="coerce").rank(ascending=False, method="min").astype("Int64")
     return out
+
+
+def shown_rows(df: pd.DataFrame, show_demo: bool) -> pd.DataFrame:
+    """Return the indicator table a page reads: with ``show_demo`` False every demo row is blanked.
+
+    The one place "show demo values" is decided (``ui.cache.indicators`` applies it to what every
+    page reads: map, profile, trends, rankings, zones, exports, presentation). A blanked row keeps
+    its region, year and indicator (so the years on offer stay the same) but has no value, status
+    or source: everything drawn from it reads 暂无官方数据 / no official figure yet.
+
+    >>> f = pd.DataFrame({"region_code": ["a", "b"], "year": [2024, 2024], "indicator": ["x", "x"],
+    ...     "value": [1.0, 2.0], "status": ["official", "demo"], "source_url": ["u", "demo:x"], "primary": [True, True]})
+    >>> shown_rows(f, False)[["value", "status", "source_url"]].to_dict("list")
+    {'value': [1.0, nan], 'status': ['official', ''], 'source_url': ['u', '']}
+    >>> shown_rows(f, True) is f
+    True
+    """
+    if show_demo or not (df["status"] == "demo").any():
+        return df
+    return hide_demo(df)
 
 
 def district_values(df: pd.DataFrame, indicator: str, year: int, show_demo: bool = True) -> pd.DataFrame:

@@ -20,6 +20,8 @@ from geo.export.formats import (
     export_view,
     file_name,
     find_cjk_font,
+    header_codes,
+    labelled_headers,
     legend_items,
     render_csv,
     render_html,
@@ -30,4 +32,4 @@ from geo.export.formats import (
     strings_not_formulas,
 )
 
-__all__ = ["FORMATS", "WATERMARK", "ExportFontError", "ExportView", "LegendItem", "data_table", "declare_pdf", "draw_figure", "export_view", "file_name", "find_cjk_font", "legend_items", "render_csv", "render_html", "render_image", "render_pdf", "render_png", "render_xlsx", "strings_not_formulas"]
+__all__ = ["FORMATS", "WATERMARK", "ExportFontError", "ExportView", "LegendItem", "data_table", "declare_pdf", "draw_figure", "export_view", "file_name", "find_cjk_font", "header_codes", "labelled_headers", "legend_items", "render_csv", "render_html", "render_image", "render_pdf", "render_png", "render_xlsx", "strings_not_formulas"]

@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -55,7 +56,7 @@ from geo.data.datasets import MapInputs
 from geo.data.indicators import INDICATORS
 from geo.data.paths import STATIC_DIR
 from geo.data.source_kind import source_kind, source_kind_label
-from geo.text.i18n import doc_lang, t, unit_label
+from geo.text.i18n import doc_lang, rounded, t, unit_label
 from geo.text.labels import name_of, status_label, statuses_text
 from geo.text.safe import spreadsheet_safe
 from geo.view.state import ViewState, share_url
@@ -75,6 +76,8 @@ __all__ = [
     "export_view",
     "file_name",
     "find_cjk_font",
+    "header_codes",
+    "labelled_headers",
     "legend_items",
     "render_csv",
     "render_html",
@@ -208,6 +211,60 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(lines)
 
 
+def _fit(renderer, text: str, width_px: float, size: float, weight: str = "normal") -> str:
+    """Wrap ``text`` so that no line is wider than ``width_px`` in this font (measured, not counted).
+
+    Breaks at spaces, and between any two Chinese characters; a piece wider than the line (a URL) is
+    broken where it must.
+    """
+    from matplotlib.font_manager import FontProperties
+
+    font = _font(size, weight)
+    props = FontProperties(family=font["fontfamily"], size=size, weight=weight)
+
+    def width(piece: str) -> float:
+        return renderer.get_text_width_height_descent(piece, props, ismath=False)[0] if piece else 0.0
+
+    tokens: list[str] = []
+    for word in text.split(" "):
+        run = ""
+        for c in word:
+            if ord(c) > 0x2E80:  # CJK: a break is allowed before and after each character
+                if run:
+                    tokens.append(run)
+                    run = ""
+                tokens.append(c)
+            else:
+                run += c
+        tokens.append(run + " ")
+    lines, line = [], ""
+    for tok in tokens:
+        if width((line + tok).rstrip()) <= width_px or not line.strip():
+            line += tok
+            while width(line.rstrip()) > width_px and len(line.rstrip()) > 1:  # a long URL: hard break
+                cut = len(line)
+                while cut > 1 and width(line[:cut]) > width_px:
+                    cut -= 1
+                lines.append(line[:cut].rstrip())
+                line = line[cut:]
+        else:
+            lines.append(line.rstrip())
+            line = tok
+    if line.strip():
+        lines.append(line.rstrip())
+    return "\n".join(lines)
+
+
+def _bottom(fig, text, renderer) -> float:
+    """Return the bottom of ``text`` in figure coordinates."""
+    return fig.transFigure.inverted().transform((0, text.get_window_extent(renderer).y0))[1]
+
+
+def _top(fig, text, renderer) -> float:
+    """Return the top of ``text`` in figure coordinates."""
+    return fig.transFigure.inverted().transform((0, text.get_window_extent(renderer).y1))[1]
+
+
 def _map_axes_limits(inputs: MapInputs, state: ViewState) -> tuple[float, float, float, float]:
     (s, w), (n, e) = view_bounds(inputs, state)
     pad_x, pad_y = (e - w) * 0.03, (n - s) * 0.03
@@ -267,7 +324,10 @@ def _labels_for(inputs: MapInputs, state: ViewState, view: ExportView, zoom: flo
     labels += zone_labels(zones_in_view(inputs.zones, state), state.lang)
     if "jjj" in state.layers:
         labels += region_labels(inputs.regions, state.lang)
-    return [lb for lb in unique_labels(labels) if lb.get("minZoom", 0) <= zoom <= lb.get("maxZoom", 99)]
+    # paper cannot zoom in: the parks' names (shown from zoom 11 in the browser) are set too, next to
+    # their parks or with a leader line (see _draw_labels), after everything of higher priority
+    return [lb for lb in unique_labels(labels)
+            if (lb.get("minZoom", 0) <= zoom or lb["kind"] == "zone") and zoom <= lb.get("maxZoom", 99)]
 
 
 def _draw_labels(fig, ax, labels: list[Label], present: float = 1.0) -> int:
@@ -279,13 +339,15 @@ def _draw_labels(fig, ax, labels: list[Label], present: float = 1.0) -> int:
 
     renderer = fig.canvas.get_renderer()
     frame_box = ax.get_window_extent(renderer)
-    halo = [patheffects.withStroke(linewidth=styles.LABEL["halo_px"], foreground=styles.HALO)]
+    # the halo is a copy of the label drawn as an outline under it: the label itself stays text (a path
+    # effect would turn it into curves, and a PDF reader could no longer find the name)
+    halo = [patheffects.Stroke(linewidth=styles.LABEL["halo_px"], foreground=styles.HALO)]
     kept: list = []
     for lb in labels:
         lat, lng = lb["at"]
-        size = styles.LABEL[lb["kind"]]["size"] * 0.72 * present
+        size = styles.LABEL[lb["kind"]]["size"] * 0.72 * present * (0.85 if lb.get("minZoom", 0) > 10 else 1)
         colour = styles.INK if lb["kind"] != "zone" else lb.get("color", styles.INK)
-        text = ax.text(lng, lat, lb["text"], ha="center", va="center", path_effects=halo, zorder=9, clip_on=True,
+        text = ax.text(lng, lat, lb["text"], ha="center", va="center", zorder=9, clip_on=True,
                        gid=f"label-{lb['kind']}", **_font(size, "bold", colour))
         box0 = text.get_window_extent(renderer)
         w, h = box0.width, box0.height
@@ -303,8 +365,51 @@ def _draw_labels(fig, ax, labels: list[Label], present: float = 1.0) -> int:
                 kept.append(box.expanded(1.04, 1.08))
                 break
         else:
-            text.remove()
+            # paper cannot zoom: a district that has no room for its name gets a callout, its name set
+            # outside the crowd and a leader line to the district (the small core districts)
+            if not _callout(ax, text, box0, frame_box, kept, (lng, lat)):
+                text.remove()
+                continue
+        ax.text(*text.get_position(), text.get_text(), ha="center", va="center", path_effects=halo, zorder=8.9,
+                clip_on=True, gid="label-halo", **_font(size, "bold", styles.HALO))
     return len(kept)
+
+
+def _callout(ax, text, box0, frame_box, kept: list, anchor: tuple[float, float]) -> bool:
+    """Move ``text`` to the nearest free spot around ``anchor`` (outward first) and draw a leader line."""
+    from matplotlib import patheffects
+
+    px, py = ax.transData.transform(anchor)
+    h = box0.height
+    # outward: away from the crowd of names around the district (else from the map's centre)
+    near = [((k.x0 + k.x1) / 2, (k.y0 + k.y1) / 2) for k in kept]
+    near = [(x, y) for x, y in near if math.hypot(x - px, y - py) < 8 * h] or [
+        ((frame_box.x0 + frame_box.x1) / 2, (frame_box.y0 + frame_box.y1) / 2)]
+    cx, cy = sum(x for x, _ in near) / len(near), sum(y for _, y in near) / len(near)
+    out = math.atan2(py - cy, px - cx)
+    angles = sorted((math.radians(a) for a in range(0, 360, 15)),
+                    key=lambda a: abs(math.atan2(math.sin(a - out), math.cos(a - out))))
+    for radius in (3.0, 4.2, 5.6, 7.5, 10.0):
+        for a in angles:
+            dx, dy = math.cos(a) * radius * h + math.cos(a) * box0.width / 2, math.sin(a) * radius * h
+            box = box0.translated(dx, dy)
+            inside = (box.x0 >= frame_box.x0 and box.x1 <= frame_box.x1 and box.y0 >= frame_box.y0
+                      and box.y1 <= frame_box.y1)
+            if inside and not any(box.overlaps(k) for k in kept):
+                x, y = ax.transData.inverted().transform((px + dx, py + dy))
+                text.set_position((x, y))
+                # the line stops at the label's edge nearest the district
+                ex = min(max(px, box.x0), box.x1)
+                ey = min(max(py, box.y0), box.y1)
+                lx, ly = ax.transData.inverted().transform((ex, ey))
+                ax.plot([anchor[0], lx], [anchor[1], ly], color=styles.INK, linewidth=0.9, zorder=8.6,
+                        gid="leader-line", solid_capstyle="round",
+                        path_effects=[patheffects.withStroke(linewidth=2.6, foreground=styles.HALO)])
+                ax.plot([anchor[0]], [anchor[1]], marker="o", markersize=2.2, color=styles.INK, zorder=8.7,
+                        gid="leader-dot")
+                kept.append(box.expanded(1.04, 1.08))
+                return True
+    return False
 
 
 def _scale_bar(ax, lat: float) -> None:
@@ -325,23 +430,28 @@ def _scale_bar(ax, lat: float) -> None:
             gid="scale-label", **_font(8.5, "bold"))
 
 
-def _draw_legend(fig, view: ExportView) -> None:
+def _draw_legend(fig, view: ExportView, top: float = 0.88, bottom: float = 0.14) -> None:
+    """Draw the legend right of the map, between ``top`` and ``bottom``; on a crowded map it goes smaller."""
     from matplotlib.patches import Rectangle
 
-    y, x = 0.88, 0.70
+    lines = sum(1 + _wrap(i.label, 46 if i.heading else 40).count("\n") for i in view.legend)
+    scale = min(1.0, (top - bottom) / max(0.034 * len(view.legend) + 0.019 * (lines - len(view.legend)), 1e-6))
+    y, x = top, 0.70
     for item in view.legend:
         colour = styles.WARN if item.warn else (styles.INK if item.heading else "#333333")
         text = _wrap(item.label, 46 if item.heading else 40)
         if item.heading:
-            fig.text(x, y, text, va="top", gid="legend", **_font(10, "bold" if item.title else "normal", colour))
+            fig.text(x, y, text, va="top", gid="legend",
+                     **_font(10 * max(scale, 0.75), "bold" if item.title else "normal", colour))
         else:
             face = _blend(item.face, item.alpha) if item.face and item.alpha < 1 else item.face
-            fig.add_artist(Rectangle((x, y - 0.018), 0.028, 0.016, transform=fig.transFigure, gid="legend-swatch",
+            fig.add_artist(Rectangle((x, y - 0.018 * scale), 0.028, 0.016 * scale, transform=fig.transFigure,
+                                     gid="legend-swatch",
                                      facecolor=face or "none", edgecolor=item.edge or "none", linewidth=item.width,
                                      linestyle=(0, (2, 2)) if item.dashed else "solid"))
             fig.text(x + 0.036, y - 0.003, text, va="top", gid="legend",
-                     **_font(9.5, "bold" if item.warn else "normal", colour))
-        y -= 0.034 + 0.019 * text.count("\n")
+                     **_font(9.5 * max(scale, 0.75), "bold" if item.warn else "normal", colour))
+        y -= (0.034 + 0.019 * text.count("\n")) * scale
 
 
 def draw_figure(inputs: MapInputs, state: ViewState, today: date | None = None, base_url: str = ""):
@@ -359,13 +469,38 @@ def draw_figure(inputs: MapInputs, state: ViewState, today: date | None = None, 
     lang = state.lang
     _font(10)  # fail early, with the clear message, when no CJK font is there
     fig = Figure(figsize=(13.0, 9.0), dpi=150, facecolor="white")
-    FigureCanvasAgg(fig)  # label placement measures text extents
-    ax = fig.add_axes((0.02, 0.14, 0.66, 0.74))
-    ax.set_axis_off()
-    fig.text(0.02, 0.965, view.title, va="top", **_font(17, "bold"))
+    renderer = FigureCanvasAgg(fig).get_renderer()  # wrapping and label placement measure text extents
+    fig_w = fig.bbox.width
+    # the header from the top down and the footer from the bottom up, each wrapped to the frame's width
+    # (measured, in both languages); the map takes the height left between them
+    top = 0.975
+    title = fig.text(0.02, top, _fit(renderer, view.title, 0.96 * fig_w, 17, "bold"), va="top", gid="title",
+                     linespacing=1.15, **_font(17, "bold"))
+    top = _bottom(fig, title, renderer) - 0.008
+    banner = None
+    if view.demo:
+        banner = fig.text(0.98, top, "⚠ " + WATERMARK, ha="right", va="top", gid="watermark-banner",
+                          bbox={"facecolor": "#fff3f3", "edgecolor": styles.WARN, "boxstyle": "round,pad=0.3"},
+                          **_font(10, "bold", styles.WARN))
     if view.subtitle:
-        fig.text(0.02, 0.925, view.subtitle, va="top",
-                 **_font(11, "bold" if view.demo else "normal", styles.WARN if view.demo else "#333333"))
+        room = 0.96 * fig_w - (banner.get_window_extent(renderer).width + 0.02 * fig_w if banner else 0)
+        sub = fig.text(0.02, top, _fit(renderer, view.subtitle, room, 11, "bold" if view.demo else "normal"),
+                       va="top", **_font(11, "bold" if view.demo else "normal", styles.WARN if view.demo else "#333333"))
+        top = _bottom(fig, sub, renderer)
+    if banner is not None:
+        top = min(top, _bottom(fig, banner, renderer) - 0.004)
+    top -= 0.015
+    footer = [view.source, f"{t('export.exported', lang, date=view.exported)} · "
+                           f"{t('export.link', lang, link=view.link)}"]
+    ind = INDICATORS[state.indicator]
+    if "districts" in state.layers:
+        footer.insert(0, f"{t('export.definition', lang)}: {name_of(ind, lang, 'definition')}")
+    # the footer's last line (the view's link) keeps a clear margin above the paper's edge
+    foot = fig.text(0.02, 0.03, "\n".join(_fit(renderer, line, 0.96 * fig_w, 8) for line in footer), va="bottom",
+                    gid="source", linespacing=1.5, **_font(8, "normal", "#333333"))
+    bottom = _top(fig, foot, renderer) + 0.012
+    ax = fig.add_axes((0.02, bottom, 0.66, max(top - bottom, 0.3)))
+    ax.set_axis_off()
     x0, x1, y0, y1 = _map_axes_limits(inputs, state)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
@@ -380,17 +515,7 @@ def draw_figure(inputs: MapInputs, state: ViewState, today: date | None = None, 
     if view.demo:
         ax.text(0.5, 0.5, WATERMARK.replace(" / ", "\n"), transform=ax.transAxes, ha="center", va="center",
                 rotation=28, alpha=0.28, zorder=10, gid="watermark", **_font(30, "bold", styles.WARN))
-        fig.text(0.98, 0.925, "⚠ " + WATERMARK, ha="right", va="top", gid="watermark-banner",
-                 bbox={"facecolor": "#fff3f3", "edgecolor": styles.WARN, "boxstyle": "round,pad=0.3"},
-                 **_font(10, "bold", styles.WARN))
-    _draw_legend(fig, view)
-    footer = [view.source, f"{t('export.exported', lang, date=view.exported)} · "
-                           f"{t('export.link', lang, link=view.link)}"]
-    ind = INDICATORS[state.indicator]
-    if "districts" in state.layers:
-        footer.insert(0, f"{t('export.definition', lang)}: {name_of(ind, lang, 'definition')}")
-    fig.text(0.02, 0.125, "\n".join(_wrap(line, 190) for line in footer), va="top", gid="source",
-             linespacing=1.5, **_font(8, "normal", "#333333"))
+    _draw_legend(fig, view, top, bottom)
     return fig
 
 
@@ -529,14 +654,12 @@ def data_table(inputs: MapInputs, state: ViewState, today: date | None = None, b
         "indicator": state.indicator,
         "indicator_name": name_of(ind, lang),
         "year": state.year,
-        "value": f["value"],
+        "value": [rounded(v, 1 if state.compare is not None else 6) for v in f["value"]],  # as shown, not 128.0965…
         "unit": f["unit"],
         "rank": f["rank"],
         "class_color": [view.classes.color(v) for v in f["value"]],
         "status": f["status"].replace("", "none"),
-        "status_label": [status_label(s, lang) if s else
-                         t("status.no_official" if not state.demo and state.indicator == "invention_patents_per_10k"
-                           else "status.none", lang) for s in f["status"]],
+        "status_label": [status_label(s, lang) for s in f["status"]],  # '' reads 暂无官方数据
         "source_kind": kinds,
         "source_kind_label": [source_kind_label(k, s, lang) if s else "" for k, s in zip(kinds, f["status"], strict=False)],
         "source_note": f["source_note"],
@@ -558,7 +681,26 @@ def render_csv(inputs: MapInputs, state: ViewState, today: date | None = None, b
     Text cells a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR first) get a
     leading ``'`` (:func:`geo.text.safe.spreadsheet_safe`).
     """
-    return spreadsheet_safe(data_table(inputs, state, today, base_url)).to_csv(index=False).encode("utf-8-sig")
+    table = labelled_headers(data_table(inputs, state, today, base_url), state.lang)
+    return spreadsheet_safe(table).to_csv(index=False).encode("utf-8-sig")
+
+
+def labelled_headers(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Return ``df`` with each column headed ``label (code)``: the label in the export's language, the code for machines.
+
+    >>> list(labelled_headers(pd.DataFrame(columns=["code", "value"]), "zh").columns)
+    ['区代码 (code)', '数值 (value)']
+    """
+    return df.rename(columns=lambda c: f"{t(f'export.col.{c}', lang)} ({c})")
+
+
+def header_codes(df: pd.DataFrame) -> pd.DataFrame:
+    """Return ``df`` (a CSV/XLSX export read back) with its columns named by their codes again.
+
+    >>> list(header_codes(pd.DataFrame(columns=["区代码 (code)", "数值 (value)"])).columns)
+    ['code', 'value']
+    """
+    return df.rename(columns=lambda c: re.sub(r"^.*\(([A-Za-z_0-9]+)\)$", r"\1", str(c)))
 
 
 def _about_rows(view: ExportView) -> list[tuple[str, str]]:
@@ -597,11 +739,29 @@ def render_xlsx(inputs: MapInputs, state: ViewState, today: date | None = None, 
     about = pd.DataFrame(_about_rows(view), columns=[t("export.about.item", lang), t("export.about.value", lang)])
     out = io.BytesIO()
     with pd.ExcelWriter(out, engine="openpyxl") as writer:
-        table.to_excel(writer, sheet_name=t("export.sheet.data", lang), index=False)
-        zone_table.to_excel(writer, sheet_name=t("export.sheet.zones", lang), index=False)
+        labelled_headers(table, lang).to_excel(writer, sheet_name=t("export.sheet.data", lang), index=False)
+        labelled_headers(zone_table, lang).to_excel(writer, sheet_name=t("export.sheet.zones", lang), index=False)
         about.to_excel(writer, sheet_name=t("export.sheet.about", lang), index=False)
         strings_not_formulas(writer.book)
+        links_clickable(writer.book)
     return out.getvalue()
+
+
+def links_clickable(book) -> int:
+    """Make every cell holding a web address (the view link, sources) a hyperlink; return how many.
+
+    Excel shows a URL written as text as text: the view link must open the same map with one click.
+    """
+    n = 0
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                value = cell.value
+                if isinstance(value, str) and value.startswith(("http://", "https://")) and " " not in value:
+                    cell.hyperlink = value
+                    cell.style = "Hyperlink"
+                    n += 1
+    return n
 
 
 def strings_not_formulas(book) -> int:

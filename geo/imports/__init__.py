@@ -6,7 +6,9 @@
 - :mod:`~geo.imports.issues`: the problems a planner is told about, by row, column and sheet (zh/en);
 - :mod:`~geo.imports.report`: preview counts and revision labels for the page and the command line;
 - :mod:`~geo.imports.boundaries`: checks of an official zone outline (validity, CRS, GCJ-02, in Beijing);
-- :mod:`~geo.imports.store`: the append-only revisions (SQLite or PostgreSQL): save, conflicts, roll back.
+- :mod:`~geo.imports.store`: the append-only revisions (SQLite or PostgreSQL): save, conflicts, roll back;
+  every write checks the actor's role and records who, when, the file and its SHA-256;
+- :mod:`~geo.imports.backup`: backups of the store and their all-or-nothing restore.
 """
 
 from __future__ import annotations

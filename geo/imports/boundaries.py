@@ -12,7 +12,9 @@ import json
 import warnings
 from dataclasses import dataclass
 
-from geo.imports.issues import MAX_BYTES, Issue
+from geo.guard import MAX_JSON_DEPTH, json_depth, log_unexpected
+from geo.imports.issues import Issue
+from geo.imports.read import size_issue
 from geo.text.i18n import DEFAULT_LANG
 
 __all__ = ["BoundaryResult", "validate_boundary"]
@@ -75,8 +77,17 @@ def validate_boundary(content: bytes, filename: str, zone_id: str | None = None,
     projected CRS), a GCJ-02 outline passed as WGS-84 (its vertices sit ~540 m off the district
     boundaries and snap onto them after GCJ-02→WGS-84 conversion), and an outline outside Beijing.
     The data it checks against are arguments: ``districts`` (Beijing's 16, WGS-84) and the known
-    ``zone_ids`` (when ``zone_id`` is given). Nothing is read from disk.
+    ``zone_ids`` (when ``zone_id`` is given). Nothing is read from disk. Never raises on a file's
+    content: an unexpected error becomes the issue ``geo_unexpected`` (details in the server log).
     """
+    try:
+        return _validate(content, filename, zone_id, districts, zone_ids)
+    except Exception as exc:  # a bug or a file no check foresaw: a message, never a traceback
+        ref = log_unexpected(exc, f"validate_boundary({filename!r}, zone={zone_id!r})")
+        return BoundaryResult(None, [Issue("geo_unexpected", params={"name": str(filename or "")[:120], "ref": ref})])
+
+
+def _validate(content: bytes, filename: str, zone_id: str | None, districts, zone_ids) -> BoundaryResult:
     issues: list[Issue] = []
     try:
         gdf, declared_crs, is_gpkg = _read_outline(content, filename, issues)
@@ -98,8 +109,8 @@ def _read_outline(content: bytes, filename: str, issues: list[Issue]):
     name = (filename or "").lower()
     if not content or not content.strip():
         raise _Refused([Issue("empty_file")])
-    if len(content) > MAX_BYTES:
-        raise _Refused([Issue("too_big", params={"mb": round(len(content) / 2**20, 1), "limit": MAX_BYTES // 2**20})])
+    if (big := size_issue(len(content))) is not None:
+        raise _Refused([big])
     is_gpkg = content.startswith(b"SQLite format 3\x00")
     declared_crs = True
     if is_gpkg:
@@ -107,7 +118,10 @@ def _read_outline(content: bytes, filename: str, issues: list[Issue]):
             issues.append(Issue("xlsx_renamed", "warning", params={"name": filename}))
     elif name.endswith((".geojson", ".json")):
         try:
-            doc = json.loads(content.decode("utf-8-sig"))
+            text = content.decode("utf-8-sig")
+            if (depth := json_depth(text)) > MAX_JSON_DEPTH:  # before parsing: json and GDAL recurse per level
+                raise _Refused([Issue("geo_too_deep", params={"depth": depth, "limit": MAX_JSON_DEPTH})])
+            doc = json.loads(text)
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise _Refused([Issue("geo_unreadable", params={"detail": str(exc)[:120]})]) from None
         declared_crs = isinstance(doc, dict) and "crs" in doc

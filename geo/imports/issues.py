@@ -6,10 +6,25 @@ from dataclasses import dataclass, field
 
 from geo.text.i18n import DEFAULT_LANG, t
 
-__all__ = ["MAX_BYTES", "Issue", "column_letter", "fmt_number_cell"]
+__all__ = ["MAX_BYTES", "Issue", "column_letter", "fmt_number_cell", "size_params"]
 
-#: Largest upload accepted (bytes).
-MAX_BYTES = 10 * 1024 * 1024
+#: Largest upload accepted, in bytes: 10 MB = 10,000,000 bytes, on the Import page and in ``./atlas import``
+#: alike. Streamlit 1.67's uploader counts ``server.maxUploadSize`` (10 in .streamlit/config.toml) in units of
+#: 1000² bytes in the browser (1024² on Windows, and on the server): the browser never refuses a file the CLI
+#: takes, and a file between 10,000,000 and 10 × 2²⁰ bytes reaching the server is refused by this limit with
+#: the same message as in the CLI (tests/test_input_kinds.py checks both).
+MAX_BYTES = 10 * 1000 * 1000
+
+
+def size_params(nbytes: int, prefix: str = "") -> dict[str, str]:
+    """Return a size as a message states it: MB (10⁶ bytes, as the uploader counts) and exact bytes.
+
+    >>> size_params(10_000_000, "limit_"), size_params(10_485_760)
+    ({'limit_mb': '10', 'limit_bytes': '10,000,000'}, {'mb': '10.5', 'bytes': '10,485,760'})
+    """
+    mb = nbytes / 1e6
+    text = f"{mb:.0f}" if mb == int(mb) else f"{mb:.1f}"
+    return {f"{prefix}mb": text, f"{prefix}bytes": f"{nbytes:,}"}
 
 
 @dataclass(frozen=True)

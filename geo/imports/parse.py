@@ -30,6 +30,7 @@ import pandas as pd
 
 from geo.data.indicators import INDICATORS
 from geo.data.names import BEIJING_CODE, BEIJING_DISTRICTS, district_code, region_name
+from geo.guard import MAX_NUMBER, log_unexpected
 from geo.imports.issues import MAX_BYTES, Issue, column_letter, fmt_number_cell
 from geo.imports.read import Grid, read_sheets
 from geo.text.i18n import DEFAULT_LANG
@@ -135,6 +136,8 @@ class ImportResult:
     #: every sheet of the workbook, and those holding Beijing district names (best first)
     sheets: list[str] = field(default_factory=list)
     candidates: list[str] = field(default_factory=list)
+    #: the hidden sheets of the workbook (read only when picked)
+    hidden: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Issue]:
@@ -334,7 +337,7 @@ def _parse_long(grid: Grid, header_row: int, cols: dict[str, int], defaults: dic
         kind, value = _number(cell(row, "value"))
         raw = _text(cell(row, "value"))
         if kind == "missing":
-            issues.append(Issue("missing_value", "warning", **where("value")))
+            issues.append(_missing_issue(str(cell(row, "value") or "").strip(), where("value")))
             continue
         if kind == "bad":
             issues.append(Issue("not_a_number", **where("value"), params={"value": raw[:60]}))
@@ -344,6 +347,13 @@ def _parse_long(grid: Grid, header_row: int, cols: dict[str, int], defaults: dic
         out.append(_Record(code, year, ind, value, unit, rownum, column_letter(cols["value"]), heads["value"], label,
                            note=_text(cell(row, "note"))))
     return out
+
+
+def _missing_issue(raw: str, where: dict) -> Issue:
+    """Return the warning for a cell with no value: a blank cell, or a no-data mark quoted as written."""
+    if raw:
+        return Issue("no_data_mark", "warning", **where, params={"mark": raw[:20]})
+    return Issue("missing_value", "warning", **where)
 
 
 def _is_header(cell: object, role: str) -> bool:
@@ -411,6 +421,11 @@ def _value_columns(header: list[object], header_row: int, label_col: int, year_c
             continue
         year = _year_of_header(head)
         ind, unit = None, None
+        rest, in_head = _year_in_heading(head)
+        if year is None and in_head is not None:  # a two-row heading: 有效发明专利(件) 2022年
+            year = in_head
+            base, unit = _split_unit(rest)
+            ind = indicator_of(base)
         if year is None:
             base, unit = _split_unit(head)
             ind = indicator_of(base)
@@ -450,10 +465,63 @@ def _row_year(row: list[object], r: int, year_col: int, head: str, fallback: int
     return None
 
 
-def _merged_issues(grid: Grid, header_row: int, issues: list[Issue]) -> None:
-    """Merged cells in the header or data area make it ambiguous which value belongs where."""
+def _year_in_heading(head: str) -> tuple[str, int | None]:
+    """Return ``(heading without the year, year)`` for a stacked heading ``有效发明专利(件) 2022年``.
+
+    >>> _year_in_heading("有效发明专利(件) 2022年"), _year_in_heading("2022年"), _year_in_heading("地区")
+    (('有效发明专利(件)', 2022), ('', 2022), ('地区', None))
+    """
+    m = re.fullmatch(r"(.*?)\s*((?:19|20)\d{2})\s*(?:年|年末|年底|年度)?", head)
+    return (m.group(1).strip(), int(m.group(2))) if m else (head, None)
+
+
+def _stacked_header(grid: Grid, header_row: int, label_col: int, data_start: int) -> list[object]:
+    """Return the heading of each column when the table's header spans several rows (as yearbooks print it).
+
+    E.g. ``地区 | 有效发明专利(件)`` merged over two columns, and ``2022年 | 2023年`` below: each
+    column's heading becomes ``有效发明专利(件) 2022年``. A heading merged (or left blank) over
+    several columns applies to each column under it. One header row: returned unchanged.
+    """
+    rows = grid.rows
+    header = list(rows[header_row])
+    below = [r for r in range(header_row + 1, data_start)
+             if any(_text(v) for v in rows[r][label_col + 1:]) and region_of(rows[r][label_col]) is None]
+    if not below:
+        return header
+    width = max(len(rows[r]) for r in [header_row, *below])
+    spans = {}  # (row, col) -> text of the merged range covering it (0-based)
+    for (r1, c1, r2, c2) in grid.merged:
+        text = _text(rows[r1 - 1][c1 - 1]) if r1 - 1 < len(rows) and c1 - 1 < len(rows[r1 - 1]) else ""
+        for r in range(r1 - 1, r2):
+            for c in range(c1 - 1, c2):
+                spans[(r, c)] = text
+    out: list[object] = []
+    for c in range(width):
+        parts = []
+        for r in [header_row, *below]:
+            cell = _text(rows[r][c]) if c < len(rows[r]) else ""
+            if not cell and c > label_col:
+                cell = spans.get((r, c), "")
+            if not cell and c > label_col + 1 and r != below[-1] and any(
+                    c < len(rows[b]) and _text(rows[b][c]) for b in below):
+                cell = next((_text(rows[r][k]) for k in range(c - 1, label_col, -1)
+                             if k < len(rows[r]) and _text(rows[r][k])), "")  # a blank heading spans to the right
+            if cell and cell not in parts:
+                parts.append(cell)
+        out.append(" ".join(parts) if c > label_col else (rows[header_row][c] if c < len(rows[header_row]) else None))
+    return out
+
+
+def _merged_issues(grid: Grid, header_row: int, issues: list[Issue], header_end: int | None = None) -> None:
+    """Merged cells in the header or data area make it ambiguous which value belongs where.
+
+    Merges inside a header of several rows (``header_row`` .. ``header_end``, 0-based, exclusive)
+    are what :func:`_stacked_header` reads: they are no problem.
+    """
     for (r1, c1, r2, c2) in grid.merged:
         rng = {"range": f"{column_letter(c1 - 1)}{r1}:{column_letter(c2 - 1)}{r2}"}
+        if header_end is not None and r1 - 1 >= header_row and r2 - 1 < header_end:
+            continue
         if r2 >= header_row + 1:
             issues.append(Issue("xlsx_merged", row=r1, column=f"{column_letter(c1 - 1)}–{column_letter(c2 - 1)}", params=rng))
         else:
@@ -467,7 +535,8 @@ def _parse_wide(grid: Grid, defaults: dict, issues: list[Issue]) -> list[_Record
     if located is None:
         return None
     header_row, label_col, data_start = located
-    header = rows[header_row]
+    header = _stacked_header(grid, header_row, label_col, data_start)
+    stacked = header != rows[header_row]
     title = _title_defaults(rows, header_row, label_col)
     year_col = next((c for c, cell in enumerate(header) if c != label_col and _is_header(cell, "year")), None)
     columns = _value_columns(header, header_row, label_col, year_col, defaults, title, issues)
@@ -475,7 +544,7 @@ def _parse_wide(grid: Grid, defaults: dict, issues: list[Issue]) -> list[_Record
         if not any(i.code in ("missing_year", "missing_indicator") for i in issues):
             issues.append(Issue("no_value_columns", row=header_row + 1))
         return None
-    _merged_issues(grid, header_row, issues)
+    _merged_issues(grid, header_row, issues, data_start if stacked else None)
 
     out = []
     head_label = _text(header[label_col]) or None
@@ -502,6 +571,8 @@ def _parse_wide(grid: Grid, defaults: dict, issues: list[Issue]) -> list[_Record
         for (c, year, ind, unit, head), (_, v) in zip(columns, values, strict=False):
             kind, value = _number(v)
             if kind == "missing":
+                if _text(v):  # a yearbook's no-data mark ("-", "—", "…", "/"): said, by its cell, as written
+                    issues.append(_missing_issue(str(v).strip(), dict(row=r + 1, column=column_letter(c), header=head)))
                 continue
             if kind == "bad":
                 issues.append(Issue("not_a_number", row=r + 1, column=column_letter(c), header=head,
@@ -566,6 +637,9 @@ def _check_records(records: list[_Record], issues: list[Issue]) -> list[_Record]
             factor = 1.0
         if factor is None:
             issues.append(Issue("bad_unit", **where, params={"unit": unit, "expected": canonical}))
+            continue
+        if not math.isfinite(rec.value) or abs(rec.value) > MAX_NUMBER:  # before any arithmetic on it
+            issues.append(Issue("number_too_large", **where, params={"value": f"{rec.value:.6g}", "limit": "10¹⁵"}))
             continue
         if rec.value < 0:
             issues.append(Issue("negative", **where, params={"value": rec.value}))
@@ -688,7 +762,9 @@ def sheet_score(grid: Grid) -> int:
 def _choose_sheet(grids: list[Grid], wanted: str | None, issues: list[Issue]) -> tuple[Grid | None, list[str]]:
     """Return the table to read and the sheets that qualify (best first); say which sheet and why.
 
-    ``wanted`` (the planner's choice) wins; otherwise the sheet naming the most Beijing regions.
+    ``wanted`` (the planner's choice) wins, hidden or not (a hidden one is said to be hidden);
+    otherwise the visible sheet naming the most Beijing regions. Hidden sheets are never read
+    unpicked: when only they hold the table, nothing is read and the message says so.
     """
     names = [g.sheet for g in grids]
     scored = sorted(((sheet_score(g), i) for i, g in enumerate(grids)), key=lambda x: (-x[0], x[1]))
@@ -697,19 +773,31 @@ def _choose_sheet(grids: list[Grid], wanted: str | None, issues: list[Issue]) ->
         chosen = next((g for g in grids if g.sheet == wanted or g.sheet.strip() == str(wanted).strip()), None)
         if chosen is None:
             issues.append(Issue("sheet_missing", params={"sheet": wanted, "sheets": "、".join(names)}))
+        elif chosen.hidden:
+            issues.append(Issue("sheet_hidden_picked", "warning", params={"sheet": chosen.sheet}))
         return chosen, candidates
-    if len(grids) == 1:
-        return grids[0], candidates
-    if not candidates:
-        first = next((g for g in grids if any(v is not None for row in g.rows for v in row)), grids[0])
-        issues.append(Issue("sheets_none", "warning", params={"sheet": first.sheet, "sheets": "、".join(names)}))
+    hidden = [g.sheet for g in grids if g.hidden]
+    visible = [g for g in grids if not g.hidden]
+    shown = [c for c in candidates if c not in hidden]
+    hidden_tables = [c for c in candidates if c in hidden]
+    if hidden and (not visible or (not shown and hidden_tables)):
+        issues.append(Issue("sheets_only_hidden", params={"sheets": "、".join(hidden_tables or hidden)}))
+        return None, candidates
+    if hidden:
+        issues.append(Issue("sheets_hidden_skipped", "warning", params={"sheets": "、".join(hidden)}))
+    if len(visible) == 1:
+        return visible[0], candidates
+    vnames = [g.sheet for g in visible]
+    if not shown:
+        first = next((g for g in visible if any(v is not None for row in g.rows for v in row)), visible[0])
+        issues.append(Issue("sheets_none", "warning", params={"sheet": first.sheet, "sheets": "、".join(vnames)}))
         return first, candidates
-    chosen = grids[names.index(candidates[0])]
-    if len(candidates) > 1:
+    chosen = grids[names.index(shown[0])]
+    if len(shown) > 1:
         issues.append(Issue("sheets_several", "warning", params={
-            "n": len(candidates), "sheets": "、".join(candidates), "sheet": chosen.sheet}))
+            "n": len(shown), "sheets": "、".join(shown), "sheet": chosen.sheet}))
     else:
-        others = "、".join(n for n in names if n != chosen.sheet)
+        others = "、".join(n for n in vnames if n != chosen.sheet)
         issues.append(Issue("sheet_found", "warning", params={"sheet": chosen.sheet, "others": others}))
     return chosen, candidates
 
@@ -731,9 +819,24 @@ def parse_upload(content: bytes, filename: str, source: Source | None = None, *,
     derive
         Add per-10k density derived from imported counts (status ``derived``).
     sheet
-        The workbook sheet to read; by default the one naming the most Beijing districts (a cover
-        page before the table is passed over). Every message about the table names the sheet.
+        The workbook sheet to read; by default the visible one naming the most Beijing districts (a
+        cover page before the table is passed over; a hidden sheet only when picked). Every message
+        about the table names the sheet.
+
+    Never raises on a file's content: an unexpected error becomes the issue ``unexpected`` (what,
+    which file, what to do, a reference), its details logged on the server only.
     """
+    try:
+        return _parse_upload(content, filename, source, year=year, indicator=indicator, unit=unit, derive=derive,
+                             sheet=sheet)
+    except Exception as exc:  # a bug or a file no check foresaw: a message, never a traceback
+        ref = log_unexpected(exc, f"parse_upload({filename!r}, sheet={sheet!r})")
+        return ImportResult(pd.DataFrame(columns=list(ROW_COLUMNS)), [
+            Issue("unexpected", params={"name": str(filename or "")[:120], "ref": ref})])
+
+
+def _parse_upload(content: bytes, filename: str, source: Source | None, *, year: int | None, indicator: str | None,
+                  unit: str | None, derive: bool, sheet: str | None) -> ImportResult:
     issues: list[Issue] = []
     if source is not None:
         issues.extend(source.issues())
@@ -746,15 +849,16 @@ def parse_upload(content: bytes, filename: str, source: Source | None = None, *,
         return ImportResult(empty, issues)
     grid, candidates = _choose_sheet(grids, sheet, issues)
     names = [g.sheet for g in grids if g.kind == "xlsx"]
+    hidden = [g.sheet for g in grids if g.hidden]
     if grid is None:
-        return ImportResult(empty, issues, sheets=names, candidates=candidates)
+        return ImportResult(empty, issues, sheets=names, candidates=candidates, hidden=hidden)
     found: list[Issue] = list(grid.issues)  # everything found in the table names its sheet
     rows, layout = _parse_grid(grid, {"year": year, "indicator": indicator, "unit": unit}, source, filename,
                                derive, found)
     if grid.kind == "xlsx":
         found = [replace(i, sheet=grid.sheet) for i in found]
     return ImportResult(rows if rows is not None else empty, issues + found, layout, grid.sheet, grid.encoding,
-                        names, candidates)
+                        names, candidates, hidden)
 
 
 def _parse_grid(grid: Grid, defaults: dict, source: Source | None, filename: str, derive: bool,

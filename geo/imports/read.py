@@ -10,10 +10,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 
-from geo.imports.issues import MAX_BYTES, Issue, column_letter
+from geo.guard import MAX_FIELD_CHARS
+from geo.imports.issues import MAX_BYTES, Issue, column_letter, size_params
 
 __all__ = ["Grid", "read_sheets", "size_issue"]
 
@@ -31,6 +33,8 @@ class Grid:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (row1, col1, row2, col2), 1-based
     #: problems of this sheet's cells (formulas): they count only if this sheet is the one read
     issues: list[Issue] = field(default_factory=list)
+    #: a hidden (or very hidden) workbook sheet: never read unless the planner picks it
+    hidden: bool = False
 
 
 def _decode(content: bytes, issues: list[Issue]) -> tuple[str, str] | None:
@@ -66,7 +70,9 @@ def _read_csv(content: bytes, issues: list[Issue]) -> Grid | None:
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
-    rows = [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    rows = _csv_rows(text, delimiter, issues)
+    if rows is None:
+        return None
     grid = Grid([[c if c.strip() else None for c in row] for row in rows], "csv", encoding=encoding)
     for r, row in enumerate(rows):
         for c, cell in enumerate(row):
@@ -76,9 +82,36 @@ def _read_csv(content: bytes, issues: list[Issue]) -> Grid | None:
     return grid
 
 
+def _csv_rows(text: str, delimiter: str, issues: list[Issue]) -> list[list[str]] | None:
+    """Return the rows of a CSV text; lines may end in CRLF, LF or CR alone (old Mac / some exports).
+
+    A cell longer than :data:`geo.guard.MAX_FIELD_CHARS` ends the reading with an issue naming it.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            for c, cell in enumerate(row):
+                if len(cell) > MAX_FIELD_CHARS:
+                    issues.append(Issue("field_too_long", row=len(rows) + 1, column=column_letter(c),
+                                        params={"chars": len(cell), "limit": MAX_FIELD_CHARS}))
+                    return None
+            rows.append(row)
+    except csv.Error:  # a field over the csv module's own limit (131,072): the line it reached, and its cell
+        line_num = max(reader.line_num, 1)
+        lines = re.split(r"\r\n|\r|\n", text, maxsplit=line_num)
+        pieces = lines[line_num - 1].split(delimiter) if line_num <= len(lines) else []
+        col = next((c for c, piece in enumerate(pieces) if len(piece) > MAX_FIELD_CHARS), None)
+        issues.append(Issue("field_too_long", row=len(rows) + 1, column=None if col is None else column_letter(col),
+                            params={"chars": f"> {MAX_FIELD_CHARS}" if col is None else len(pieces[col]),
+                                    "limit": MAX_FIELD_CHARS}))
+        return None
+    return rows
+
+
 def _read_sheet(ws) -> Grid:
     """Return one worksheet's cells; formulas are reported (never evaluated) and left blank."""
-    grid = Grid([], "xlsx", sheet=ws.title)
+    grid = Grid([], "xlsx", sheet=ws.title, hidden=getattr(ws, "sheet_state", "visible") != "visible")
     for r, row in enumerate(ws.iter_rows(), start=1):
         values = []
         for cell in row:
@@ -90,6 +123,10 @@ def _read_sheet(ws) -> Grid:
                 v = None
             elif isinstance(v, (dt.datetime, dt.date)):
                 v = v.year if v.month == 12 and v.day == 31 else str(v)
+            elif isinstance(v, str) and len(v) > MAX_FIELD_CHARS:
+                grid.issues.append(Issue("field_too_long", row=r, column=column_letter(cell.column - 1),
+                                         params={"chars": len(v), "limit": MAX_FIELD_CHARS}))
+                v = v[:MAX_FIELD_CHARS]
             values.append(v)
         grid.rows.append(values)
     grid.merged = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
@@ -123,17 +160,18 @@ def _read_xlsx(content: bytes, issues: list[Issue]) -> list[Grid] | None:
 
 
 def size_issue(nbytes: int) -> Issue | None:
-    """Return the "too big" issue for a file of ``nbytes`` (its real size, in MB), or None within the limit.
+    """Return the "too big" issue for a file of ``nbytes`` (its real size), or None within the limit.
 
     Callers that stop reading at the limit (the CLI) pass the size of the whole file.
 
-    >>> size_issue(52 * 2**20).text("en"), size_issue(1000) is None
-    ('The file is 52 MB, over the 10 MB limit.', True)
+    >>> size_issue(10_000_001).text("en")
+    'The file is 10.0 MB (10,000,001 bytes), over the limit of 10 MB (10,000,000 bytes).'
+    >>> size_issue(10_000_000) is None
+    True
     """
     if nbytes <= MAX_BYTES:
         return None
-    mb = nbytes / 2**20
-    return Issue("too_big", params={"mb": f"{mb:.0f}" if mb >= 10 else f"{mb:.1f}", "limit": MAX_BYTES // 2**20})
+    return Issue("too_big", params={**size_params(nbytes), **size_params(MAX_BYTES, "limit_")})
 
 
 def read_sheets(content: bytes, filename: str, issues: list[Issue]) -> list[Grid] | None:

@@ -9,6 +9,15 @@ writes one more revision restoring an earlier one's rows and outlines, so nothin
 and every state can be reached again. Each write is one transaction: a failed import leaves the
 previous state intact.
 
+Who: every write takes the :class:`geo.access.Actor` acting and refuses one that may not edit
+(:func:`geo.access.require_editor`) before doing anything; the revision records the actor's
+identity, role and how it was established (``author``, ``author_role``, ``author_via``), and the
+uploaded file's name and SHA-256 (``filename``, ``file_sha256``). Revisions written before
+identities were checked keep their typed name, marked ``author_via = "typed"``.
+
+Schema: ``atlas_meta`` holds ``schema_version`` (:data:`SCHEMA_VERSION`); opening an older store
+migrates it (one transaction), a newer one is refused. Backups carry it (:mod:`geo.imports.backup`).
+
 Where: ``$ATLAS_DATABASE_URL`` (an SQLAlchemy URL such as ``postgresql+psycopg://user@host/db``) if
 set, else SQLite at ``geo.data.paths.VAR_DIR / "atlas.sqlite"`` (``$ATLAS_VAR_DIR`` moves it).
 """
@@ -16,6 +25,7 @@ set, else SQLite at ``geo.data.paths.VAR_DIR / "atlas.sqlite"`` (``$ATLAS_VAR_DI
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 from collections.abc import Mapping
@@ -26,22 +36,31 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
-from geo.data.indicators import STATUS_RANK
+from geo.access import Actor, require_editor
+from geo.data.indicators import STATUS_RANK, anchor_demo
 from geo.data.source_kind import source_kinds
 from geo.imports.parse import ROW_COLUMNS, ImportResult, Source, parse_upload
 
 __all__ = [
     "BOUNDARY_COLUMNS",
+    "SCHEMA_VERSION",
     "Revision",
     "Store",
     "StoreError",
     "boundary_state",
     "default_url",
+    "file_sha256",
     "open_store",
     "overlay",
     "overlay_boundaries",
     "preview_changes",
+    "schema_version",
 ]
+
+#: Version of the store's tables. 1: before ``atlas_meta`` (typed author); 2: ``atlas_meta``, the
+#: actor's role and via, the file's SHA-256. Bump it (and add the step to :meth:`Store._migrate`)
+#: whenever a table changes: backups of another version are refused on restore.
+SCHEMA_VERSION = 2
 
 _META = sa.MetaData()
 REVISIONS = sa.Table(
@@ -59,6 +78,17 @@ REVISIONS = sa.Table(
     sa.Column("row_count", sa.Integer, nullable=False),  # rows current after this revision
     # JSON list of the planner's choices on conflicts with official figures: {"key": [...], "choice": ...}
     sa.Column("decisions", sa.Text, nullable=False, server_default=""),
+    # who, as established by sign-in (geo.access.Actor): author = identity; role; via (oidc, password, local, cli;
+    # "typed" for revisions written before identities were checked)
+    sa.Column("author_role", sa.String(20), nullable=False, server_default=""),
+    sa.Column("author_via", sa.String(20), nullable=False, server_default=""),
+    sa.Column("file_sha256", sa.String(64), nullable=False, server_default=""),  # of the uploaded bytes
+)
+#: Key/value facts about the store itself (``schema_version``).
+META = sa.Table(
+    "atlas_meta", _META,
+    sa.Column("key", sa.String(40), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
 )
 ROWS = sa.Table(
     "atlas_rows", _META,
@@ -100,6 +130,8 @@ BOUNDARIES = sa.Table(
 BOUNDARY_COLUMNS = ("zone_id", "geojson", "area_km2", "revision_id", "source_title", "source_table", "source_url",
                     "filename", "author", "created_at")
 _KEY = ["region_code", "year", "indicator"]
+#: Largest revision number a roll-back may name (a 32-bit integer: PostgreSQL's and the CLI's bound).
+MAX_REVISION_ID = 2**31 - 1
 
 
 class StoreError(RuntimeError):
@@ -122,6 +154,14 @@ class Revision:
     imported_rows: int
     row_count: int
     decisions: str = ""
+    author_role: str = ""
+    author_via: str = ""
+    file_sha256: str = ""
+
+    @property
+    def identity(self) -> str:
+        """Who wrote the revision (the signed-in identity; a typed name for revisions before sign-in)."""
+        return self.author
 
 
 def default_url() -> str:
@@ -145,15 +185,19 @@ def _sqlite_engine(url: str) -> sa.Engine:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(url, connect_args={"timeout": 30})
 
-    # pysqlite starts transactions lazily; take the write lock at BEGIN so two writers cannot interleave.
+    # WAL: readers never wait on a writer (they read the last committed state), as on PostgreSQL. Every
+    # transaction starts with a plain (deferred) BEGIN: a read takes no lock; a write takes the write lock
+    # with its first statement (Store._lock), so two writers still cannot interleave.
     @sa.event.listens_for(engine, "connect")
     def _no_autobegin(dbapi_conn, _record):
         dbapi_conn.isolation_level = None
         dbapi_conn.execute("PRAGMA foreign_keys=ON")
+        if path and path != ":memory:":
+            dbapi_conn.execute("PRAGMA journal_mode=WAL")
 
     @sa.event.listens_for(engine, "begin")
     def _begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN")
 
     return engine
 
@@ -166,14 +210,44 @@ class Store:
         self.engine = _sqlite_engine(self.url) if self.url.startswith("sqlite") else sa.create_engine(
             self.url, pool_pre_ping=True)
         _META.create_all(self.engine)
-        self._add_missing_columns()
+        self._migrate()
 
-    def _add_missing_columns(self) -> None:
-        """Add columns newer than an existing database (``decisions``); nothing else is ever altered."""
-        have = {c["name"] for c in sa.inspect(self.engine).get_columns("atlas_revisions")}
-        if "decisions" not in have:
-            with self.engine.begin() as conn:
-                conn.exec_driver_sql("ALTER TABLE atlas_revisions ADD COLUMN decisions TEXT NOT NULL DEFAULT ''")
+    def _migrate(self) -> None:
+        """Bring an older store up to :data:`SCHEMA_VERSION` in one transaction; refuse a newer one.
+
+        Cheap when current (one indexed read). Columns newer than an existing database are added
+        with their defaults; nothing else is ever altered and no row is deleted.
+        """
+        found = schema_version(self.engine)
+        if found == SCHEMA_VERSION:
+            return
+        if found > SCHEMA_VERSION:
+            raise StoreError(f"this store has schema version {found}, newer than this atlas ({SCHEMA_VERSION}); "
+                             "update the atlas before opening it")
+        with self.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":  # one migrator at a time; the others find it done
+                conn.exec_driver_sql("LOCK TABLE atlas_meta IN ACCESS EXCLUSIVE MODE")
+            if schema_version(conn) == SCHEMA_VERSION:
+                return
+            self._add_missing_columns(conn)
+            conn.execute(sa.delete(META).where(META.c.key == "schema_version"))
+            conn.execute(sa.insert(META).values(key="schema_version", value=str(SCHEMA_VERSION)))
+
+    @staticmethod
+    def _add_missing_columns(conn: sa.Connection) -> None:
+        """Add the columns an older database lacks; revisions written before sign-in are marked ``typed``."""
+        have = {c["name"] for c in sa.inspect(conn).get_columns("atlas_revisions")}
+        added = {
+            "decisions": "TEXT NOT NULL DEFAULT ''",
+            "author_role": "VARCHAR(20) NOT NULL DEFAULT ''",
+            "author_via": "VARCHAR(20) NOT NULL DEFAULT ''",
+            "file_sha256": "VARCHAR(64) NOT NULL DEFAULT ''",
+        }
+        for name, ddl in added.items():
+            if name not in have:
+                conn.exec_driver_sql(f"ALTER TABLE atlas_revisions ADD COLUMN {name} {ddl}")
+        if "author_via" not in have:
+            conn.execute(sa.update(REVISIONS).where(REVISIONS.c.author_via == "").values(author_via="typed"))
 
     def __repr__(self) -> str:
         return f"Store({self.engine.url.render_as_string(hide_password=True)!r})"
@@ -253,37 +327,43 @@ class Store:
 
     # ------------------------------------------------------------------ writing
     def _lock(self, conn: sa.Connection) -> None:
+        """Serialise writers: the first statement of every write transaction (reads are never blocked)."""
         if conn.dialect.name == "postgresql":
             conn.exec_driver_sql("LOCK TABLE atlas_revisions IN SHARE ROW EXCLUSIVE MODE")
+        elif conn.dialect.name == "sqlite":  # a write statement takes SQLite's write lock (waits up to the timeout)
+            conn.exec_driver_sql("UPDATE atlas_revisions SET id = id WHERE 0")
 
     def _write(self, conn: sa.Connection, rows: pd.DataFrame, **revision: Any) -> Revision:
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         values: dict[str, Any] = {"created_at": now, "row_count": len(rows), "target": None, "source_title": "",
-                  "source_table": "", "source_url": "", "filename": "", "decisions": "", **revision}
+                  "source_table": "", "source_url": "", "filename": "", "decisions": "", "file_sha256": "",
+                  **revision}
         rev_id: int = conn.execute(sa.insert(REVISIONS).values(**values).returning(REVISIONS.c.id)).scalar_one()
         _insert_rows(conn, rev_id, rows)
         return Revision(id=int(rev_id), **{k: values[k] for k in (
             "created_at", "author", "action", "target", "source_title", "source_table", "source_url",
-            "filename", "imported_rows", "row_count", "decisions")})
+            "filename", "imported_rows", "row_count", "decisions", "author_role", "author_via", "file_sha256")})
 
-    def save_import(self, rows: pd.DataFrame, source: Source, author: str, filename: str = "", *,
-                    shown: pd.DataFrame | None = None, decisions: Mapping[tuple, str] | None = None) -> Revision:
+    def save_import(self, rows: pd.DataFrame, source: Source, actor: Actor, filename: str = "", *,
+                    content: bytes | None = None, shown: pd.DataFrame | None = None,
+                    decisions: Mapping[tuple, str] | None = None) -> Revision:
         """Write a new revision: the current rows, with ``rows`` replacing any of the same region/year/indicator.
 
         With ``shown`` (the table the app shows, :func:`overlay`), a row that would replace an
         official figure from another source is a conflict (:func:`preview_changes`): it needs an
         explicit choice in ``decisions`` (``(region_code, year, indicator)`` -> ``"keep"`` the
         published figure or ``"replace"`` it); ``keep`` leaves that row out. The choices are
-        recorded in the revision (``decisions``, JSON).
+        recorded in the revision (``decisions``, JSON). ``content``: the uploaded file's bytes, whose
+        SHA-256 the revision records with ``filename``.
 
-        Raises :class:`StoreError` (and changes nothing) if the source or author is missing, a row
-        lacks a source URL or has a status other than official/derived, or a conflict has no choice.
+        Raises :class:`geo.access.NotAllowed` if ``actor`` may not edit, :class:`StoreError` if the
+        source or the actor's identity is missing, a row lacks a source URL or has a status other
+        than official/derived, or a conflict has no choice; either way nothing is changed.
         """
+        who = _who(actor)
         problems = [i.code for i in source.issues()]
         if problems:
             raise StoreError(f"source incomplete: {', '.join(problems)}")
-        if not str(author or "").strip():
-            raise StoreError("who imported the data must be recorded (author is empty)")
         new = _typed(rows.reindex(columns=list(ROW_COLUMNS)))
         if new.empty:
             raise StoreError("nothing to import")
@@ -318,39 +398,43 @@ class Store:
             current = self.rows_at(current_id, conn)
             replaced = current.set_index(_KEY).index.isin(new.set_index(_KEY).index)
             merged = pd.concat([current[~replaced], new], ignore_index=True)
-            return self._write(conn, merged, author=str(author).strip()[:200], action="import",
+            return self._write(conn, merged, **who, action="import",
                                source_title=source.title.strip(), source_table=(source.table or "").strip(),
                                source_url=source.url.strip(), filename=filename or "", imported_rows=len(new),
-                               decisions=json.dumps(recorded, ensure_ascii=False) if recorded else "")
+                               decisions=json.dumps(recorded, ensure_ascii=False) if recorded else "",
+                               file_sha256=file_sha256(content))
 
-    def import_upload(self, content: bytes, filename: str, source: Source, author: str,
+    def import_upload(self, content: bytes, filename: str, source: Source, actor: Actor,
                       **options: object) -> tuple[ImportResult, Revision | None]:
         """Parse an upload and, only if it has no error, save it as a new revision (one step).
 
         ``options`` go to :func:`geo.imports.parse.parse_upload` (year, indicator, unit, derive).
+        Raises :class:`geo.access.NotAllowed` (before parsing) if ``actor`` may not edit.
         """
+        require_editor(actor)
         result = parse_upload(content, filename, source, **options)  # type: ignore[arg-type]
         if not result.ok:
             return result, None
-        return result, self.save_import(result.rows, source, author, filename)
+        return result, self.save_import(result.rows, source, actor, filename, content=content)
 
-    def save_boundary(self, geometry: object, zone_id: str, source: Source, author: str, filename: str = "", *,
-                      area_km2: float | None = None) -> Revision:
+    def save_boundary(self, geometry: object, zone_id: str, source: Source, actor: Actor, filename: str = "", *,
+                      content: bytes | None = None, area_km2: float | None = None) -> Revision:
         """Write a new revision in which ``geometry`` (WGS-84, checked) is the official outline of ``zone_id``.
 
         The figures stay as they are (the revision carries the current rows); the outline and its
-        source, author and time go to ``atlas_boundaries``. Pass the geometry of a
-        :class:`geo.imports.boundaries.BoundaryResult` that is ``ok``. Raises :class:`StoreError` (and
-        changes nothing) if the source, author or zone is missing, or the geometry is not a valid
-        polygon in degrees.
+        source, author and time go to ``atlas_boundaries``; the revision records ``filename`` and the
+        SHA-256 of ``content`` (the uploaded bytes). Pass the geometry of a
+        :class:`geo.imports.boundaries.BoundaryResult` that is ``ok``. Raises
+        :class:`geo.access.NotAllowed` if ``actor`` may not edit, :class:`StoreError` if the source,
+        identity or zone is missing, or the geometry is not a valid polygon in degrees; either way
+        nothing is changed.
         """
+        who = _who(actor)
         import shapely
 
         problems = [i.code for i in source.issues()]
         if problems:
             raise StoreError(f"source incomplete: {', '.join(problems)}")
-        if not str(author or "").strip():
-            raise StoreError("who imported the outline must be recorded (author is empty)")
         zone = str(zone_id or "").strip()
         if not zone:
             raise StoreError("which zone the outline is for must be given")
@@ -369,31 +453,67 @@ class Store:
             utm = pyproj.Transformer.from_crs(4326, 32650, always_xy=True)
             area_km2 = shapely.transform(geom, lambda a: __import__("numpy").column_stack(
                 utm.transform(a[:, 0], a[:, 1]))).area / 1e6
-        who = str(author).strip()[:200]
         with self.engine.begin() as conn:
             self._lock(conn)
             current_id = int(conn.execute(sa.select(sa.func.max(REVISIONS.c.id))).scalar() or 0)
             rows = self.rows_at(current_id, conn)
-            rev = self._write(conn, rows, author=who, action="boundary", source_title=source.title.strip(),
+            rev = self._write(conn, rows, **who, action="boundary", source_title=source.title.strip(),
                               source_table=(source.table or "").strip(), source_url=source.url.strip(),
-                              filename=filename or "", imported_rows=0)
+                              filename=filename or "", imported_rows=0, file_sha256=file_sha256(content))
             conn.execute(sa.insert(BOUNDARIES).values(
                 revision_id=rev.id, zone_id=zone, geojson=shapely.to_geojson(geom), area_km2=float(area_km2),
                 source_title=source.title.strip(), source_table=(source.table or "").strip(),
-                source_url=source.url.strip(), filename=filename or "", author=who, created_at=rev.created_at))
+                source_url=source.url.strip(), filename=filename or "", author=who["author"],
+                created_at=rev.created_at))
             return rev
 
-    def rollback(self, rev_id: int, author: str) -> Revision:
-        """Write a new revision restoring exactly the rows and outlines of revision ``rev_id`` (0 = nothing imported)."""
-        if not str(author or "").strip():
-            raise StoreError("who rolled back must be recorded (author is empty)")
+    def rollback(self, rev_id: int, actor: Actor) -> Revision:
+        """Write a new revision restoring exactly the rows and outlines of revision ``rev_id`` (0 = nothing imported).
+
+        Raises :class:`geo.access.NotAllowed` (changing nothing) if ``actor`` may not edit.
+        """
+        who = _who(actor)
+        if not isinstance(rev_id, int) or not 0 <= rev_id <= MAX_REVISION_ID:  # before the database sees it
+            raise StoreError(f"no revision {str(rev_id)[:40]}")
         with self.engine.begin() as conn:
             self._lock(conn)
             if rev_id != 0 and conn.execute(sa.select(REVISIONS.c.id).where(REVISIONS.c.id == rev_id)).first() is None:
                 raise StoreError(f"no revision {rev_id}")
             rows = self.rows_at(rev_id, conn)
-            return self._write(conn, rows, author=str(author).strip()[:200], action="rollback", target=rev_id,
-                               imported_rows=0)
+            return self._write(conn, rows, **who, action="rollback", target=rev_id, imported_rows=0)
+
+
+def _who(actor: Actor) -> dict[str, str]:
+    """Check that ``actor`` may edit (:func:`geo.access.require_editor`); return the revision's who-columns."""
+    require_editor(actor)
+    identity = str(actor.identity or "").strip()[:200]
+    if not identity:
+        raise StoreError("who changes the figures must be recorded (the signed-in identity is empty)")
+    return {"author": identity, "author_role": actor.role, "author_via": actor.via}
+
+
+def file_sha256(content: bytes | None) -> str:
+    """Return the SHA-256 (hex) of an uploaded file's bytes, or "" when there is no file.
+
+    >>> file_sha256(b"abc")[:12], file_sha256(None)
+    ('ba7816bf8f01', '')
+    """
+    return hashlib.sha256(content).hexdigest() if content is not None else ""
+
+
+def schema_version(bind: sa.Engine | sa.Connection) -> int:
+    """Return the store's schema version: ``atlas_meta.schema_version``; 1 for a store made before it; 0 if empty."""
+    tables = set(sa.inspect(bind).get_table_names())
+    if "atlas_meta" in tables:
+        query = sa.select(META.c.value).where(META.c.key == "schema_version")
+        if isinstance(bind, sa.Engine):
+            with bind.connect() as conn:
+                value = conn.execute(query).scalar()
+        else:
+            value = bind.execute(query).scalar()
+        if value is not None:
+            return int(value)
+    return 1 if "atlas_revisions" in tables else 0
 
 
 def boundary_state(chain, brought) -> dict[int, dict[str, int]]:
@@ -504,9 +624,10 @@ def overlay(shipped: pd.DataFrame, imported: pd.DataFrame) -> pd.DataFrame:
     keys = pd.MultiIndex.from_frame(imp[_KEY].astype({"year": "Int64"}))
     base = shipped.copy()
     hit = pd.MultiIndex.from_frame(base[_KEY].astype({"year": "Int64"})).isin(keys)
-    base = base[~(hit & (base["status"] == "demo"))]
-    hit = pd.MultiIndex.from_frame(base[_KEY].astype({"year": "Int64"})).isin(keys)
-    base.loc[hit, "primary"] = False
+    base.loc[hit & (base["status"] != "demo"), "primary"] = False
+    # the demo follows the imported figures too (the demo row of an imported year gives the anchor)
+    base = anchor_demo(pd.concat([imp.drop(columns="imported"), base], ignore_index=True)).iloc[len(imp):]
+    base = base[~(hit & (base["status"] == "demo")).to_numpy()]
     if "imported" not in base.columns:
         base["imported"] = False
     out = pd.concat([imp, base], ignore_index=True)

@@ -15,9 +15,12 @@ __all__ = [
     "DOC_LANGS",
     "LANGS",
     "STRINGS",
+    "change_formula",
     "doc_lang",
+    "format_change",
     "format_number",
     "format_value",
+    "rounded",
     "t",
     "unit_label",
 ]
@@ -43,11 +46,16 @@ STRINGS: dict[str, dict[str, str]] = _load()
 
 
 def t(key: str, lang: str = DEFAULT_LANG, **fmt: object) -> str:
-    """Return the UI string ``key`` in ``lang`` (falls back to Chinese, then to the key itself)."""
+    """Return the UI string ``key`` in ``lang`` (falls back to Chinese, then to the key itself).
+
+    Plural forms: an entry may carry ``"en_one"``, the English for a count ``n`` of exactly 1 (Chinese
+    has one form). ``t("import.errors", "en", n=1)`` reads "1 problem found", not "1 problems found".
+    """
     entry = STRINGS.get(key)
     if entry is None:
         return key
-    text = entry.get(lang) or entry.get(DEFAULT_LANG) or key
+    one = entry.get(f"{lang}_one") if fmt.get("n") == 1 else None
+    text = one or entry.get(lang) or entry.get(DEFAULT_LANG) or key
     return text.format(**fmt) if fmt else text
 
 
@@ -89,6 +97,43 @@ def format_value(value: float | None, unit: str, lang: str = DEFAULT_LANG) -> st
         factor, word = _SCALED_EN[unit]
         return f"{_in_words(float(value) * factor)} {word}"  # type: ignore[arg-type]
     return f"{text} {unit_label(unit, lang)}".strip()
+
+
+def format_change(value: float | None, unit: str, lang: str = DEFAULT_LANG) -> str:
+    """Format a change with its sign and unit, as the change map, its table and tooltips show it.
+
+    >>> format_change(128.09656453110492, "%"), format_change(-3.25, "件/万人", "en"), format_change(0.0, "%")
+    ('+128.1%', '-3.2 per 10k residents', '0%')
+    >>> format_change(float("nan"), "%")
+    '—'
+    """
+    text = format_number(value, lang)
+    if text == "—":
+        return text
+    sign = "+" if float(value) > 0 else ""  # type: ignore[arg-type]
+    if unit == "%":
+        return f"{sign}{text}%"
+    return sign + format_value(value, unit, lang)
+
+
+def change_formula(year: int, base: int, mode: str = "abs") -> str:
+    """Return how a change is computed, written as a formula (the % change with its parentheses).
+
+    >>> change_formula(2024, 2019), change_formula(2024, 2019, "pct")
+    ('2024 − 2019', '(2024 − 2019) ÷ 2019 × 100%')
+    """
+    return f"({year} − {base}) ÷ {base} × 100%" if mode == "pct" else f"{year} − {base}"
+
+
+def rounded(value: float | None, digits: int = 1) -> float | None:
+    """Return ``value`` rounded as :func:`format_number` shows it (for files: a CSV holds 128.1, not 128.0965…).
+
+    >>> rounded(128.09656453110492), rounded(574323), rounded(None), rounded(0.123456, 3)
+    (128.1, 574323.0, None, 0.123)
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return value
+    return round(float(value), digits)
 
 
 def _in_words(v: float) -> str:

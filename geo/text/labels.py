@@ -7,17 +7,19 @@ Every page, the map's layer model and the exports use these, so a label is writt
 >>> name_of({"name_zh": "海淀区", "name_en": "Haidian"}, "en"), name_of({"designation_zh": "示范城区"}, "zh", "designation")
 ('Haidian', '示范城区')
 >>> status_label("", "zh"), status_label("demo", "en")[:4], status_mark("derived", "zh")
-('无数据', 'demo', 'ᵈ')
+('暂无官方数据', 'demo', 'ᵈ')
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from geo.text.i18n import DEFAULT_LANG, t
 
 __all__ = [
     "name_of",
+    "note_text",
     "pick",
     "status_label",
     "status_mark",
@@ -45,17 +47,20 @@ def name_of(record: Any, lang: str = DEFAULT_LANG, field: str = "name") -> Any:
 
 
 def status_label(status: str, lang: str = DEFAULT_LANG, warn: bool = False) -> str:
-    """Return the label of a data status: official, derived, demo ('' = no data); ``warn``: demo reads ⚠ first.
+    """Return the label of a data status: official, derived, demo; ``warn``: demo reads ⚠ first.
+
+    No figure ('', a demo value hidden or none at all) reads the same everywhere: 暂无官方数据 /
+    no official figure yet (map cells, tooltips, legend, tables, profile, charts, exports).
 
     >>> status_label("demo", "zh", warn=True), status_label("official", "en")
     ('⚠演示数据(非官方)', 'official')
     """
-    label = t(f"status.{status}", lang) if status else t("status.none", lang)
+    label = t(f"status.{status}", lang) if status else t("status.no_official", lang)
     return f"⚠{label}" if warn and status == "demo" else label
 
 
 def status_text(status: str, lang: str = DEFAULT_LANG) -> str:
-    """Return the status as tables show it: 官方 / 推算ᵈ / ⚠演示数据(非官方) / 无数据."""
+    """Return the status as tables show it: 官方 / 推算ᵈ / ⚠演示数据(非官方) / 暂无官方数据."""
     if status == "derived":
         return status_label(status, lang) + status_mark(status, lang)
     return status_label(status, lang, warn=True)
@@ -69,3 +74,35 @@ def statuses_text(statuses, lang: str = DEFAULT_LANG) -> str:
 def status_mark(status: str, lang: str = DEFAULT_LANG) -> str:
     """Return the mark a value of ``status`` carries wherever it is shown: '' / 'ᵈ' / '⚠演示' ('⚠demo')."""
     return {"derived": "ᵈ", "demo": t("mark.demo", lang)}.get(status, "")
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_WORDS = re.compile(r"[A-Za-z]{2,}")
+_URL = re.compile(r"https?://\S+")
+_DATE = re.compile(r"\b((?:19|20)\d{2}-\d{2}(?:-\d{2})?)\b")
+
+
+def note_text(note: object, lang: str = DEFAULT_LANG, status: str = "") -> str:
+    """Return a source note as a page in ``lang`` shows it (a demo row's note: how the demo is made, in ``lang``).
+
+    On a Chinese page a note written in a foreign language (an English or German page quoted as
+    published) reads 外文来源 with its date, the quote itself behind the source link (and on the
+    English page); Chinese and mixed notes are shown as they are.
+
+    >>> note_text("China Daily 2017-06-21: 'The capital also produced 76.8 patents for every 10,000 residents'")
+    '外文来源(2017-06-21), 原文见来源链接'
+    >>> note_text("Scope = Haidian全域 per 中关村 2017年3期. Area 430.77 km² is Haidian District's area as listed here")
+    '研究说明为英文, 见英文页面'
+    >>> note_text("北京青年报: 每万人发明专利拥有量达到78.61件"), note_text("as of 2014-09", "en")
+    ('北京青年报: 每万人发明专利拥有量达到78.61件', 'as of 2014-09')
+    """
+    if status == "demo":
+        return t("source.demo", lang)
+    text = "" if note is None or (isinstance(note, float) and note != note) else str(note)
+    words = len(_WORDS.findall(_URL.sub("", text)))
+    if lang != "zh" or not text or words <= 3:
+        return text
+    if _CJK.search(text):  # a researcher's note mixing languages: shown unless it is mostly English
+        return t("note.english", lang) if words >= 8 and words > len(_CJK.findall(text)) / 2 else text
+    date = _DATE.search(text)
+    return t("note.foreign", lang, date=f"({date.group(1)})" if date else "")

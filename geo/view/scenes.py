@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from geo.guard import json_depth, log_unexpected
 from geo.text.i18n import t
 from geo.view.state import DEFAULT_YEAR, ViewState, from_query, share_url, to_query
 
@@ -44,7 +47,10 @@ MAX_SCENES = 60
 MAX_TITLE = 200
 MAX_FILE_BYTES = 200_000
 MAX_PARAM_CHARS = 6_000
+#: Deepest bracket nesting of a scene list (a saved file needs 3, a shared parameter 2): checked before parsing.
+MAX_DEPTH = 6
 _PARAM_PREFIX = "v1."
+_F = TypeVar("_F", bound=Callable)
 
 
 class SceneError(ValueError):
@@ -58,6 +64,24 @@ class SceneError(ValueError):
     def message(self, lang: str) -> str:
         """Return the message to show, in ``lang``."""
         return t(self.key, lang, detail=self.detail)
+
+
+def _guarded(func: _F) -> _F:
+    """Make ``func`` raise only :class:`SceneError`: any other error is logged and said with a reference."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except SceneError:
+            raise
+        except Exception as exc:  # a bug or an input no check foresaw: a message, never a traceback
+            raise SceneError("present.err.unexpected", log_unexpected(exc, func.__name__)) from None
+    return wrapper  # type: ignore[return-value]
+
+
+def _check_depth(text: str) -> None:
+    if (depth := json_depth(text)) > MAX_DEPTH:
+        raise SceneError("present.err.too_deep", f"{depth} > {MAX_DEPTH}")
 
 
 @dataclass(frozen=True)
@@ -95,6 +119,7 @@ def _state_from_query(query: dict[str, str], where: str, years: Sequence[int] | 
     return state
 
 
+@_guarded
 def scene_from_link(link: str, title_zh: str | None = "", title_en: str | None = "", where: str = "",
                     years: Sequence[int] | None = None) -> Scene:
     """Return the scene of a share link (full URL or ``/map?…`` or a bare query); raise SceneError if invalid.
@@ -195,6 +220,7 @@ def _scenes_from_doc(doc: object, years: Sequence[int] | None) -> list[Scene]:
     return out
 
 
+@_guarded
 def scenes_from_json(data: bytes | str, years: Sequence[int] | None = None) -> list[Scene]:
     """Return the scenes of a saved scene file; raise SceneError (never anything else) if it is not valid.
 
@@ -210,6 +236,7 @@ def scenes_from_json(data: bytes | str, years: Sequence[int] | None = None) -> l
         raise SceneError("present.err.too_big", f"{len(data):,} B")
     try:
         text = data.decode("utf-8-sig")
+        _check_depth(text)  # before parsing: json.loads recurses once per level
         doc = json.loads(text)
     except UnicodeDecodeError as e:
         raise SceneError("present.err.not_json", f"byte {e.start}") from None
@@ -225,6 +252,7 @@ def encode_scenes(scenes: Iterable[Scene]) -> str:
     return _PARAM_PREFIX + base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
 
 
+@_guarded
 def decode_scenes(value: str, years: Sequence[int] | None = None) -> list[Scene]:
     """Return the scenes of a shared parameter value; raise SceneError if it is not valid.
 
@@ -238,9 +266,13 @@ def decode_scenes(value: str, years: Sequence[int] | None = None) -> list[Scene]
     body = value[len(_PARAM_PREFIX):]
     try:
         raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
-        text = zlib.decompressobj().decompress(raw, MAX_FILE_BYTES)
-        doc = json.loads(text.decode("utf-8"))
+        text = zlib.decompressobj().decompress(raw, MAX_FILE_BYTES).decode("utf-8")
     except (binascii.Error, ValueError, zlib.error, UnicodeDecodeError):
+        raise SceneError("present.err.bad_param", "encoding") from None
+    _check_depth(text)  # before parsing: json.loads recurses once per level
+    try:
+        doc = json.loads(text)
+    except ValueError:
         raise SceneError("present.err.bad_param", "encoding") from None
     if not isinstance(doc, list):
         raise SceneError("present.err.bad_param", "list")

@@ -1,0 +1,126 @@
+"""ui.webassets: the compression and cache policy ``./atlas run`` applies around Streamlit's server.
+
+The middleware wraps Starlette's own file serving (as Streamlit's routes do) and is called as an
+ASGI server would call it. ``./atlas run`` and ``./atlas serve``'s workers start ``asgi.py``, which
+Streamlit must recognise as an ``st.App`` (else it would run it as a page script).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from starlette.applications import Starlette
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from ui.webassets import HOUR, YEAR, AssetPolicy, cache_control
+
+JS = b"function atlas(){return 'map';}\n" * 400
+
+
+@pytest.fixture
+def site(tmp_path: Path):
+    (tmp_path / "static" / "js").mkdir(parents=True)
+    (tmp_path / "static" / "js" / "index.abc123.js").write_bytes(JS)
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "leaflet.js").write_bytes(JS)
+    (tmp_path / "app" / "font.woff2").write_bytes(b"\0" * 5000)
+    (tmp_path / "page.html").write_bytes(b"<html>" + b" " * 3000 + b"</html>")
+    inner = Starlette(routes=[Mount("/static", StaticFiles(directory=tmp_path / "static")),
+                              Mount("/app/static", StaticFiles(directory=tmp_path / "app")),
+                              Mount("/", StaticFiles(directory=tmp_path, html=True))])
+    calls = []
+
+    async def counting(scope, receive, send):
+        if scope["type"] == "http":
+            calls.append(scope["path"])
+        await inner(scope, receive, send)
+
+    return AssetPolicy(counting), calls
+
+
+def get(app, path: str, method: str = "GET", gzip_ok: bool = True) -> tuple[int, dict[str, str], bytes]:
+    """Call the ASGI app as a server would; return status, headers, body."""
+    path, _, query = path.partition("?")
+    headers = [(b"host", b"atlas")] + ([(b"accept-encoding", b"gzip, deflate, br")] if gzip_ok else [])
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
+             "path": path, "raw_path": path.encode(), "query_string": query.encode(), "root_path": "",
+             "headers": headers, "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 8501)}
+    sent: list[dict] = []
+    asked = asyncio.Event()
+
+    async def receive():
+        if not asked.is_set():
+            asked.set()
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await asyncio.sleep(3600)  # the client stays connected
+
+    async def send(message):
+        sent.append(message)
+
+    async def run():
+        await asyncio.wait_for(app(scope, receive, send), timeout=20)
+
+    asyncio.run(run())
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    hdrs = {k.decode().lower(): v.decode() for k, v in start["headers"]}
+    return start["status"], hdrs, b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+
+
+def test_the_policy_by_address():
+    assert cache_control("/static/css/index.C1JORDN2.css") == YEAR
+    assert cache_control("/static/media/SourceSansVF-Upright.ttf.BsWL4Kly.woff2") == YEAR
+    assert cache_control("/app/static/atlas/atlas-geo-wgs84-1edd4ad8c655.json") == YEAR
+    assert cache_control("/app/static/atlasmap/atlas-map.js", "v=31d19d439b") == YEAR
+    assert cache_control("/app/static/leaflet/leaflet.js") == HOUR
+    assert cache_control("/app/static/leaflet/leaflet.js", "v=") == HOUR
+    assert cache_control("/") is None and cache_control("/_stcore/health") is None and cache_control("/map") is None
+
+
+def test_versioned_text_goes_out_gzipped_once_and_immutable(site):
+    app, calls = site
+    for path in ("/static/js/index.abc123.js", "/app/static/leaflet.js?v=0123456789"):
+        status, headers, body = get(app, path)
+        assert status == 200 and headers["content-encoding"] == "gzip", headers
+        assert gzip.decompress(body) == JS and len(body) < len(JS) / 10
+        assert headers["cache-control"] == YEAR and headers["vary"] == "Accept-Encoding"
+        assert int(headers["content-length"]) == len(body) and headers["etag"].startswith('W/"')
+        before = len(calls)
+        again = get(app, path)
+        assert again[2] == body and len(calls) == before  # compressed once, then served from memory
+        head = get(app, path, method="HEAD")
+        assert head[0] == 200 and head[2] == b"" and head[1]["content-length"] == headers["content-length"]
+
+
+def test_a_client_without_gzip_gets_the_file_as_is(site):
+    app, _ = site
+    status, headers, body = get(app, "/static/js/index.abc123.js", gzip_ok=False)
+    assert status == 200 and body == JS and "content-encoding" not in headers
+    assert headers["cache-control"] == YEAR
+
+
+def test_unversioned_files_get_an_hour_fonts_stay_uncompressed_pages_no_cache(site):
+    app, _ = site
+    status, headers, body = get(app, "/app/static/leaflet.js")
+    assert status == 200 and headers["cache-control"] == HOUR
+    status, headers, body = get(app, "/app/static/font.woff2?v=0123456789")
+    assert status == 200 and headers["cache-control"] == YEAR and body == b"\0" * 5000
+    assert "content-encoding" not in headers
+    status, headers, _ = get(app, "/page.html")
+    assert status == 200 and headers["cache-control"] == "no-cache"
+    status, headers, _ = get(app, "/static/js/missing.js")
+    assert status == 404 and "cache-control" not in headers
+
+
+def test_atlas_run_serves_app_py_inside_st_app():
+    from streamlit.web.server.app_discovery import discover_asgi_app
+
+    for launcher in (ROOT / "asgi.py", ROOT / "bench" / "empty_asgi.py"):
+        found = discover_asgi_app(launcher)
+        assert found.is_asgi_app and found.app_name == "app", launcher
+    atlas = (ROOT / "atlas").read_text(encoding="utf-8")
+    assert 'streamlit" run asgi.py' in atlas

@@ -1,0 +1,43 @@
+"""Page layout for phones (390×844) and meeting-room laptops (1280×720, 1366×768): CSS in one place.
+
+Applied once per run with the theme (``ui.theme.apply_theme``), before any page draws, so nothing
+moves when it arrives:
+
+- on a phone the content starts just under Streamlit's header bar (not 6rem down), with narrow side
+  margins so the map fills the screen's width, and the map page's title is one short line
+  (``map_head``); on larger screens titles are compact through the theme (``headingFontSizes`` in
+  ``.streamlit/config.toml``), which applies from the first frame: CSS sent by the script arrives a
+  moment after the first elements, so on a desktop it would move them (layout shift);
+- the map's height comes from the window (``MAP_HEIGHT``, a CSS variable set per screen size in
+  ``static/atlasmap/atlas-map.css``): at 1280×720 the whole city and the year control fit the first
+  screen; on a phone the map is about as tall as it is wide, with its year control and legend under it;
+- on a phone the sidebar (the map's controls) opens as a sheet over the lower half of the screen,
+  so the map stays in view above it;
+- what follows the map on the first run (controls, table, exports) arrives below it or in the
+  sidebar, whose width is kept from the first frame (no layout shift, issue 22).
+"""
+
+from __future__ import annotations
+
+__all__ = ["LAYOUT_CSS", "MAP_HEIGHT"]
+
+#: The map page's map height: a CSS variable of ``atlas-map.css`` (per screen size), 620 px without it.
+MAP_HEIGHT = "var(--atlas-map-h, 620px)"
+
+LAYOUT_CSS = """
+@media (max-width: 760px) {
+  [data-testid="stMainBlockContainer"] { padding-left: .4rem; padding-right: .4rem; padding-top: 3.75rem; }
+  .st-key-map_head h1 { font-size: 1.2rem; line-height: 1.25; padding: 0; }
+  /* the sidebar opens as a sheet over the lower part of the screen, not over the map's width: the
+     controls are in reach and the map above them shows what they change */
+  section[data-testid="stSidebar"][data-collapsed="false"] {
+    position: fixed !important; top: auto !important; bottom: 0 !important; left: 0 !important;
+    width: 100vw !important; min-width: 100vw !important; max-width: 100vw !important; height: 52dvh !important;
+    z-index: 999990; border-top: 1px solid #9aa3ad; border-radius: 12px 12px 0 0;
+    box-shadow: 0 -6px 18px rgba(0, 0, 0, .18); }
+  section[data-testid="stSidebar"][data-collapsed="false"] [data-testid="stSidebarContent"] {
+    height: 100%; overflow-y: auto; }
+  section[data-testid="stSidebar"][data-collapsed="false"] [data-testid="stSidebarHeader"] {
+    position: sticky; top: 0; z-index: 2; background: inherit; height: 2.6rem; }
+}
+"""

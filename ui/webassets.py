@@ -1,0 +1,141 @@
+"""How the app's HTTP answers are compressed and cached: an ASGI middleware around Streamlit's server.
+
+Streamlit 1.67 (starlette/uvicorn) serves its own JavaScript and CSS uncompressed on purpose (its
+gzip middleware skips ``/static/`` and ``/``: compressing them again on every request costs CPU) and
+the app's own files (``/app/static/``) with no cache lifetime. This middleware, mounted with
+``st.App(..., middleware=…)`` (``asgi.py``; no change to Streamlit), applies the same policy as
+HAProxy in ``./atlas serve`` (``deploy/haproxy.cfg.tmpl``):
+
+- content-versioned assets — Streamlit's bundles (``/static/js|css|media/``, a hash in every name),
+  the geometry (``/app/static/atlas/``, hashed names) and app files requested with
+  ``?v=<content hash>`` (Leaflet, the map renderer: ``ui/atlasmap.py``) — may be kept a year,
+  ``immutable``; the text ones (JS, CSS, JSON, SVG) go out gzip-compressed at level 9, compressed
+  **once per process** and kept in memory (their content never changes under the same address);
+- any other file under ``/app/static/`` for an hour;
+- pages (HTML) are ``no-cache`` (Streamlit already says so; kept true here).
+
+Nothing else is touched: the websocket, ``/_stcore/`` and uploads pass straight through.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+
+__all__ = ["HOUR", "YEAR", "AssetPolicy", "cache_control"]
+
+YEAR = "public, max-age=31536000, immutable"
+HOUR = "public, max-age=3600"
+_BUNDLE = re.compile(r"^/static/(js|css|media)/")
+_VERSION = re.compile(r"(^|&)v=[0-9a-f]{6,64}(&|$)")
+_TEXT_SUFFIXES = (".js", ".mjs", ".css", ".json", ".svg", ".txt", ".map")
+_CACHE_LIMIT = 64 * 1024 * 1024  # bytes of compressed assets kept per process (the atlas needs ~2 MB)
+
+
+def cache_control(path: str, query: str = "") -> str | None:
+    """The Cache-Control this policy gives a successful GET of ``path?query`` (None: leave as is).
+
+    >>> cache_control("/static/js/index.DormvYxC.js") == YEAR
+    True
+    >>> cache_control("/app/static/leaflet/leaflet.js", "v=0123456789") == YEAR
+    True
+    >>> cache_control("/app/static/leaflet/leaflet.js") == HOUR
+    True
+    >>> cache_control("/map") is None
+    True
+    """
+    if _BUNDLE.match(path) or path.startswith("/app/static/atlas/"):
+        return YEAR
+    if path.startswith("/app/static/"):
+        return YEAR if _VERSION.search(query) else HOUR
+    return None
+
+
+class AssetPolicy:
+    """ASGI middleware: the cache lifetimes above, and cached gzip for immutable text assets."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self._gz: dict[str, tuple[list[tuple[bytes, bytes]], bytes]] = {}
+        self._size = 0
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        path, query = scope["path"], scope.get("query_string", b"").decode("latin-1")
+        lifetime = cache_control(path, query)
+        request = {k.lower(): v for k, v in scope.get("headers", [])}
+        if (lifetime == YEAR and path.endswith(_TEXT_SUFFIXES) and b"gzip" in request.get(b"accept-encoding", b"")
+                and b"range" not in request):
+            key = f"{path}?{query}"
+            hit = self._gz.get(key)
+            if hit is None:
+                hit = await self._compressed(scope)
+            if hit is not None:
+                headers, body = hit
+                await send({"type": "http.response.start", "status": 200, "headers": headers})
+                await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+                return
+
+        async def send_with_policy(message) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 200:
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control"]
+                ctype = next((v for k, v in headers if k.lower() == b"content-type"), b"")
+                value = lifetime or ("no-cache" if ctype.startswith(b"text/html") else None)
+                if value is None:
+                    headers = message.get("headers", [])
+                else:
+                    headers.append((b"cache-control", value.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_policy)
+
+    async def _compressed(self, scope) -> tuple[list[tuple[bytes, bytes]], bytes] | None:
+        """Fetch the asset uncompressed from the app, gzip it once and keep it; None if not a plain 200."""
+        import anyio
+
+        drop = (b"accept-encoding", b"if-none-match", b"if-modified-since", b"range")
+        inner = {**scope, "method": "GET", "headers": [(k, v) for k, v in scope.get("headers", [])
+                                                       if k.lower() not in drop]}
+        start: dict = {}
+        chunks: list[bytes] = []
+        done = anyio.Event()
+        asked = []
+
+        async def receive():
+            # the request once; then (a response listening for the client going away) wait until
+            # the whole body was sent: answering at once would make such a listener spin
+            if not asked:
+                asked.append(True)
+                return {"type": "http.request", "body": b"", "more_body": False}
+            await done.wait()
+            return {"type": "http.disconnect"}
+
+        async def collect(message) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    done.set()
+
+        await self.app(inner, receive, collect)
+        if start.get("status") != 200:
+            return None
+        original = {k.lower(): v for k, v in start.get("headers", [])}
+        if b"content-encoding" in original:
+            return None
+        body = await anyio.to_thread.run_sync(gzip.compress, b"".join(chunks), 9)
+        keep = (b"content-type", b"last-modified", b"access-control-allow-origin", b"x-content-type-options")
+        headers = [(k, v) for k, v in original.items() if k in keep]
+        etag = original.get(b"etag")
+        if etag:
+            headers.append((b"etag", etag if etag.startswith(b"W/") else b"W/" + etag))
+        headers += [(b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding"),
+                    (b"content-length", str(len(body)).encode()), (b"cache-control", YEAR.encode())]
+        if self._size + len(body) <= _CACHE_LIMIT:
+            self._gz[f"{scope['path']}?{scope.get('query_string', b'').decode('latin-1')}"] = (headers, body)
+            self._size += len(body)
+        return headers, body
