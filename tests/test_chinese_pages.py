@@ -23,6 +23,7 @@ PAGES = ["views/map.py", "views/targets.py", "views/projects.py", "views/trends.
 PATH = re.compile(r"(?<![\w.])(?:scripts|data|geo|ui|views|tests|static)/[\w./-]+|\b\w+\.(?:py|csv|json|geojson)\b")
 URL = re.compile(r"(?:https?|demo):\S+|\]\([^)]*\)")  # addresses and markdown link targets
 WORDS = re.compile(r"[A-Za-z]{2,}")
+MARKUP = re.compile(r"<[^>]+>")  # tags are not shown: their class names are no English on the page
 #: Table columns that hold codes or addresses a machine needs (shown with a bilingual header).
 MACHINE_COLUMNS = re.compile(r"(链接|网址|URL|代码|code)", re.I)
 
@@ -36,7 +37,7 @@ def english_sentence(text: str) -> bool:
     >>> english_sentence("来源: Scope = Haidian全域 per 中关村 2017年3期. Area 430.77 km² is Haidian District's area")
     True
     """
-    s = URL.sub("", text).strip()
+    s = MARKUP.sub("", URL.sub("", text)).strip()
     words = len(WORDS.findall(s))
     return (s.isascii() and words > 4) or (words >= 8 and words > len(CJK.findall(s)) / 2)
 

@@ -334,7 +334,7 @@ def test_xlsx_view_link_is_a_hyperlink(inputs):
 
     book = openpyxl.load_workbook(io.BytesIO(export.render_xlsx(inputs, CHANGE, DAY, "http://atlas.example.gov.cn:8501")))
     sheet = book.worksheets[0]
-    header = [c.value for c in sheet[1]]
+    header = list(export.header_codes(pd.DataFrame(columns=[c.value for c in sheet[1]])).columns)  # 标签 (code)
     cell = sheet.cell(row=2, column=header.index("view_link") + 1)
     assert cell.value.startswith("http://atlas.example.gov.cn:8501/?")
     assert cell.hyperlink is not None and cell.hyperlink.target == cell.value

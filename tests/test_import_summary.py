@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from common_import import SOURCE, xlsx, yearbook_rows
+from common_import import EDITOR, SOURCE, xlsx, yearbook_rows
 
 from geo.data.datasets import read_indicators
 from geo.imports.parse import parse_upload
@@ -19,7 +19,7 @@ def test_summary_counts_the_rows_a_save_stores(tmp_path):
     keep = dict.fromkeys(conflicts, "keep")
     becomes = what_becomes(result.rows, preview, keep)
     store = Store(f"sqlite:///{tmp_path / 'atlas.sqlite'}")
-    rev = store.save_import(result.rows, SOURCE, "planner", shown=shipped, decisions=keep)
+    rev = store.save_import(result.rows, SOURCE, EDITOR, shown=shipped, decisions=keep)
     assert becomes["official"] + becomes["derived"] == rev.imported_rows == 32
     replace_one = {**keep, conflicts[0]: "replace"}
     assert sum(what_becomes(result.rows, preview, replace_one)[k] for k in ("official", "derived")) == 33

@@ -59,7 +59,7 @@ def _doc_y(page, selector: str, edge: str = "top") -> float:
 def _settled_map_page(page) -> None:
     """Wait until the map is drawn and what follows it (controls, table, exports) has arrived."""
     wait_for_map(page)
-    page.locator("[data-testid=stTable]").wait_for(timeout=60_000)
+    page.locator(".atlas-table").wait_for(timeout=60_000)  # the district table (plain HTML, ui.mapview.table_html)
     page.locator("[class*=st-key-export_] button").first.wait_for(timeout=60_000)
     wait_idle(page, 60_000)
 
