@@ -29,7 +29,7 @@ GOLDEN = ROOT / "tests" / "golden" / "model.json"
 #: demo values) and a level map of a derived indicator with the strong-district layer.
 CHANGE = ViewState(indicator="invention_patents_per_10k", year=2020, compare=2019, change="abs",
                    districts=("110108",), layers=("districts", "strong", "science_cities"))
-LEVEL = ViewState(indicator="resident_population_10k", year=2020, layers=("districts", "strong"))
+LEVEL = ViewState(indicator="population_density", year=2020, layers=("districts", "strong"))
 YEARS = [2019, 2020]
 
 

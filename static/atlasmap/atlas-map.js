@@ -95,6 +95,7 @@
         return y;
       }
     });
+    if (f.timebarParent) f.timebarParent.insertBefore(tb.bar, f.source);  // the year control right under the map, the source below it
     this.timebar = tb.bar; this.playBtn = tb.play; this.slider = tb.slider; this.sliderYear = tb.year;
     this.summaryEl = M.el('p', 'atlas-sr-only', null, root);
     this.summaryEl.setAttribute('aria-live', 'polite');

@@ -19,7 +19,7 @@ test('a demo district: name, value with unit and demo mark, rank · year, source
 
 test('a derived figure is marked as derived, with its unit', () => {
   const tip = T.districtTip(golden.level, 2020, '110108');
-  assert.ok(tip.lines[1].includes('推算') && tip.lines[1].includes('万人'), tip.lines[1]);
+  assert.ok(tip.lines[1].includes('推算') && tip.lines[1].includes('人/km²'), tip.lines[1]);
   assert.equal(tip.warn, -1);
 });
 
