@@ -425,7 +425,7 @@ def test_cli_total_row_conflict_is_listed_and_refused_until_chosen(tmp_path):
     dry = _cli(str(f), *src, "--dry-run", env=env)
     assert "110000 2023 invention_patents_in_force: 574000 (official) -> 541000 (official)  [conflict]" in dry.stdout
     refused = _cli(str(f), *src, env=env)
-    assert refused.returncode == 1 and "1 values differ from a published official figure" in refused.stderr
+    assert refused.returncode == 1 and "1 value differs from a published official figure" in refused.stderr
     store = Store(f"sqlite:///{tmp_path / 'var' / 'atlas.sqlite'}")
     assert store.current_revision_id() == 0
     saved = _cli(str(f), *src, "--on-conflict", "replace", env=env)

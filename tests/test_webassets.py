@@ -8,6 +8,7 @@ Streamlit must recognise as an ``st.App`` (else it would run it as a page script
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import gzip
 from pathlib import Path
 
@@ -65,7 +66,9 @@ def get(app, path: str, method: str = "GET", gzip_ok: bool = True) -> tuple[int,
     async def run():
         await asyncio.wait_for(app(scope, receive, send), timeout=20)
 
-    asyncio.run(run())
+    # a thread of its own: an earlier test (Playwright's sync API) may have left a loop running in this one
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, run()).result()
     start = next(m for m in sent if m["type"] == "http.response.start")
     hdrs = {k.decode().lower(): v.decode() for k, v in start["headers"]}
     return start["status"], hdrs, b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
