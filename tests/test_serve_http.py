@@ -18,6 +18,7 @@ Skipped, with the reason, where haproxy or PostgreSQL is missing.
 
 from __future__ import annotations
 
+import concurrent.futures
 import gzip
 import http.cookiejar
 import os
@@ -140,4 +141,6 @@ def test_versioned_assets_compressed_and_immutable_page_not_cached(served):
 
     # the websocket passes the compressing proxy: the map page runs over it to the end
     host, port = urlsplit(served.url).hostname, urlsplit(served.url).port
-    assert warm([port], host, timeout=60.0)[0] > 0
+    # in a thread of its own: the session's Playwright browser keeps an event loop running in this one
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        assert pool.submit(warm, [port], host, timeout=60.0).result()[0] > 0
