@@ -1,5 +1,6 @@
 """The empty page (``empty_app.py``) served as ``./atlas run`` serves the atlas: inside ``st.App`` with the
-same compression and cache policy (``ui/webassets.py``), so the framework's floor is measured alike."""
+same compression and cache policy (``ui/webassets.py``) but without the first view, so the framework's
+floor is measured alike."""
 
 import sys
 from pathlib import Path
@@ -11,4 +12,4 @@ from starlette.middleware import Middleware
 
 from ui.webassets import AssetPolicy
 
-app = st.App("empty_app.py", middleware=[Middleware(AssetPolicy)])
+app = st.App("empty_app.py", middleware=[Middleware(AssetPolicy, first_view=False)])  # the floor: no first view

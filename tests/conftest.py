@@ -42,11 +42,12 @@ def free_port() -> int:
 
 
 def start_app(env_extra: dict[str, str] | None = None, timeout: float = 60.0) -> tuple[subprocess.Popen, str]:
-    """Start ``streamlit run app.py`` on a free loopback port; return (process, base URL) once healthy."""
+    """Start the app as ``./atlas run`` does (``streamlit run asgi.py``: the first view, compression, cache policy)
+    on a free loopback port; return (process, base URL) once healthy."""
     port = free_port()
     env = {**os.environ, **(env_extra or {})}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "asgi.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
@@ -126,7 +127,7 @@ def page_factory(browser):
     contexts = []
 
     def new_page(log: RequestLog | None = None, **context_args):
-        ctx = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN", **context_args)
+        ctx = browser.new_context(**{"viewport": {"width": 1400, "height": 900}, "locale": "zh-CN", **context_args})
         contexts.append(ctx)
         if log is not None:
             ctx.on("request", lambda req: log.urls.append(req.url))

@@ -21,6 +21,7 @@ from starlette.staticfiles import StaticFiles
 from ui.webassets import HOUR, YEAR, AssetPolicy, cache_control
 
 JS = b"function atlas(){return 'map';}\n" * 400
+STREAMLIT_PAGE = b'<html><head><title>Streamlit</title></head><body><div id="root"></div></body></html>'
 
 
 @pytest.fixture
@@ -31,6 +32,7 @@ def site(tmp_path: Path):
     (tmp_path / "app" / "leaflet.js").write_bytes(JS)
     (tmp_path / "app" / "font.woff2").write_bytes(b"\0" * 5000)
     (tmp_path / "page.html").write_bytes(b"<html>" + b" " * 3000 + b"</html>")
+    (tmp_path / "index.html").write_bytes(STREAMLIT_PAGE)  # what Streamlit answers for a page address
     inner = Starlette(routes=[Mount("/static", StaticFiles(directory=tmp_path / "static")),
                               Mount("/app/static", StaticFiles(directory=tmp_path / "app")),
                               Mount("/", StaticFiles(directory=tmp_path, html=True))])
@@ -127,3 +129,26 @@ def test_atlas_run_serves_app_py_inside_st_app():
         assert found.is_asgi_app and found.app_name == "app", launcher
     atlas = (ROOT / "atlas").read_text(encoding="utf-8")
     assert 'streamlit" run asgi.py' in atlas
+
+
+def test_a_page_gets_its_first_view_compressed_uncached_and_never_a_304(site):
+    app, _ = site
+    status, headers, body = get(app, "/?year=2019&lang=en")
+    assert status == 200 and headers["content-encoding"] == "gzip" and headers["cache-control"] == "no-cache"
+    assert "etag" not in headers and "last-modified" not in headers  # it follows the data: no 304 on reload
+    page = gzip.decompress(body).decode()
+    assert page.index('id="atlas-first"') < page.index('<div id="root">') and "2019" in page
+    assert int(headers["content-length"]) == len(body)
+    status, headers, body = get(app, "/", gzip_ok=False)
+    assert status == 200 and b'id="atlas-first"' in body and "content-encoding" not in headers
+    head = get(app, "/", method="HEAD")
+    assert head[0] == 200 and head[2] == b""
+    status, headers, body = get(app, "/targets/_stcore/health")  # not a page: passed through as it is
+    assert b"atlas-first" not in body
+
+
+def test_the_empty_benchmark_page_has_no_first_view(site):
+    app, _ = site
+    bare = AssetPolicy(app.app, first_view=False)
+    status, _, body = get(bare, "/", gzip_ok=False)
+    assert status == 200 and body == STREAMLIT_PAGE

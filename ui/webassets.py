@@ -14,6 +14,10 @@ HAProxy in ``./atlas serve`` (``deploy/haproxy.cfg.tmpl``):
 - any other file under ``/app/static/`` for an hour;
 - pages (HTML) are ``no-cache`` (Streamlit already says so; kept true here).
 
+The page HTML (any page address) gets the first view (``ui/firstview.py``): a still picture of the
+link's map, or the page's title, painted before Streamlit's JavaScript arrives; it goes out
+gzip-compressed (about 12 KB on the map page) and never as a 304 (it follows the data).
+
 Nothing else is touched: the websocket, ``/_stcore/`` and uploads pass straight through.
 """
 
@@ -22,7 +26,7 @@ from __future__ import annotations
 import gzip
 import re
 
-__all__ = ["HOUR", "YEAR", "AssetPolicy", "cache_control"]
+__all__ = ["HOUR", "YEAR", "AssetPolicy", "cache_control", "is_page"]
 
 YEAR = "public, max-age=31536000, immutable"
 HOUR = "public, max-age=3600"
@@ -30,6 +34,18 @@ _BUNDLE = re.compile(r"^/static/(js|css|media)/")
 _VERSION = re.compile(r"(^|&)v=[0-9a-f]{6,64}(&|$)")
 _TEXT_SUFFIXES = (".js", ".mjs", ".css", ".json", ".svg", ".txt", ".map")
 _CACHE_LIMIT = 64 * 1024 * 1024  # bytes of compressed assets kept per process (the atlas needs ~2 MB)
+_PAGE_DROP = (b"etag", b"last-modified")  # the page follows the data: never answered with a 304
+_NOT_PAGES = ("/_stcore", "/static/", "/app/", "/component", "/media/", "/favicon", "/robots")
+
+
+def is_page(path: str) -> bool:
+    """Return whether ``path`` is a page address (Streamlit answers it with its page HTML).
+
+    >>> [is_page(p) for p in ("/", "/map", "/targets", "/_stcore/health", "/static/js/a.js", "/x.png")]
+    [True, True, True, False, False, False]
+    """
+    last = path.rsplit("/", 1)[-1]
+    return not path.startswith(_NOT_PAGES) and "/_stcore/" not in path and "." not in last
 
 
 def cache_control(path: str, query: str = "") -> str | None:
@@ -54,10 +70,15 @@ def cache_control(path: str, query: str = "") -> str | None:
 class AssetPolicy:
     """ASGI middleware: the cache lifetimes above, and cached gzip for immutable text assets."""
 
-    def __init__(self, app) -> None:
+    def __init__(self, app, first_view: bool = True) -> None:
         self.app = app
         self._gz: dict[str, tuple[list[tuple[bytes, bytes]], bytes]] = {}
         self._size = 0
+        self._first_view = first_view
+        if first_view:
+            from ui import firstview
+
+            firstview.warm()
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
@@ -66,6 +87,9 @@ class AssetPolicy:
         path, query = scope["path"], scope.get("query_string", b"").decode("latin-1")
         lifetime = cache_control(path, query)
         request = {k.lower(): v for k, v in scope.get("headers", [])}
+        if self._first_view and is_page(path):
+            await self._page(scope, send, query, b"gzip" in request.get(b"accept-encoding", b""))
+            return
         if (lifetime == YEAR and path.endswith(_TEXT_SUFFIXES) and b"gzip" in request.get(b"accept-encoding", b"")
                 and b"range" not in request):
             key = f"{path}?{query}"
@@ -92,8 +116,29 @@ class AssetPolicy:
 
         await self.app(scope, receive, send_with_policy)
 
-    async def _compressed(self, scope) -> tuple[list[tuple[bytes, bytes]], bytes] | None:
-        """Fetch the asset uncompressed from the app, gzip it once and keep it; None if not a plain 200."""
+    async def _page(self, scope, send, query: str, gzip_ok: bool) -> None:
+        """Send the page HTML with the first view in it (``ui/firstview.py``), compressed, ``no-cache``, no validator."""
+        import anyio
+
+        from ui import firstview
+
+        start, body = await self._fetch(scope)
+        headers = [(k, v) for k, v in start.get("headers", []) if k.lower() not in _PAGE_DROP]
+        ctype = next((v for k, v in headers if k.lower() == b"content-type"), b"")
+        encoded = any(k.lower() == b"content-encoding" for k, _ in headers)
+        if start.get("status") == 200 and ctype.startswith(b"text/html") and not encoded:
+            view = await anyio.to_thread.run_sync(firstview.first_view, scope["path"], query)
+            body = firstview.insert(body, view, scope["path"] in firstview.MAP_PATHS)
+            headers = [(k, v) for k, v in headers if k.lower() not in (b"content-length", b"cache-control")]
+            if gzip_ok:
+                body = gzip.compress(body, 6)
+                headers += [(b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding")]
+            headers += [(b"content-length", str(len(body)).encode()), (b"cache-control", b"no-cache")]
+        await send({"type": "http.response.start", "status": start.get("status", 500), "headers": headers})
+        await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+
+    async def _fetch(self, scope) -> tuple[dict, bytes]:
+        """Return the app's whole answer (start message, body) to ``scope`` as a plain, unconditional GET."""
         import anyio
 
         drop = (b"accept-encoding", b"if-none-match", b"if-modified-since", b"range")
@@ -122,12 +167,19 @@ class AssetPolicy:
                     done.set()
 
         await self.app(inner, receive, collect)
+        return start, b"".join(chunks)
+
+    async def _compressed(self, scope) -> tuple[list[tuple[bytes, bytes]], bytes] | None:
+        """Fetch the asset uncompressed from the app, gzip it once and keep it; None if not a plain 200."""
+        import anyio
+
+        start, raw = await self._fetch(scope)
         if start.get("status") != 200:
             return None
         original = {k.lower(): v for k, v in start.get("headers", [])}
         if b"content-encoding" in original:
             return None
-        body = await anyio.to_thread.run_sync(gzip.compress, b"".join(chunks), 9)
+        body = await anyio.to_thread.run_sync(gzip.compress, raw, 9)
         keep = (b"content-type", b"last-modified", b"access-control-allow-origin", b"x-content-type-options")
         headers = [(k, v) for k, v in original.items() if k in keep]
         etag = original.get(b"etag")

@@ -1,0 +1,130 @@
+"""The first view in the page HTML (issue 22): the link's map as a still picture before Streamlit's JavaScript.
+
+``geo/carto/preview.py`` draws it from the layer model the interactive map draws; ``ui/firstview.py``
+reads the link and the store as the app does; ``ui/webassets.py`` puts it in the page. These tests
+read the HTML; ``tests/test_firstview_browser.py`` looks at it in Chromium.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+import xml.dom.minidom
+
+import shapely
+from test_chinese_pages import english_sentence
+
+from geo.carto.model import layer_model
+from geo.carto.preview import FIRST_VIEW_ID, district_paths, first_view_html, map_svg
+from geo.text.i18n import t
+from geo.view.state import view_for_data
+from ui import firstview
+from ui.webassets import is_page
+
+PAGE = b'<html><head><title>Streamlit</title></head><body><div id="root"></div></body></html>'
+
+
+def svg_of(html: str) -> xml.dom.minidom.Document:
+    """Return the map picture of a first view, parsed (it must be well-formed XML to show at all)."""
+    src = re.search(r'src="data:image/svg\+xml,([^"]*)"', html)
+    assert src, "no map picture in the first view"
+    return xml.dom.minidom.parseString(urllib.parse.unquote(src.group(1)))
+
+
+def test_the_map_pages_first_view_is_the_links_view():
+    zh = firstview.first_view("/", "")
+    en = firstview.first_view("/map", "year=2019&lang=en")
+    assert f'id="{FIRST_VIEW_ID}"' in zh and t("app.title", "zh") in zh
+    assert "2019" in en and t("app.title", "en") in en and 'lang="en"' in en
+    assert "2019" not in re.sub(r"<img[^>]*>", "", zh)  # the default view is the latest year, not 2019
+    for html in (zh, en):
+        doc = svg_of(html)
+        fills = {p.getAttribute("fill") for p in doc.getElementsByTagName("path")}
+        assert len(doc.getElementsByTagName("path")) >= 16 and len(fills - {"none", ""}) >= 3
+
+
+def test_the_picture_has_the_models_colours_demo_outlines_and_names():
+    inputs = firstview._DATA.inputs(None, True)
+    state = view_for_data({"year": "2020"}, inputs.indicators)
+    model = layer_model(inputs, state, None, years=[2020])
+    geometries = dict(zip(inputs.districts.code.astype(str), inputs.districts.geometry, strict=False))
+    doc = xml.dom.minidom.parseString(map_svg(model, district_paths(geometries, model["bounds"]), 2020))
+    fills = [p.getAttribute("fill") for p in doc.getElementsByTagName("path") if p.getAttribute("fill") != "none"]
+    cells = model["frames"]["2020"]["d"]
+    assert sorted(fills[:16]) == sorted(c["f"] for c in cells.values())  # each district in its class colour
+    dashed = [g for g in doc.getElementsByTagName("g") if g.getAttribute("stroke-dasharray")]
+    assert dashed and any(c["s"] == "demo" for c in cells.values())  # demo values: the dashed outline, as on the map
+    names = {n.firstChild.data for n in doc.getElementsByTagName("text")}
+    assert {"海淀", "朝阳", "延庆"} <= names
+
+
+def test_demo_off_shows_no_demo_value_or_warning():
+    html = firstview.first_view("/", "demo=0")
+    assert "af-banner" not in html
+    doc = svg_of(html)
+    assert not [g for g in doc.getElementsByTagName("g") if g.getAttribute("stroke") == "#a50f15"]
+
+
+def test_a_selection_is_outlined_and_framed():
+    html = firstview.first_view("/", "d=110108&year=2020")
+    doc = svg_of(html)
+    outlined = [g for g in doc.getElementsByTagName("g") if g.getAttribute("stroke") == "#e8590c"]
+    assert len(outlined) == 1 and outlined[0].getElementsByTagName("path")
+
+
+def test_text_from_data_is_escaped():
+    inputs = firstview._DATA.inputs(None, True)
+    state = view_for_data({}, inputs.indicators)
+    model = layer_model(inputs, state, None, years=[state.year])
+    frame = model["frames"][str(state.year)]
+    evil = '<script>alert(1)</script>"'
+    model["frames"][str(state.year)] = {**frame, "title": evil, "source": evil, "banner": evil, "summary": evil}
+    html = first_view_html(model, "<svg xmlns='http://www.w3.org/2000/svg'/>")
+    assert "<script>" not in html and html.count("&lt;script&gt;") == 4  # title, banner, source, the picture.s alt
+    assert 'alt="&lt;script&gt;alert(1)&lt;/script&gt;&quot;"' in html
+
+
+def test_a_chinese_first_view_has_no_english_sentence():
+    html = firstview.first_view("/", "")
+    texts = re.sub(r"<img[^>]*>", " ", html)
+    lines = [s.strip() for s in re.split(r"<[^>]+>", texts) if s.strip()]
+    assert lines and not [s for s in lines if english_sentence(s)]
+
+
+def test_a_bad_link_still_gets_a_first_view():
+    for query in ("year=abc&d=999999&ind=nope", "lang=xx", "%ff%fe=1", "&".join(f"p{i}=1" for i in range(60))):
+        html = firstview.first_view("/", query)
+        assert f'id="{FIRST_VIEW_ID}"' in html
+
+
+def test_other_pages_get_the_waiting_words_in_their_language():
+    assert t("firstview.loading", "en") in firstview.first_view("/targets", "lang=en")
+    html = firstview.first_view("/trends", "")
+    assert t("firstview.loading", "zh") in html and "<img" not in html
+
+
+def test_insert_puts_the_view_before_the_root_and_the_style_in_the_head():
+    out = firstview.insert(PAGE, '<div id="atlas-first">x</div>', True).decode()
+    assert out.index('id="atlas-first-style"') < out.index("</head>")
+    assert out.index('id="atlas-first"') < out.index("<script>") < out.index('<div id="root">')
+    assert "map=true" in out  # the reveal waits for the map
+    assert firstview.insert(b"<html>no root</html>", "x", False) == b"<html>no root</html>"
+
+
+def test_pages_and_not_pages():
+    assert all(is_page(p) for p in ("/", "/map", "/targets", "/present"))
+    assert not any(is_page(p) for p in ("/_stcore/health", "/targets/_stcore/host-config", "/static/js/a.js",
+                                        "/app/static/atlas/x.json", "/favicon.png", "/component/x"))
+
+
+def test_paths_are_clipped_to_the_picture():
+    big = shapely.box(100.0, 20.0, 130.0, 50.0)
+    (d,) = district_paths({"a": big}, [[39.0, 116.0], [40.0, 117.0]], 100).values()
+    numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", d)]
+    assert max(numbers) <= 140 and min(numbers) >= -4
+
+
+def test_behind_sign_in_the_first_view_shows_no_figure(monkeypatch):
+    monkeypatch.setenv("ATLAS_REQUIRE_SIGN_IN", "1")
+    html = firstview.first_view("/", "year=2019")
+    assert "<img" not in html and "2019" not in html and t("firstview.loading", "zh") in html

@@ -1,0 +1,83 @@
+"""The first view in Chromium (issue 22): a shared link shows its map before Streamlit's JavaScript has arrived.
+
+Over a throttled connection (CDP: 150 ms, 1.6 Mbit/s, as Lighthouse's slow 4G) a phone first sees
+the still picture of the link's view, then the interactive page in its place; the page does not
+jump on the way (layout shift measured by the browser's own PerformanceObserver); Streamlit's
+scripts are requested only after the first paint; nothing leaves 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import RequestLog, wait_for_map
+
+from geo.text.i18n import t
+
+pytestmark = pytest.mark.browser
+
+SLOW_4G = {"offline": False, "latency": 150, "downloadThroughput": 1.6e6 / 8, "uploadThroughput": 750e3 / 8}
+
+#: Records the page's layout shifts (not caused by input) from its very start.
+SHIFTS = """window.__shifts = [];
+new PerformanceObserver(l => l.getEntries().forEach(e => { if (!e.hadRecentInput) window.__shifts.push(e.value); }))
+  .observe({type: 'layout-shift', buffered: true});"""
+
+
+def slow_page(page_factory, log=None, **ctx):
+    page = page_factory(log, **ctx)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", SLOW_4G)
+    return page
+
+
+def test_a_phone_sees_the_links_map_first_then_the_interactive_map(app_url, page_factory, artifacts):
+    log = RequestLog()
+    page = slow_page(page_factory, log, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page.goto(f"{app_url}/?year=2019&lang=en", wait_until="commit")
+    page.wait_for_function("() => { const i = document.querySelector('#atlas-first img');"
+                           " return i && i.complete && i.naturalWidth > 0; }", timeout=30_000)
+    state = page.evaluate("""() => ({
+        app: !!document.querySelector('[data-testid="stApp"]'),
+        root: document.getElementById('root') && getComputedStyle(document.getElementById('root')).visibility,
+        title: document.querySelector('#atlas-first .af-title').textContent,
+        wait: document.querySelector('#atlas-first .af-wait').textContent,
+        legend: document.querySelectorAll('#atlas-first .af-legend li').length,
+        source: document.querySelector('#atlas-first .af-source').textContent,
+        box: document.querySelector('#atlas-first img').getBoundingClientRect().toJSON()})""")
+    page.screenshot(path=str(artifacts / "firstview-phone-first.png"))
+    assert "2019" in state["title"] and state["wait"] == t("firstview.loading", "en")
+    assert state["legend"] >= 3 and state["source"]
+    assert 0 < state["box"]["top"] < 400 and state["box"]["width"] >= 300  # the map is in the first screen
+    assert not state["app"] or state["root"] == "hidden"  # Streamlit's page is not shown half-built
+    page.wait_for_selector("#atlas-first", state="detached", timeout=90_000)
+    wait_for_map(page, timeout=60_000)
+    assert page.evaluate("getComputedStyle(document.getElementById('root')).visibility") == "visible"
+    assert page.locator(".atlas-root").is_visible()
+    page.screenshot(path=str(artifacts / "firstview-phone-then.png"))
+    assert log.external() == []
+
+
+def test_streamlits_scripts_are_requested_after_the_first_paint(app_url, page_factory):
+    page = slow_page(page_factory)
+    page.goto(app_url + "/", wait_until="commit")
+    wait_for_map(page, timeout=90_000)
+    first, script = page.evaluate("""() => [
+        performance.getEntriesByName('first-contentful-paint')[0].startTime,
+        performance.getEntriesByType('resource').find(r => /\\/static\\/js\\/index\\.[\\w-]+\\.js/.test(r.name)).startTime]""")
+    assert first < script
+
+
+@pytest.mark.parametrize("path", ["/", "/targets", "/trends?lang=en"])
+def test_a_desktop_page_does_not_jump_while_it_loads(app_url, page_factory, path):
+    page = page_factory(viewport={"width": 1350, "height": 940})
+    page.add_init_script(SHIFTS)
+    page.goto(app_url + path)
+    page.wait_for_selector("#atlas-first", state="detached", timeout=60_000)
+    if path == "/":
+        wait_for_map(page)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+    page.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=30_000)
+    page.wait_for_function("document.fonts.status === 'loaded'")  # a late font would shift the text
+    shifts = page.evaluate("window.__shifts")
+    assert sum(shifts) <= 0.1, shifts

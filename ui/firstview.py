@@ -1,0 +1,244 @@
+"""The first view in the page's HTML: what a browser paints before Streamlit's JavaScript has arrived.
+
+Streamlit's page is an empty ``<div id="root">`` until about 1 MB of JavaScript has loaded and run:
+on a phone over a slow network that is 7–8 s of white screen for any Streamlit app (Lighthouse,
+``./atlas bench --lighthouse``). The middleware (``ui/webassets.py``) puts into the page HTML:
+
+- on the map page (``/``, ``/map``): a still picture of the link's view — the districts coloured
+  for its year, title, demo warning, legend and source line, from the same layer model the
+  interactive map draws (``geo/carto/preview.py``), for the store's current revision;
+- on the other pages, and on every page when sign-in is required for all (``ATLAS_REQUIRE_SIGN_IN``):
+  the app's title and the words that the page is loading;
+- a small script that keeps Streamlit's page invisible (``visibility: hidden``: laid out, not
+  painted) until it is ready — the map drawn, or the page's script run finished — and then shows
+  it at once in place of the first view. So the page does not jump while Streamlit builds its
+  frame (the sidebar arriving moved the whole page: layout shift 0.25–0.33 on a desktop).
+
+Nothing here changes Streamlit: the HTML it serves is read and the first view inserted before
+``<div id="root">``. If anything fails the page goes out as Streamlit wrote it.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from urllib.parse import parse_qs
+
+from geo.carto.preview import FIRST_VIEW_ID, district_paths, first_view_html, map_svg, waiting_html
+from geo.text.i18n import DEFAULT_LANG, LANGS
+
+__all__ = ["LOADER_SCRIPT", "MAP_PATHS", "REVEAL_SCRIPT", "STYLE", "defer_scripts", "first_view", "insert", "warm"]
+
+_LOG = logging.getLogger(__name__)
+
+#: The map page's addresses (the default page of ``app.py``'s navigation, and its own url_path).
+MAP_PATHS = ("/", "/map")
+
+#: The first view's look: a column like the page's, system fonts (nothing to download), no movement.
+STYLE = """<style id="atlas-first-style">
+html.atlas-loading #root{visibility:hidden}
+#atlas-first{position:fixed;inset:0;z-index:999999;overflow:hidden;background:#fff;color:#262730;
+font-family:system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;
+padding:1rem 1rem 0;box-sizing:border-box;max-width:60rem;margin:0 auto;line-height:1.4}
+#atlas-first .af-app{font-size:.8rem;color:#555}
+#atlas-first .af-title{font-size:1.15rem;line-height:1.35;margin:.3rem 0 .4rem;font-weight:600}
+#atlas-first .af-banner{margin:0 0 .4rem;padding:.3rem .5rem;background:#fff3cd;color:#5c4400;font-size:.85rem}
+#atlas-first .af-body{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-start}
+#atlas-first .af-map{width:min(100%,34rem,calc((100vh - 13rem) * 1.05));height:auto}
+#atlas-first .af-legend{font-size:.8rem;flex:1 1 14rem}
+#atlas-first .af-legend ul{list-style:none;margin:.2rem 0 0;padding:0}
+#atlas-first .af-legend li{display:flex;align-items:center;gap:.4rem;margin:.1rem 0}
+#atlas-first .af-legend .af-h{font-weight:600;margin-top:.3rem}
+#atlas-first .af-sw{display:inline-block;width:1rem;height:.8rem;box-sizing:border-box;flex:none}
+#atlas-first .af-source{font-size:.75rem;color:#555;margin:.4rem 0}
+#atlas-first .af-wait{font-size:.85rem;color:#555;margin:.4rem 0}
+@media print{#atlas-first{display:none}html.atlas-loading #root{visibility:visible}}
+</style>"""
+
+#: Shows Streamlit's page in place of the first view once it is ready: on the map page when the map
+#: has drawn its districts, elsewhere when the page's script has run, drawn something, and no element
+#: waits for its code (a chart's placeholder, ``stSkeleton``, would grow and push the page down);
+#: at once if the connection fails (Streamlit's own message must show); at the latest after 30 s.
+REVEAL_SCRIPT = """<script>(function(){var d=document,h=d.documentElement,map=%(map)s,o;
+h.classList.add("atlas-loading");
+function ready(){var a=d.querySelector('[data-testid="stApp"]');if(!a)return false;
+var c=a.getAttribute("data-test-connection-state");if(c&&/ERROR|DISCONNECTED/.test(c))return true;
+if(map)return !!d.querySelector('.atlas-root[data-ready="1"]');
+return a.getAttribute("data-test-script-state")==="notRunning"&&!!d.querySelector('[data-testid="stMain"] [data-testid="stElementContainer"]')
+&&!d.querySelector('[data-testid="stSkeleton"]');}
+function show(){if(!h.classList.contains("atlas-loading"))return;h.classList.remove("atlas-loading");
+var f=d.getElementById("%(id)s");if(f)f.remove();if(o)o.disconnect();}
+o=new MutationObserver(function(){if(ready())show();});
+o.observe(h,{subtree:true,childList:true,attributes:true,attributeFilter:["data-test-script-state","data-test-connection-state","data-ready"]});
+setTimeout(show,30000);})();</script>"""
+
+
+def _lang(params: Mapping[str, list[str]]) -> str:
+    values = set(params.get("lang", []))
+    value = values.pop() if len(values) == 1 else None
+    return value if value in LANGS else DEFAULT_LANG
+
+
+class _Data:
+    """The data the map page shows, read as ``ui.cache`` does (shipped tables, the store's revision), no Streamlit."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._store = None
+        self._inputs: OrderedDict = OrderedDict()
+        self._views: OrderedDict = OrderedDict()
+
+    @functools.cached_property
+    def shipped(self):
+        from geo import data
+
+        return data.read_districts(), data.read_zones(), data.read_regions(), data.read_designations(), \
+            data.read_indicators()
+
+    def revision(self) -> int | None:
+        from geo.imports import store
+
+        try:
+            if self._store is None:
+                self._store = store.Store(store.default_url())
+            return self._store.current_revision_id()
+        except Exception:  # database down or unreadable: the shipped data is shown (as ui.cache does)
+            return None
+
+    def inputs(self, revision: int | None, demo: bool):
+        from geo.data.datasets import MapInputs
+        from geo.data.indicators import shown_rows
+        from geo.imports import store
+
+        key = (revision, demo)
+        with self._lock:
+            hit = self._inputs.get(key)
+        if hit is not None:
+            return hit
+        districts, zones, regions, designations, indicators = self.shipped
+        if revision is not None and self._store is not None:
+            indicators = store.overlay(indicators, self._store.rows_at(revision))
+            zones = store.overlay_boundaries(zones, self._store.boundaries_at(revision))
+        hit = MapInputs(districts, zones, regions, designations, shown_rows(indicators, demo))
+        with self._lock:
+            self._inputs[key] = hit
+            while len(self._inputs) > 4:
+                self._inputs.popitem(last=False)
+        return hit
+
+    def map_view(self, query: str) -> str:
+        """Return the first view of the map page for the link's ``query`` (cached per revision and view)."""
+        from geo.carto.model import layer_model, select_districts
+        from geo.view.links import read_link
+        from geo.view.state import to_query, view_for_data
+
+        raw = parse_qs(query, keep_blank_values=True)
+        lang = _lang(raw)
+        params, _ = read_link(raw, lang)
+        params.setdefault("demo", "1")
+        revision = self.revision()
+        inputs = self.inputs(revision, params.get("demo") != "0")
+        state = view_for_data(params, inputs.indicators)
+        key = (revision, tuple(sorted(to_query(state).items())), lang)
+        with self._lock:
+            hit = self._views.get(key)
+        if hit is not None:
+            return hit
+        model = layer_model(inputs, state.with_(districts=()), None, years=[state.year])
+        model = select_districts(model, inputs, state)
+        geometries = dict(zip(inputs.districts.code.astype(str), inputs.districts.geometry, strict=False))
+        shown = {z["id"] for z in model["zones"]}
+        geometries |= {f"z:{i}": g for i, g in zip(inputs.zones.zone_id, inputs.zones.geometry, strict=False)
+                       if i in shown}
+        svg = map_svg(model, district_paths(geometries, model["bounds"]), state.year)
+        hit = first_view_html(model, svg)
+        with self._lock:
+            self._views[key] = hit
+            while len(self._views) > 128:
+                self._views.popitem(last=False)
+        return hit
+
+
+_DATA = _Data()
+
+
+def _sign_in_required() -> bool:
+    """Whether every page is behind sign-in (``ui.auth``): then the first view shows no figure, only the words."""
+    try:
+        from ui.auth import require_sign_in
+
+        return require_sign_in()
+    except Exception:  # unreadable settings: show nothing rather than figures to someone not signed in
+        return True
+
+
+def first_view(path: str, query: str) -> str:
+    """Return the HTML of the first view of the page at ``path?query`` (the map's picture, or the waiting words)."""
+    if path in MAP_PATHS and not _sign_in_required():
+        try:
+            return _DATA.map_view(query)
+        except Exception:  # never stop a page: without its picture the page still loads
+            _LOG.exception("first view of %s?%s", path, query)
+    return waiting_html(_lang(parse_qs(query)))
+
+
+#: What Streamlit's page head asks for before anything can paint (its JavaScript, the module graph, the
+#: text font): requested after the first view is painted instead, in the same order (:func:`defer_scripts`).
+_DEFERRABLE = re.compile(rb'<script type="module"[^>]*></script>|<link\s+rel="modulepreload"[^>]*>'
+                         rb'|<link\s+rel="preload"[^>]*as="font"[^>]*>', re.S)
+_ATTR = re.compile(rb'([a-zA-Z][\w-]*)(?:\s*=\s*"([^"]*)")?')
+
+#: Adds the deferred elements to the head once the browser reports the first view's first contentful paint;
+#: at once in a tab opened in the background (it paints no frame until shown), at the latest after 5 s.
+LOADER_SCRIPT = """<script>(function(){var l=%s,done=0;function go(){if(done)return;done=1;
+l.forEach(function(e){var n=document.createElement(e[0]);for(var k in e[1])n.setAttribute(k,e[1][k]);
+document.head.appendChild(n);});}
+if(document.visibilityState!=="visible")go();else{setTimeout(go,5000);try{new PerformanceObserver(function(p){
+if(p.getEntriesByName("first-contentful-paint").length)setTimeout(go,0);}).observe({type:"paint",buffered:true});}
+catch(e){requestAnimationFrame(function(){requestAnimationFrame(function(){setTimeout(go,0);});});}}})();</script>"""
+
+
+def defer_scripts(page: bytes) -> tuple[bytes, str]:
+    """Return ``page`` without the head's module script, module preloads and font preloads, and the loader adding them later.
+
+    Unchanged (and no loader) if the head has no module script: a Streamlit whose page looks otherwise.
+    """
+    head_end = page.find(b"</head>")
+    found = list(_DEFERRABLE.finditer(page, 0, head_end))
+    if head_end < 0 or not any(m.group(0).startswith(b"<script") for m in found):
+        return page, ""
+    items = []
+    for m in found:
+        tag = m.group(0)
+        name = "script" if tag.startswith(b"<script") else "link"
+        inner = tag[len(name) + 1:tag.index(b">")].rstrip(b"/")
+        attrs = {k.decode(): (v or b"").decode() for k, v in _ATTR.findall(inner)}
+        items.append([name, attrs])
+    for m in reversed(found):
+        page = page[:m.start()] + page[m.end():]
+    return page, LOADER_SCRIPT % json.dumps(items, separators=(",", ":"))
+
+
+def insert(page: bytes, view: str, is_map: bool) -> bytes:
+    """Return Streamlit's page HTML with the first view, its style and scripts in it (unchanged if it has no root).
+
+    The first view goes before ``<div id="root">``, the reveal script after it; Streamlit's own
+    scripts are requested once the first view is painted (:func:`defer_scripts`).
+    """
+    root = b'<div id="root"></div>'
+    if root not in page or b"</head>" not in page:
+        return page
+    page, loader = defer_scripts(page)
+    script = REVEAL_SCRIPT % {"map": "true" if is_map else "false", "id": FIRST_VIEW_ID}
+    page = page.replace(b"</head>", (STYLE + "</head>").encode(), 1)
+    return page.replace(root, (view + script).encode() + root + loader.encode(), 1)
+
+
+def warm() -> None:
+    """Build the default map view once (a server's first page should not wait for the data to load)."""
+    threading.Thread(target=first_view, args=("/", ""), name="atlas-first-view", daemon=True).start()
