@@ -41,12 +41,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_app(env_extra: dict[str, str] | None = None, timeout: float = 60.0) -> tuple[subprocess.Popen, str]:
-    """Start ``streamlit run app.py`` on a free loopback port; return (process, base URL) once healthy."""
+def start_app(env_extra: dict[str, str] | None = None, timeout: float = 60.0,
+              script: str = "app.py") -> tuple[subprocess.Popen, str]:
+    """Start ``streamlit run <script>`` on a free loopback port; return (process, base URL) once healthy.
+
+    ``script="asgi.py"`` serves the app as ``./atlas run`` does (inside ``ui/webassets.py``'s middleware).
+    """
     port = free_port()
     env = {**os.environ, **(env_extra or {})}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / script), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
@@ -92,6 +96,15 @@ def app_url(tmp_path_factory):
     """A running app (one per test session) on a free loopback port, with a throwaway data store."""
     var = tmp_path_factory.mktemp("atlas-var")
     proc, url = start_app({"ATLAS_VAR_DIR": str(var)})
+    yield url
+    stop_app(proc)
+
+
+@pytest.fixture(scope="session")
+def asgi_url(tmp_path_factory):
+    """The app as ``./atlas run`` serves it (``asgi.py``: ``app.py`` inside the atlas's middleware), one per session."""
+    var = tmp_path_factory.mktemp("atlas-var-asgi")
+    proc, url = start_app({"ATLAS_VAR_DIR": str(var)}, script="asgi.py")
     yield url
     stop_app(proc)
 

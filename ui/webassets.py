@@ -14,13 +14,17 @@ HAProxy in ``./atlas serve`` (``deploy/haproxy.cfg.tmpl``):
 - any other file under ``/app/static/`` for an hour;
 - pages (HTML) are ``no-cache`` (Streamlit already says so; kept true here).
 
-Nothing else is touched: the websocket, ``/_stcore/`` and uploads pass straight through.
+Nothing else is touched: the websocket, ``/_stcore/`` and uploads pass straight through. (The frontend's
+probes of ``/_stcore/`` under a page's own address, ``/targets/_stcore/health``, are answered here
+without a console error: ``ui/basepath.py``.)
 """
 
 from __future__ import annotations
 
 import gzip
 import re
+
+from ui.basepath import answer_misplaced_probe
 
 __all__ = ["HOUR", "YEAR", "AssetPolicy", "cache_control"]
 
@@ -60,6 +64,8 @@ class AssetPolicy:
         self._size = 0
 
     async def __call__(self, scope, receive, send) -> None:
+        if await answer_misplaced_probe(scope, send):  # <page>/_stcore/health|host-config: ui/basepath.py
+            return
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
