@@ -71,3 +71,26 @@ def test_other_methods_pass_through(site, method):  # noqa: F811
     app, calls = site
     assert get(app, "/targets/_stcore/health", method=method)[0] != 300
     assert calls == ["/targets/_stcore/health"]
+
+
+def test_the_main_page_own_address_goes_to_the_root(site):  # noqa: F811
+    app, calls = site
+    status, headers, _ = get(app, "/map?lang=en&year=2020")
+    assert status == 302 and headers["location"] == "/?lang=en&year=2020" and headers["cache-control"] == "no-store"
+    assert get(app, "/map/")[1]["location"] == "/" and get(app, "/map", method="HEAD")[0] == 302
+    assert calls == []
+    for path in ("/mapx", "/map/x", "/targets", "/app/static/map"):
+        assert basepath.main_page_redirect(path) is None, path
+
+
+def test_main_page_is_the_default_page_of_the_navigation():
+    """``app.py`` names the default page's url_path by ``MAIN_PAGE`` (what the redirect above sends to the root)."""
+    import ast
+
+    from conftest import ROOT
+
+    pages = [node for node in ast.walk(ast.parse((ROOT / "app.py").read_text(encoding="utf-8")))
+             if isinstance(node, ast.Call) and ast.unparse(node.func) == "st.Page"]
+    kw = [{k.arg: ast.unparse(k.value) for k in p.keywords} for p in pages]
+    assert len(pages) >= 8 and [k["url_path"] for k in kw if k.get("default") == "True"] == ["MAIN_PAGE"]
+    assert basepath.MAIN_PAGE not in [ast.literal_eval(k["url_path"]) for k in kw if k.get("default") != "True"]

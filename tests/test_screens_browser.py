@@ -198,6 +198,21 @@ def test_a_page_opened_by_its_own_address_runs_at_the_root_without_errors(asgi_u
     assert errors == []
 
 
+def test_the_map_by_its_own_address_runs_at_the_root_without_a_dialog(asgi_url, page_factory):
+    """/map (an old share link) is the default page, which Streamlit serves at the root only: redirected there,
+    the view in the query kept, no "Page not found" dialog, no console error."""
+    page = page_factory()
+    errors, sockets, _ = _watch(page)
+    page.goto(f"{asgi_url}/map?lang=en&year=2020")
+    wait_for_map(page, timeout=60_000)
+    wait_idle(page, 60_000)
+    assert page.evaluate("() => new URL(location.href).pathname") == "/"
+    assert {"lang": "en", "year": "2020"}.items() <= dict(page.evaluate("() => [...new URLSearchParams(location.search)]")).items()
+    assert page.locator("[role=dialog]").count() == 0
+    assert sockets == [f"{asgi_url.replace('http', 'ws', 1)}/_stcore/stream"]
+    assert errors == []
+
+
 #: Every visible element of the presentation's header whose text is wider than its box (cut or "…").
 CUT = """() => [...document.querySelectorAll('.st-key-present_header *')]
   .filter((e) => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'auto'

@@ -16,7 +16,7 @@ HAProxy in ``./atlas serve`` (``deploy/haproxy.cfg.tmpl``):
 
 Nothing else is touched: the websocket, ``/_stcore/`` and uploads pass straight through. (The frontend's
 probes of ``/_stcore/`` under a page's own address, ``/targets/_stcore/health``, are answered here
-without a console error: ``ui/basepath.py``.)
+without a console error, and ``/map`` goes to the root where Streamlit serves the map: ``ui/basepath.py``.)
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from __future__ import annotations
 import gzip
 import re
 
-from ui.basepath import answer_misplaced_probe
+from ui.basepath import answer_misplaced
 
 __all__ = ["HOUR", "YEAR", "AssetPolicy", "cache_control"]
 
@@ -64,7 +64,7 @@ class AssetPolicy:
         self._size = 0
 
     async def __call__(self, scope, receive, send) -> None:
-        if await answer_misplaced_probe(scope, send):  # <page>/_stcore/health|host-config: ui/basepath.py
+        if await answer_misplaced(scope, send):  # <page>/_stcore/health|host-config, /map: ui/basepath.py
             return
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
