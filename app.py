@@ -8,6 +8,7 @@ from geo.data.paths import ROOT
 from geo.text.i18n import t
 from ui import auth, cache, keys, linknotes
 from ui.atlasmap import preload_assets
+from ui.basepath import MAIN_PAGE  # served at the root; /map is redirected there (asgi.py)
 from ui.common import draw_shared_sidebar, keep_lang_in_url, page_tab_title
 from ui.theme import apply_theme
 
@@ -21,7 +22,7 @@ linknotes.check_dropped(L)  # a link too long for Streamlit reaches the app empt
 # /targets runs that file alone (no navigation, no language switch). The map is the default page,
 # so its address is the app root.
 PAGES = [
-    st.Page("views/map.py", title=t("page.map", L), icon=":material/map:", url_path="map", default=True),
+    st.Page("views/map.py", title=t("page.map", L), icon=":material/map:", url_path=MAIN_PAGE, default=True),
     st.Page("views/targets.py", title=t("page.targets", L), icon=":material/flag:", url_path="targets"),
     st.Page("views/projects.py", title=t("page.projects", L), icon=":material/location_city:", url_path="projects"),
     st.Page("views/trends.py", title=t("page.trends", L), icon=":material/trending_up:", url_path="trends"),

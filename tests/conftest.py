@@ -41,13 +41,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_app(env_extra: dict[str, str] | None = None, timeout: float = 60.0) -> tuple[subprocess.Popen, str]:
-    """Start the app as ``./atlas run`` does (``streamlit run asgi.py``: the first view, compression, cache policy)
-    on a free loopback port; return (process, base URL) once healthy."""
+def start_app(env_extra: dict[str, str] | None = None, timeout: float = 60.0,
+              script: str = "asgi.py") -> tuple[subprocess.Popen, str]:
+    """Start ``streamlit run <script>`` on a free loopback port; return (process, base URL) once healthy.
+
+    ``asgi.py`` (the default) serves the app as ``./atlas run`` does: inside ``ui/webassets.py``'s
+    middleware (the first view, compression, cache lifetimes, the page-address probes).
+    """
     port = free_port()
     env = {**os.environ, **(env_extra or {})}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "asgi.py"), "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / script), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )

@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -145,3 +146,16 @@ def test_versioned_assets_compressed_and_immutable_page_not_cached(served):
     # in a thread of its own: the session's Playwright browser keeps an event loop running in this one
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         assert pool.submit(warm, [port], host, timeout=60.0).result()[0] > 0
+
+
+def test_a_pages_probe_of_stcore_is_answered_300_not_404(served):
+    """The frontend, on a page's own address, probes ``<page>/_stcore/…`` before the root (ui/basepath.py):
+    through HAProxy that is a 300 (no console error, no redirect to follow), never a 404."""
+    browser = Browser(served.url)
+    for path in ("/targets/_stcore/health", "/targets/_stcore/host-config", "/trends/_stcore/health"):
+        with pytest.raises(urllib.error.HTTPError) as answer:  # urllib follows no 300: it is an "error" to it
+            browser.get(path)
+        assert answer.value.code == 300, path
+        assert answer.value.headers.get("location") is None, path
+        assert "no-store" in answer.value.headers.get("cache-control", ""), path
+    assert browser.get("/_stcore/health")[0] == 200

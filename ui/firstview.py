@@ -62,7 +62,8 @@ padding:1rem 1rem 0;box-sizing:border-box;max-width:60rem;margin:0 auto;line-hei
 
 #: Shows Streamlit's page in place of the first view once it is ready: on the map page when the map
 #: has drawn its districts, elsewhere when the page's script has run, drawn something, and no element
-#: waits for its code (a chart's placeholder, ``stSkeleton``, would grow and push the page down);
+#: waits for its code or its drawing (a chart's placeholder, ``stSkeleton``, or a chart not drawn yet
+#: would grow and push the page down);
 #: at once if the connection fails (Streamlit's own message must show); at the latest after 30 s.
 REVEAL_SCRIPT = """<script>(function(){var d=document,h=d.documentElement,map=%(map)s,o;
 h.classList.add("atlas-loading");
@@ -70,7 +71,8 @@ function ready(){var a=d.querySelector('[data-testid="stApp"]');if(!a)return fal
 var c=a.getAttribute("data-test-connection-state");if(c&&/ERROR|DISCONNECTED/.test(c))return true;
 if(map)return !!d.querySelector('.atlas-root[data-ready="1"]');
 return a.getAttribute("data-test-script-state")==="notRunning"&&!!d.querySelector('[data-testid="stMain"] [data-testid="stElementContainer"]')
-&&!d.querySelector('[data-testid="stSkeleton"]');}
+&&!d.querySelector('[data-testid="stSkeleton"]')
+&&[].every.call(d.querySelectorAll('[data-testid="stVegaLiteChart"]'),function(c){return c.querySelector("canvas,svg");});}
 function show(){if(!h.classList.contains("atlas-loading"))return;h.classList.remove("atlas-loading");
 var f=d.getElementById("%(id)s");if(f)f.remove();if(o)o.disconnect();}
 o=new MutationObserver(function(){if(ready())show();});

@@ -18,13 +18,17 @@ The page HTML (any page address) gets the first view (``ui/firstview.py``): a st
 link's map, or the page's title, painted before Streamlit's JavaScript arrives; it goes out
 gzip-compressed (about 12 KB on the map page) and never as a 304 (it follows the data).
 
-Nothing else is touched: the websocket, ``/_stcore/`` and uploads pass straight through.
+Nothing else is touched: the websocket, ``/_stcore/`` and uploads pass straight through. (The frontend's
+probes of ``/_stcore/`` under a page's own address, ``/targets/_stcore/health``, are answered here
+without a console error, and ``/map`` goes to the root where Streamlit serves the map: ``ui/basepath.py``.)
 """
 
 from __future__ import annotations
 
 import gzip
 import re
+
+from ui.basepath import answer_misplaced
 
 __all__ = ["HOUR", "YEAR", "AssetPolicy", "cache_control", "is_page"]
 
@@ -81,6 +85,8 @@ class AssetPolicy:
             firstview.warm()
 
     async def __call__(self, scope, receive, send) -> None:
+        if await answer_misplaced(scope, send):  # <page>/_stcore/health|host-config, /map: ui/basepath.py
+            return
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
