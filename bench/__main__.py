@@ -1,8 +1,10 @@
 """Benchmark the atlas map page against a naive page, in one run on this machine.
 
-Run ``./atlas bench`` (= ``.venv/bin/python -m bench``). Two servers are started on loopback: the
-app (``app.py``, map page) and the naive page (``bench/naive_app.py``: streamlit-folium with the
-unsimplified GeoJSON, local Leaflet). For each it measures
+Run ``./atlas bench`` (= ``.venv/bin/python -m bench``). Servers are started on loopback: the
+app as ``./atlas run`` serves it (``asgi.py``: the map page with its first view, compression and
+cache lifetimes), the naive page (``bench/naive_app.py``: streamlit-folium with the unsimplified
+GeoJSON, local Leaflet, plain ``streamlit run`` as a first version would be) and the empty page
+(``bench/empty_asgi.py``: served like the atlas, without a first view). For each it measures
 
 - **bytes to the browser, default view**: Chromium (Debian, via Playwright + CDP), fresh context:
   websocket frames received + HTTP bodies as they came over the wire, split into *view data*
@@ -369,8 +371,9 @@ def main(argv: list[str] | None = None) -> int:
     full_districts_path()
     ensure_static_link()
     var = tempfile.mkdtemp(prefix="atlas-bench-var-")
-    scripts = {"atlas": (ROOT / "app.py", ""), "naive": (ROOT / "bench" / "naive_app.py", ""),
-               "empty": (ROOT / "bench" / "empty_app.py", "")}
+    # the atlas as ./atlas run serves it (asgi.py); the empty page served alike, without a first view
+    scripts = {"atlas": (ROOT / "asgi.py", ""), "naive": (ROOT / "bench" / "naive_app.py", ""),
+               "empty": (ROOT / "bench" / "empty_asgi.py", "")}
     results: dict = {
         "commit": args.label or git_commit(), "date": dt.datetime.now().isoformat(timespec="seconds"),
         "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
