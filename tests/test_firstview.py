@@ -117,11 +117,31 @@ def test_pages_and_not_pages():
                                         "/app/static/atlas/x.json", "/favicon.png", "/component/x"))
 
 
+def _points(d: str) -> list[tuple[int, int]]:
+    """Absolute points of a path written by ``district_paths`` ("M x y l dx dy … z", rings one after another)."""
+    out = []
+    for ring in re.findall(r"M([^l]+)l([^z]*)z", d):
+        x, y = (int(v) for v in ring[0].split())
+        out.append((x, y))
+        steps = [int(v) for v in re.findall(r"-?\d+", ring[1])]
+        for dx, dy in zip(steps[::2], steps[1::2], strict=True):
+            x, y = x + dx, y + dy
+            out.append((x, y))
+    return out
+
+
 def test_paths_are_clipped_to_the_picture():
     big = shapely.box(100.0, 20.0, 130.0, 50.0)
     (d,) = district_paths({"a": big}, [[39.0, 116.0], [40.0, 117.0]], 100).values()
-    numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", d)]
-    assert max(numbers) <= 140 and min(numbers) >= -4
+    xs, ys = zip(*_points(d), strict=True)
+    assert min(xs) >= -4 and max(xs) <= 104 and min(ys) >= -4 and max(ys) <= 140
+
+
+def test_paths_follow_the_outline_in_whole_units():
+    square = shapely.box(116.2, 39.2, 116.8, 39.8)
+    (d,) = district_paths({"a": square}, [[39.0, 116.0], [40.0, 117.0]], 100).values()
+    xs, ys = zip(*_points(d), strict=True)
+    assert (min(xs), max(xs)) == (20, 80) and len(set(xs)) == 2 and len(set(ys)) == 2
 
 
 def test_behind_sign_in_the_first_view_shows_no_figure(monkeypatch):

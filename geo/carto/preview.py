@@ -29,8 +29,9 @@ FIRST_VIEW_ID = "atlas-first"
 
 #: Width of the picture in its own units; the page scales it to the screen (a phone: ~360 px).
 WIDTH = 480
-#: Simplification in picture units: finer than a phone's pixel at this width, ~20 KB of paths for 16 districts.
-TOLERANCE = 0.6
+#: Simplification in picture units (whole units, as written): a phone shows the picture ~360 px wide,
+#: so a unit is ¾ of its pixel; the picture of the default view is ~10 KB compressed.
+TOLERANCE = 0.8
 
 
 def _mercator(lng: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -57,14 +58,31 @@ def _project(bounds: list[list[float]], width: int):
     return to_picture, height
 
 
+def _ring_path(points: np.ndarray) -> str:
+    """Return a closed ring as a compact SVG path: whole units, the first point absolute, then steps.
+
+    >>> _ring_path(np.array([[0.2, 0.4], [10.0, 0.0], [10.2, 5.6], [0.0, 6.0]]))
+    'M0 0l10 0 0 6-10 0z'
+    """
+    pts = np.round(points).astype(int)
+    keep = np.ones(len(pts), dtype=bool)
+    keep[1:] = np.any(pts[1:] != pts[:-1], axis=1)  # a step of nothing is dropped
+    pts = pts[keep]
+    if len(pts) < 3:
+        return ""
+    steps = np.diff(pts, axis=0).ravel()
+    text = "".join(f"{v}" if v < 0 or i == 0 else f" {v}" for i, v in enumerate(steps))
+    return f"M{pts[0][0]} {pts[0][1]}l{text}z"
+
+
 def district_paths(geometries: dict[str, object], bounds: list[list[float]], width: int = WIDTH) -> dict[str, str]:
-    """Return an SVG path (``d``) per key: projected to the picture, clipped to it, simplified, 1 decimal.
+    """Return an SVG path (``d``) per key: projected to the picture, clipped to it, simplified, in whole units.
 
     A point becomes a small circle's path. Works for districts and zones alike.
 
     >>> square = shapely.box(116.0, 39.0, 117.0, 40.0)
     >>> district_paths({"a": square}, [[39.0, 116.0], [40.0, 117.0]], 100)["a"][:9]
-    'M100 0L10'
+    'M100 130l'
     """
     to_picture, height = _project(bounds, width)
     out: dict[str, str] = {}
@@ -85,12 +103,9 @@ def district_paths(geometries: dict[str, object], bounds: list[list[float]], wid
             if poly.geom_type != "Polygon":
                 continue
             for ring in [poly.exterior, *poly.interiors]:
-                pts = np.round(np.asarray(ring.coords)[:-1], 1)
-                if len(pts) < 3:
-                    continue
-                nums = [f"{v:g}" for v in pts.ravel()]
-                pairs = [f"{nums[i]} {nums[i + 1]}" for i in range(0, len(nums), 2)]
-                parts.append("M" + "L".join(pairs) + "Z")
+                ring_d = _ring_path(np.asarray(ring.coords)[:-1])
+                if ring_d:
+                    parts.append(ring_d)
         if parts:
             out[str(code)] = "".join(parts)
     return out
