@@ -10,8 +10,12 @@ from __future__ import annotations
 import re
 import urllib.parse
 import xml.dom.minidom
+from html import escape as html_escape
+from pathlib import Path
 
+import pytest
 import shapely
+from streamlit.testing.v1 import AppTest
 from test_chinese_pages import english_sentence
 
 from geo.carto.model import layer_model
@@ -21,6 +25,7 @@ from geo.view.state import view_for_data
 from ui import firstview
 from ui.webassets import is_page
 
+ROOT = Path(__file__).resolve().parents[1]
 PAGE = b'<html><head><title>Streamlit</title></head><body><div id="root"></div></body></html>'
 
 
@@ -98,7 +103,7 @@ def test_a_bad_link_still_gets_a_first_view():
 
 
 def test_other_pages_get_the_waiting_words_in_their_language():
-    assert t("firstview.loading", "en") in firstview.first_view("/targets", "lang=en")
+    assert t("firstview.loading", "en") in firstview.first_view("/zones", "lang=en")
     html = firstview.first_view("/trends", "")
     assert t("firstview.loading", "zh") in html and "<img" not in html
 
@@ -148,3 +153,41 @@ def test_behind_sign_in_the_first_view_shows_no_figure(monkeypatch):
     monkeypatch.setenv("ATLAS_REQUIRE_SIGN_IN", "1")
     html = firstview.first_view("/", "year=2019")
     assert "<img" not in html and "2019" not in html and t("firstview.loading", "zh") in html
+    html = firstview.first_view("/targets", "")
+    assert "af-card" not in html and "301.1" not in html and t("firstview.loading", "zh") in html
+
+
+def test_the_targets_first_view_has_every_target_and_its_headline_figures():
+    from geo import data
+    from geo.analysis.targets import all_statuses, headline
+
+    for lang in ("zh", "en"):
+        html = firstview.first_view("/targets", f"lang={lang}")
+        assert t("an.targets.title", lang) in html and html_escape(t("an.targets.policy_caveat", lang)) in html
+        statuses = all_statuses(data.read_indicators())
+        assert html.count('class="af-card"') == len(statuses) == 6
+        for status in statuses:
+            assert html_escape(t(f"an.target.{status.target.key}.name", lang)) in html
+            figures = headline(status, firstview.dt.date.today().year, lang)
+            for f in figures:  # the same label and value as the page's metric (tests/test_targets.py)
+                assert f'<div class="af-fl">{html_escape(f.label)}</div><div class="af-fv">{html_escape(f.value)}</div>' in html
+            if not figures:
+                assert html_escape(t("an.targets.no_data", lang)) in html
+        assert "**" not in html  # the page's markdown bold is drawn as bold, not as stars
+
+
+@pytest.fixture(scope="module")
+def page_zh_targets():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("views/targets.py").run()
+    assert not at.exception
+    return at
+
+
+def test_the_targets_first_view_shows_what_the_page_shows(page_zh_targets):
+    """Every metric of the Targets page (AppTest) is in its first view, label and value alike."""
+    html = firstview.first_view("/targets", "")
+    metrics = [(m.label, m.value) for m in page_zh_targets.metric]
+    assert len(metrics) == 12
+    for label, value in metrics:
+        assert f'<div class="af-fl">{html_escape(label)}</div><div class="af-fv">{html_escape(value)}</div>' in html

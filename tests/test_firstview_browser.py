@@ -58,6 +58,26 @@ def test_a_phone_sees_the_links_map_first_then_the_interactive_map(app_url, page
     assert log.external() == []
 
 
+def test_a_phone_opening_a_targets_link_sees_the_targets_first(app_url, page_factory, artifacts):
+    page = slow_page(page_factory, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page.goto(f"{app_url}/targets", wait_until="commit")
+    page.wait_for_selector("#atlas-first .af-card .af-fv", timeout=30_000)
+    state = page.evaluate("""() => ({
+        app: !!document.querySelector('[data-testid="stApp"]'),
+        root: document.getElementById('root') && getComputedStyle(document.getElementById('root')).visibility,
+        title: document.querySelector('#atlas-first .af-title').textContent,
+        cards: document.querySelectorAll('#atlas-first .af-card').length,
+        first: document.querySelector('#atlas-first .af-card').getBoundingClientRect().toJSON(),
+        width: document.documentElement.scrollWidth})""")
+    page.screenshot(path=str(artifacts / "firstview-phone-targets.png"))
+    assert state["title"] == t("an.targets.title", "zh") and state["cards"] == 6
+    assert state["first"]["top"] < 844 and state["width"] <= 390  # the first target in the first screen, no sideways scroll
+    assert not state["app"] or state["root"] == "hidden"  # Streamlit's page is not shown half-built
+    page.wait_for_selector("#atlas-first", state="detached", timeout=90_000)
+    page.get_by_text("2024年实际值(件/万人)").first.wait_for()
+    assert page.evaluate("getComputedStyle(document.getElementById('root')).visibility") == "visible"
+
+
 def test_streamlits_scripts_are_requested_after_the_first_paint(app_url, page_factory):
     page = slow_page(page_factory)
     page.goto(app_url + "/", wait_until="commit")

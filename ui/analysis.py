@@ -12,8 +12,8 @@ import streamlit as st
 from geo import data
 from geo.analysis.zones import ZoneSummary, zone_summaries
 from geo.data.names import region_name
-from geo.text.i18n import format_value, t
-from geo.text.labels import note_text, status_mark, status_text
+from geo.text.i18n import t
+from geo.text.labels import note_text, status_text, value_text
 from geo.text.safe import safe_url
 from ui import cache
 
@@ -29,13 +29,6 @@ def _summaries(lang: str, revision: str) -> list[ZoneSummary]:
 def summaries(lang: str) -> list[ZoneSummary]:
     """Return the zone summaries (cached per language and store revision: imported outlines count)."""
     return _summaries(lang, cache.store_revision())
-
-
-def value_text(value: float, unit: str, status: str, lang: str) -> str:
-    """Return a value with its unit and status mark (demo values always carry ⚠演示)."""
-    text = format_value(value, unit, lang)
-    mark = status_mark(status, lang)
-    return f"{text} {mark}".strip() if mark else text
 
 
 def area_text(value: float, lang: str) -> str:

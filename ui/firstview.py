@@ -7,6 +7,9 @@ on a phone over a slow network that is 7–8 s of white screen for any Streamlit
 - on the map page (``/``, ``/map``): a still picture of the link's view — the districts coloured
   for its year, title, demo warning, legend and source line, from the same layer model the
   interactive map draws (``geo/carto/preview.py``), for the store's current revision;
+- on the Targets page (``/targets``): its title, the policy's source and caveat, and each target's
+  headline figures (latest actual, gap, outlook) from the same function the page's cards use
+  (:func:`geo.analysis.targets.headline`), so a phone opening a Targets link reads them at once;
 - on the other pages, and on every page when sign-in is required for all (``ATLAS_REQUIRE_SIGN_IN``):
   the app's title and the words that the page is loading;
 - a small script that keeps Streamlit's page invisible (``visibility: hidden``: laid out, not
@@ -20,6 +23,7 @@ Nothing here changes Streamlit: the HTML it serves is read and the first view in
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import logging
@@ -29,15 +33,17 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from urllib.parse import parse_qs
 
-from geo.carto.preview import FIRST_VIEW_ID, district_paths, first_view_html, map_svg, waiting_html
+from geo.carto.preview import FIRST_VIEW_ID, district_paths, first_view_html, map_svg, targets_view_html, waiting_html
 from geo.text.i18n import DEFAULT_LANG, LANGS
 
-__all__ = ["LOADER_SCRIPT", "MAP_PATHS", "REVEAL_SCRIPT", "STYLE", "defer_scripts", "first_view", "insert", "warm"]
+__all__ = ["LOADER_SCRIPT", "MAP_PATHS", "REVEAL_SCRIPT", "STYLE", "TARGETS_PATH", "defer_scripts", "first_view", "insert", "warm"]
 
 _LOG = logging.getLogger(__name__)
 
 #: The map page's addresses (the default page of ``app.py``'s navigation, and its own url_path).
 MAP_PATHS = ("/", "/map")
+#: The Targets page's address: its first view shows each target's headline figures (``targets_view_html``).
+TARGETS_PATH = "/targets"
 
 #: The first view's look: a column like the page's, system fonts (nothing to download), no movement.
 STYLE = """<style id="atlas-first-style">
@@ -57,6 +63,13 @@ padding:1rem 1rem 0;box-sizing:border-box;max-width:60rem;margin:0 auto;line-hei
 #atlas-first .af-sw{display:inline-block;width:1rem;height:.8rem;box-sizing:border-box;flex:none}
 #atlas-first .af-source{font-size:.75rem;color:#555;margin:.4rem 0}
 #atlas-first .af-wait{font-size:.85rem;color:#555;margin:.4rem 0}
+#atlas-first .af-note{font-size:.85rem;margin:.4rem 0;padding:.5rem .7rem;background:#e8f0fe;color:#173e6e}
+#atlas-first .af-card{border:1px solid #ddd;border-radius:.5rem;padding:.6rem .8rem;margin:.6rem 0}
+#atlas-first .af-card h2{font-size:1.05rem;margin:0 0 .3rem}
+#atlas-first .af-card p{margin:.2rem 0}
+#atlas-first .af-figures{display:flex;flex-wrap:wrap;gap:.3rem 1.2rem}
+#atlas-first .af-fl{font-size:.8rem;color:#555}
+#atlas-first .af-fv{font-size:1.4rem}
 @media print{#atlas-first{display:none}html.atlas-loading #root{visibility:visible}}
 </style>"""
 
@@ -165,6 +178,28 @@ class _Data:
                 self._views.popitem(last=False)
         return hit
 
+    def targets_view(self, query: str, this_year: int) -> str:
+        """Return the first view of the Targets page for the link's ``query`` (cached per revision, language, year)."""
+        from geo.analysis.targets import all_statuses
+        from geo.view.links import read_link
+
+        raw = parse_qs(query, keep_blank_values=True)
+        lang = _lang(raw)
+        params, _ = read_link(raw, lang)
+        demo = params.get("demo", "1") != "0"
+        revision = self.revision()
+        key = ("targets", revision, demo, lang, this_year)
+        with self._lock:
+            hit = self._views.get(key)
+        if hit is not None:
+            return hit
+        hit = targets_view_html(all_statuses(self.inputs(revision, demo).indicators), this_year, lang)
+        with self._lock:
+            self._views[key] = hit
+            while len(self._views) > 128:
+                self._views.popitem(last=False)
+        return hit
+
 
 _DATA = _Data()
 
@@ -181,8 +216,10 @@ def _sign_in_required() -> bool:
 
 def first_view(path: str, query: str) -> str:
     """Return the HTML of the first view of the page at ``path?query`` (the map's picture, or the waiting words)."""
-    if path in MAP_PATHS and not _sign_in_required():
+    if path in (*MAP_PATHS, TARGETS_PATH) and not _sign_in_required():
         try:
+            if path == TARGETS_PATH:
+                return _DATA.targets_view(query, dt.date.today().year)
             return _DATA.map_view(query)
         except Exception:  # never stop a page: without its picture the page still loads
             _LOG.exception("first view of %s?%s", path, query)
@@ -242,5 +279,9 @@ def insert(page: bytes, view: str, is_map: bool) -> bytes:
 
 
 def warm() -> None:
-    """Build the default map view once (a server's first page should not wait for the data to load)."""
-    threading.Thread(target=first_view, args=("/", ""), name="atlas-first-view", daemon=True).start()
+    """Build the default map and Targets views once (a server's first page should not wait for the data to load)."""
+    def build() -> None:
+        first_view("/", "")
+        first_view(TARGETS_PATH, "")
+
+    threading.Thread(target=build, name="atlas-first-view", daemon=True).start()

@@ -4,14 +4,15 @@ import datetime as dt
 
 import streamlit as st
 
-from geo.analysis.targets import POLICY_SOURCE, all_statuses, outlook, supply_template
-from geo.text.i18n import format_number, format_value, t, unit_label
-from geo.text.labels import note_text, status_text
+from geo.analysis.targets import POLICY_SOURCE, all_statuses, headline, outlook, supply_template
+from geo.text.i18n import format_value, t
+from geo.text.labels import note_text, status_text, value_text
 from ui import cache
-from ui.analysis import source_links, value_text
+from ui.analysis import source_links
 from ui.common import lang
 
 L = lang()
+this_year = dt.date.today().year  # the outlook as of today: a past year is never shown as a projection
 
 
 def _grid_height(rows: int) -> int:
@@ -42,31 +43,11 @@ for status in all_statuses(cache.indicators()):
                                file_name=f"template_{tg.indicator}.csv", mime="text/csv", key=f"tpl_{key}")
             st.caption(t("an.targets.template_help", L, indicator=tg.indicator))
             continue
-        latest = status.latest
-        unit = unit_label(tg.unit, L)  # in the label, so the value (large type) is only the number
-        with_unit = (lambda key, unit=unit, **kw: t(key + "_unit", L, unit=unit, **kw)) if unit else (
-            lambda key, **kw: t(key, L, **kw))
-        c1, c2, c3 = st.columns(3)
-        c1.metric(with_unit("an.targets.latest", year=int(latest["year"])),
-                  value_text(latest["value"], "", latest["status"], L),
-                  help=status_text(latest["status"], L) + " · " + format_value(latest["value"], tg.unit, L))
-        gap = latest["gap"]
-        c2.metric(with_unit("an.targets.gap"), ("+" if gap >= 0 else "−") + format_number(abs(gap), L),
-                  help=t("an.targets.gap_help", L))
-        now = outlook(status, dt.date.today().year)  # a past year is never shown as a projection
-        if now.kind == "met":
-            key_met = "an.targets.met_exact" if status.first_met_exact else "an.targets.met_by"
-            c3.metric(t("an.targets.met_heading", L), t(key_met, L, year=now.year))
-        elif now.kind == "projected":
-            c3.metric(t("an.targets.projection_heading", L), t("an.targets.projected_year", L, year=now.year))
-        elif now.kind == "not_met_by":
-            # the year in the heading, the verdict as the value: a card's large type fits a third of the page
-            c3.metric(t("an.targets.by_year_heading", L, year=now.year), t("an.targets.not_met", L),
-                      help=t("an.targets.not_met_by", L, year=now.year))
-            if now.trend_year is not None:
-                st.caption(t("an.targets.trend_year_passed", L, trend=now.trend_year, last=now.year))
-        else:
-            c3.metric(t("an.targets.projection_heading", L), t("an.targets.not_reached", L))
+        for column, figure in zip(st.columns(3), headline(status, this_year, L), strict=True):
+            column.metric(figure.label, figure.value, help=figure.help)
+        now = outlook(status, this_year)
+        if now.kind == "not_met_by" and now.trend_year is not None:
+            st.caption(t("an.targets.trend_year_passed", L, trend=now.trend_year, last=now.year))
         if status.first_met is not None and not status.first_met_exact:
             st.caption(t("an.targets.met_by_note", L, year=status.first_met))
         if status.projection is not None:

@@ -17,11 +17,14 @@ import pandas as pd
 
 from geo.data.indicators import primary_rows
 from geo.data.names import BEIJING_CODE
+from geo.text.i18n import DEFAULT_LANG, format_number, t, unit_label
+from geo.text.labels import status_text, value_text
 
 __all__ = [
     "POLICY_SOURCE",
     "TARGETS",
     "TREND_POINTS",
+    "Metric",
     "Outlook",
     "PolicySource",
     "Projection",
@@ -29,6 +32,7 @@ __all__ = [
     "TargetStatus",
     "all_statuses",
     "first_met",
+    "headline",
     "outlook",
     "project",
     "supply_template",
@@ -244,6 +248,53 @@ def outlook(status: TargetStatus, this_year: int) -> Outlook:
     if pr is not None:
         return Outlook("not_reached", last)
     return Outlook("not_met_by", last)
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One of a target's headline figures as the Targets page shows it (and its first view, ``ui/firstview.py``)."""
+
+    label: str
+    value: str
+    help: str | None = None
+
+
+def headline(status: TargetStatus, this_year: int, lang: str = DEFAULT_LANG) -> tuple[Metric, ...]:
+    """Return the latest actual, the gap to the target and the outlook of ``status``; none without an actual.
+
+    The unit goes into the labels so that the values (large type on the page) are numbers only.
+    """
+    latest = status.latest
+    if latest is None:
+        return ()
+    tg = status.target
+    unit = unit_label(tg.unit, lang)
+
+    def label(key: str, **kw) -> str:
+        return t(key + "_unit", lang, unit=unit, **kw) if unit else t(key, lang, **kw)
+
+    gap = latest["gap"]
+    figures = [
+        Metric(label("an.targets.latest", year=int(latest["year"])),
+               value_text(latest["value"], "", latest["status"], lang),
+               status_text(latest["status"], lang) + " · " + value_text(latest["value"], tg.unit, "", lang)),
+        Metric(label("an.targets.gap"), ("+" if gap >= 0 else "−") + format_number(abs(gap), lang),
+               t("an.targets.gap_help", lang)),
+    ]
+    now = outlook(status, this_year)  # a past year is never shown as a projection
+    if now.kind == "met":
+        key = "an.targets.met_exact" if status.first_met_exact else "an.targets.met_by"
+        figures.append(Metric(t("an.targets.met_heading", lang), t(key, lang, year=now.year)))
+    elif now.kind == "projected":
+        figures.append(Metric(t("an.targets.projection_heading", lang),
+                              t("an.targets.projected_year", lang, year=now.year)))
+    elif now.kind == "not_met_by":
+        # the year in the heading, the verdict as the value: a card's large type fits a third of the page
+        figures.append(Metric(t("an.targets.by_year_heading", lang, year=now.year), t("an.targets.not_met", lang),
+                              t("an.targets.not_met_by", lang, year=now.year)))
+    else:
+        figures.append(Metric(t("an.targets.projection_heading", lang), t("an.targets.not_reached", lang)))
+    return tuple(figures)
 
 
 def target_status(indicators: pd.DataFrame, target: Target) -> TargetStatus:

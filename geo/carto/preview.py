@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from urllib.parse import quote
 
 import numpy as np
 import shapely
 
 from geo.carto.contract import LayerModel, LegendLine
-from geo.text.i18n import t
+from geo.text.i18n import format_value, t
 
-__all__ = ["FIRST_VIEW_ID", "district_paths", "first_view_html", "map_svg", "waiting_html"]
+__all__ = ["FIRST_VIEW_ID", "district_paths", "first_view_html", "map_svg", "targets_view_html", "waiting_html"]
 
 #: The id of the first view's element in the page (the reveal script and the tests look for it).
 FIRST_VIEW_ID = "atlas-first"
@@ -228,6 +229,45 @@ def first_view_html(model: LayerModel, svg: str) -> str:
             f'<div class="af-body">{picture}{_legend(model, year)}</div>'
             f'<p class="af-source">{html.escape(frame["source"])}</p>')
     return _shell(lang, body)
+
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+def _markdown_bold(text: str) -> str:
+    """Return ``text`` escaped, its ``**bold**`` (the page's markdown) as ``<b>``."""
+    return _BOLD.sub(r"<b>\1</b>", html.escape(text))
+
+
+def targets_view_html(statuses, this_year: int, lang: str) -> str:
+    """Return the first view of the Targets page: its title, the policy's source and caveat, each target's headline.
+
+    ``statuses``: :func:`geo.analysis.targets.all_statuses` of the indicators the page reads. Each
+    target shows its name, the target, and the three figures of :func:`geo.analysis.targets.headline`
+    (latest actual, gap, outlook) as the page's cards do, or the page's "no data" words.
+    """
+    from geo.analysis.targets import POLICY_SOURCE, headline
+
+    publisher = POLICY_SOURCE.publisher_en if lang == "en" else POLICY_SOURCE.publisher_zh
+    parts = [f'<h1 class="af-title">{html.escape(t("an.targets.title", lang))}</h1>',
+             '<p class="af-source">' + html.escape(t("an.targets.policy_source", lang, publisher=publisher,
+                                                      title=POLICY_SOURCE.title_zh, date=POLICY_SOURCE.date))
+             + "</p>",
+             f'<p class="af-note">{html.escape(t("an.targets.policy_caveat", lang))}</p>']
+    for status in statuses:
+        tg = status.target
+        line = t("an.targets.target_line", lang, target=format_value(tg.value, tg.unit, lang),
+                 kind=t(f"an.kind.{tg.kind}", lang))
+        figures = headline(status, this_year, lang)
+        if figures:
+            body = '<div class="af-figures">' + "".join(
+                f'<div><div class="af-fl">{html.escape(f.label)}</div><div class="af-fv">{html.escape(f.value)}</div></div>'
+                for f in figures) + "</div>"
+        else:
+            body = f'<p class="af-banner">{html.escape(t("an.targets.no_data", lang))}</p>'
+        parts.append(f'<section class="af-card"><h2>{html.escape(t(f"an.target.{tg.key}.name", lang))}</h2>'
+                     f"<p>{_markdown_bold(line)}</p>{body}</section>")
+    return _shell(lang, "".join(parts))
 
 
 def waiting_html(lang: str) -> str:

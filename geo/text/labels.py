@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from geo.text.i18n import DEFAULT_LANG, t
+from geo.text.i18n import DEFAULT_LANG, format_value, t
 
 __all__ = [
     "name_of",
@@ -25,6 +25,7 @@ __all__ = [
     "status_mark",
     "status_text",
     "statuses_text",
+    "value_text",
 ]
 
 
@@ -74,6 +75,17 @@ def statuses_text(statuses, lang: str = DEFAULT_LANG) -> str:
 def status_mark(status: str, lang: str = DEFAULT_LANG) -> str:
     """Return the mark a value of ``status`` carries wherever it is shown: '' / 'ᵈ' / '⚠演示' ('⚠demo')."""
     return {"derived": "ᵈ", "demo": t("mark.demo", lang)}.get(status, "")
+
+
+def value_text(value: float, unit: str, status: str, lang: str = DEFAULT_LANG) -> str:
+    """Return a value with its unit and status mark (demo values always carry ⚠演示).
+
+    >>> value_text(301.1, "件/万人", "demo", "zh")
+    '301.1 件/万人 ⚠演示'
+    """
+    text = format_value(value, unit, lang)
+    mark = status_mark(status, lang)
+    return f"{text} {mark}".strip() if mark else text
 
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
