@@ -63,13 +63,20 @@ padding:1rem 1rem 0;box-sizing:border-box;max-width:60rem;margin:0 auto;line-hei
 #atlas-first .af-sw{display:inline-block;width:1rem;height:.8rem;box-sizing:border-box;flex:none}
 #atlas-first .af-source{font-size:.75rem;color:#555;margin:.4rem 0}
 #atlas-first .af-wait{font-size:.85rem;color:#555;margin:.4rem 0}
-#atlas-first .af-note{font-size:.85rem;margin:.4rem 0;padding:.5rem .7rem;background:#e8f0fe;color:#173e6e}
-#atlas-first .af-card{border:1px solid #ddd;border-radius:.5rem;padding:.6rem .8rem;margin:.6rem 0}
-#atlas-first .af-card h2{font-size:1.05rem;margin:0 0 .3rem}
-#atlas-first .af-card p{margin:.2rem 0}
-#atlas-first .af-figures{display:flex;flex-wrap:wrap;gap:.3rem 1.2rem}
-#atlas-first .af-fl{font-size:.8rem;color:#555}
-#atlas-first .af-fv{font-size:1.4rem}
+#atlas-first.af-targets{padding:0 1rem}
+#atlas-first .af-top{height:60px;padding-top:.6rem;box-sizing:border-box}
+#atlas-first .af-top p{margin:0}
+#atlas-first.af-targets .af-title{font-size:2rem;line-height:1.2;font-weight:700;padding:1.25rem 0 1rem;margin:0}
+#atlas-first.af-targets .af-source{font-size:.875rem;line-height:1.6;margin:0 0 1rem}
+#atlas-first .af-note{font-size:1rem;line-height:1.5;margin:0 0 1rem;padding:1rem;border-radius:.5rem;background:#edf5ff;color:#244fb4}
+#atlas-first .af-card{border:1px solid rgba(38,37,35,.2);border-radius:.5rem;padding:15px;margin:0 0 1rem}
+#atlas-first .af-card h2{font-size:1.75rem;line-height:1.2;font-weight:600;padding:1rem 0;margin:0}
+#atlas-first .af-card p{font-size:1rem;line-height:1.6;margin:0 0 1rem}
+#atlas-first .af-figures{display:flex;gap:1rem;margin:0 0 1rem}
+#atlas-first .af-figures>div{flex:1 1 0}
+#atlas-first .af-fl{font-size:.875rem;line-height:1.6}
+#atlas-first .af-fv{font-size:2.25rem;padding-bottom:4px}
+@media (max-width:640px){#atlas-first.af-targets{padding:0 6.4px}#atlas-first .af-figures{flex-direction:column}}
 @media print{#atlas-first{display:none}html.atlas-loading #root{visibility:visible}}
 </style>"""
 

@@ -210,11 +210,18 @@ def _legend(model: LayerModel, year: int) -> str:
     return f'<div class="af-legend"><b>{title}</b><ul>{"".join(items)}</ul></div>'
 
 
-def _shell(lang: str, body: str) -> str:
-    """The first view's frame: the app's title, ``body``, and the words saying the interactive page follows."""
-    return (f'<div id="{FIRST_VIEW_ID}" role="status" aria-busy="true" lang="{html.escape(lang)}">'
-            f'<div class="af-app">{html.escape(t("app.title", lang))}</div>{body}'
-            f'<p class="af-wait">{html.escape(t("firstview.loading", lang))}</p></div>')
+def _shell(lang: str, body: str, page: str = "") -> str:
+    """The first view's frame: the app's title, ``body``, and the words saying the interactive page follows.
+
+    ``page`` names the page whose look the first view copies (``targets``: class ``af-targets``); its
+    content runs past a phone's screen, so the words that the page loads go under the app's title.
+    """
+    wait = f'<p class="af-wait">{html.escape(t("firstview.loading", lang))}</p>'
+    title = f'<div class="af-app">{html.escape(t("app.title", lang))}</div>'
+    kind = f' class="af-{page}"' if page else ""
+    head, tail = (f'<div class="af-top">{title}{wait}</div>', "") if page else (title, wait)
+    return (f'<div id="{FIRST_VIEW_ID}"{kind} role="status" aria-busy="true" lang="{html.escape(lang)}">'
+            f"{head}{body}{tail}</div>")
 
 
 def first_view_html(model: LayerModel, svg: str) -> str:
@@ -244,7 +251,9 @@ def targets_view_html(statuses, this_year: int, lang: str) -> str:
 
     ``statuses``: :func:`geo.analysis.targets.all_statuses` of the indicators the page reads. Each
     target shows its name, the target, and the three figures of :func:`geo.analysis.targets.headline`
-    (latest actual, gap, outlook) as the page's cards do, or the page's "no data" words.
+    (latest actual, gap, outlook) and the target's definition note as the page's cards do, or the
+    page's "no data" words; in the page's type sizes (``ui/firstview.py``'s style), so the page
+    replacing it does not jump.
     """
     from geo.analysis.targets import POLICY_SOURCE, headline
 
@@ -265,9 +274,12 @@ def targets_view_html(statuses, this_year: int, lang: str) -> str:
                 for f in figures) + "</div>"
         else:
             body = f'<p class="af-banner">{html.escape(t("an.targets.no_data", lang))}</p>'
+        if figures and tg.caveat:  # the page's definition note, right under the figures
+            body += "<p>" + _markdown_bold("**" + t("an.targets.definition", lang) + "** "
+                                           + t(f"an.target.{tg.key}.caveat", lang)) + "</p>"
         parts.append(f'<section class="af-card"><h2>{html.escape(t(f"an.target.{tg.key}.name", lang))}</h2>'
                      f"<p>{_markdown_bold(line)}</p>{body}</section>")
-    return _shell(lang, "".join(parts))
+    return _shell(lang, "".join(parts), "targets")
 
 
 def waiting_html(lang: str) -> str:
