@@ -191,3 +191,35 @@ def test_the_targets_first_view_shows_what_the_page_shows(page_zh_targets):
     assert len(metrics) == 12
     for label, value in metrics:
         assert f'<div class="af-fl">{html_escape(label)}</div><div class="af-fv">{html_escape(value)}</div>' in html
+
+
+def test_the_map_page_has_the_browser_fetch_the_maps_files_while_streamlit_starts(monkeypatch, tmp_path):
+    from ui import mapassets
+
+    monkeypatch.setattr(mapassets, "ASSET_DIR", tmp_path)
+    name = firstview._DATA.geometry_name(firstview._DATA.revision(), "none")
+    before = firstview.preloads("/", "")
+    (tmp_path / name).write_text("{}")  # the app writes it on its first map run
+    items = firstview.preloads("/", "")
+    hrefs = [attrs["href"] for tag, attrs in items if tag == "link" and attrs["rel"] == "preload"]
+    assert len(items) == len(hrefs) == len(before) + 1  # the geometry only once it exists: no failing fetch
+    assert hrefs[-1] == mapassets.ASSET_URL + name and items[-1][1]["as"] == "fetch" and "crossorigin" in items[-1][1]
+    for url in [mapassets.ASSETS["leaflet"], *mapassets.ASSETS["renderer"], mapassets.ASSETS["css"]]:
+        assert url in hrefs
+    amap = firstview.preloads("/", "base=amap")
+    assert not any("gcj02" in attrs["href"] or "wgs84" in attrs["href"] for _, attrs in amap)  # not written here
+    assert firstview.preloads("/targets", "") == []
+
+
+def test_behind_sign_in_nothing_is_preloaded(monkeypatch):
+    monkeypatch.setenv("ATLAS_REQUIRE_SIGN_IN", "1")
+    assert firstview.preloads("/", "") == []
+
+
+def test_the_preloads_come_after_streamlits_own_files():
+    page = (b'<html><head><script type="module" crossorigin src="./static/js/index.js"></script></head>'
+            b'<body><div id="root"></div></body></html>')
+    extra = [["link", {"rel": "preload", "as": "script", "href": "/app/static/leaflet/leaflet.js?v=1"}]]
+    html = firstview.insert(page, "<div></div>", True, extra).decode()
+    assert html.index("./static/js/index.js") < html.index("/app/static/leaflet/leaflet.js?v=1")
+    assert '<script type="module"' not in html.split("<body>")[0]  # still deferred past the first paint

@@ -78,6 +78,17 @@ def test_a_phone_opening_a_targets_link_sees_the_targets_first(app_url, page_fac
     assert page.evaluate("getComputedStyle(document.getElementById('root')).visibility") == "visible"
 
 
+def test_the_maps_files_are_fetched_once_each(app_url, page_factory):
+    """The page asks for the map's files early (``firstview.preloads``); the map takes them from the cache."""
+    log = RequestLog()
+    page = page_factory(log)
+    page.goto(app_url + "/")
+    wait_for_map(page)
+    files = [u.split("/app/static/", 1)[1] for u in log.urls if "/app/static/" in u]
+    assert any(f.startswith("leaflet/leaflet.js") for f in files) and any(f.startswith("atlas/atlas-geo-") for f in files)
+    assert len(files) == len(set(files)), files
+
+
 def test_streamlits_scripts_are_requested_after_the_first_paint(app_url, page_factory):
     page = slow_page(page_factory)
     page.goto(app_url + "/", wait_until="commit")

@@ -19,19 +19,19 @@ undone. An unchanged model is the same message, which Streamlit sends to the bro
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import dataclass
 
 import streamlit as st
 
-from geo.carto.contract import RENDERER_SCRIPTS, LayerModel, Mode, for_display, with_geometry
+from geo.carto.contract import LayerModel, Mode, for_display, with_geometry
 from geo.carto.model import geometry_asset, layer_model, merge_geometry, select_districts
 from geo.data.datasets import MapInputs
 from geo.data.paths import STATIC_DIR
 from geo.view.state import ViewState
 from ui import cache
+from ui.mapassets import ASSET_DIR, ASSET_URL, ASSETS
 
 __all__ = [
     "ASSET_DIR",
@@ -41,25 +41,6 @@ __all__ = [
     "preload_assets",
     "view_model",
 ]
-
-ASSET_DIR = STATIC_DIR / "atlas"
-ASSET_URL = "/app/static/atlas/"
-_RENDERER_CSS = STATIC_DIR / "atlasmap" / "atlas-map.css"
-
-
-def _versioned(path) -> str:
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
-    return f"/app/static/{path.relative_to(STATIC_DIR).as_posix()}?v={digest}"
-
-
-#: Every file the map page loads is content-versioned (``?v=`` + hash, or a hashed name): the
-#: server may let browsers keep them for a year (deploy/haproxy.cfg.tmpl, ui/webassets.py).
-ASSETS = {
-    "leaflet": _versioned(STATIC_DIR / "leaflet" / "leaflet.js"),
-    "leafletCss": _versioned(STATIC_DIR / "leaflet" / "leaflet.css"),
-    "renderer": [_versioned(STATIC_DIR / "atlasmap" / name) for name in RENDERER_SCRIPTS],
-    "css": _versioned(_RENDERER_CSS),
-}
 
 #: The component's script (a file): loads Leaflet and the renderer once per browser tab, mounts or
 #: updates the map, and returns the cleanup that destroys it when the component leaves the page.

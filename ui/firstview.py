@@ -36,7 +36,8 @@ from urllib.parse import parse_qs
 from geo.carto.preview import FIRST_VIEW_ID, district_paths, first_view_html, map_svg, targets_view_html, waiting_html
 from geo.text.i18n import DEFAULT_LANG, LANGS
 
-__all__ = ["LOADER_SCRIPT", "MAP_PATHS", "REVEAL_SCRIPT", "STYLE", "TARGETS_PATH", "defer_scripts", "first_view", "insert", "warm"]
+__all__ = ["LOADER_SCRIPT", "MAP_PATHS", "REVEAL_SCRIPT", "STYLE", "TARGETS_PATH", "defer_scripts", "first_view", "insert",
+           "preloads", "warm"]
 
 _LOG = logging.getLogger(__name__)
 
@@ -185,6 +186,19 @@ class _Data:
                 self._views.popitem(last=False)
         return hit
 
+    def geometry_name(self, revision: int | None, basemap: str) -> str:
+        """Return the file name of the map's geometry asset (``geo.carto.geometry.geometry_asset``), cached per revision."""
+        from geo.carto.geometry import geometry_asset
+
+        key = ("geometry", revision, basemap)
+        with self._lock:
+            hit = self._views.get(key)
+        if hit is None:
+            hit = geometry_asset(self.inputs(revision, True), basemap)[0]
+            with self._lock:
+                self._views[key] = hit
+        return hit
+
     def targets_view(self, query: str, this_year: int) -> str:
         """Return the first view of the Targets page for the link's ``query`` (cached per revision, language, year)."""
         from geo.analysis.targets import all_statuses
@@ -233,6 +247,32 @@ def first_view(path: str, query: str) -> str:
     return waiting_html(_lang(parse_qs(query)))
 
 
+def preloads(path: str, query: str) -> list[list]:
+    """Return what the map page's browser should fetch while Streamlit starts: the map's own files.
+
+    Leaflet, the renderer's parts, their style sheets and the link's geometry file (only if it has
+    been written: a fetch that fails would be a console error), at the URLs the map then asks for
+    (``ui/mapassets.py``), so the map finds them in the browser's cache. Measured (9 loads each):
+    map drawn 1.36 s instead of 1.45 s on the office network; on a phone (slow 4G, 4× CPU) 7.6 s
+    instead of 8.2 s. Nothing on other pages, nor when every page is behind sign-in.
+    """
+    if path not in MAP_PATHS or _sign_in_required():
+        return []
+    from ui.mapassets import ASSET_DIR, ASSET_URL, ASSETS
+
+    items = [["link", {"rel": "preload", "as": "script", "href": url}]
+             for url in [ASSETS["leaflet"], *ASSETS["renderer"]]]
+    items += [["link", {"rel": "preload", "as": "style", "href": url}] for url in (ASSETS["leafletCss"], ASSETS["css"])]
+    try:
+        basemap = "amap" if parse_qs(query).get("base") == ["amap"] else "none"
+        name = _DATA.geometry_name(_DATA.revision(), basemap)
+        if (ASSET_DIR / name).exists():  # the renderer fetches it with the page's credentials (a CORS-mode fetch)
+            items.append(["link", {"rel": "preload", "as": "fetch", "crossorigin": "", "href": ASSET_URL + name}])
+    except Exception:  # without the geometry preloaded the map still fetches it
+        _LOG.exception("geometry preload of %s?%s", path, query)
+    return items
+
+
 #: What Streamlit's page head asks for before anything can paint (its JavaScript, the module graph, the
 #: text font): requested after the first view is painted instead, in the same order (:func:`defer_scripts`).
 _DEFERRABLE = re.compile(rb'<script type="module"[^>]*></script>|<link\s+rel="modulepreload"[^>]*>'
@@ -249,9 +289,10 @@ if(p.getEntriesByName("first-contentful-paint").length)setTimeout(go,0);}).obser
 catch(e){requestAnimationFrame(function(){requestAnimationFrame(function(){setTimeout(go,0);});});}}})();</script>"""
 
 
-def defer_scripts(page: bytes) -> tuple[bytes, str]:
+def defer_scripts(page: bytes, extra: list[list] = ()) -> tuple[bytes, str]:
     """Return ``page`` without the head's module script, module preloads and font preloads, and the loader adding them later.
 
+    ``extra``: more elements (``[tag, attributes]``) the loader adds after Streamlit's (:func:`preloads`).
     Unchanged (and no loader) if the head has no module script: a Streamlit whose page looks otherwise.
     """
     head_end = page.find(b"</head>")
@@ -267,19 +308,19 @@ def defer_scripts(page: bytes) -> tuple[bytes, str]:
         items.append([name, attrs])
     for m in reversed(found):
         page = page[:m.start()] + page[m.end():]
-    return page, LOADER_SCRIPT % json.dumps(items, separators=(",", ":"))
+    return page, LOADER_SCRIPT % json.dumps(items + list(extra), separators=(",", ":"))
 
 
-def insert(page: bytes, view: str, is_map: bool) -> bytes:
+def insert(page: bytes, view: str, is_map: bool, extra: list[list] = ()) -> bytes:
     """Return Streamlit's page HTML with the first view, its style and scripts in it (unchanged if it has no root).
 
     The first view goes before ``<div id="root">``, the reveal script after it; Streamlit's own
-    scripts are requested once the first view is painted (:func:`defer_scripts`).
+    scripts are requested once the first view is painted (:func:`defer_scripts`), then ``extra``.
     """
     root = b'<div id="root"></div>'
     if root not in page or b"</head>" not in page:
         return page
-    page, loader = defer_scripts(page)
+    page, loader = defer_scripts(page, extra)
     script = REVEAL_SCRIPT % {"map": "true" if is_map else "false", "id": FIRST_VIEW_ID}
     page = page.replace(b"</head>", (STYLE + "</head>").encode(), 1)
     return page.replace(root, (view + script).encode() + root + loader.encode(), 1)

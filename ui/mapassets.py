@@ -1,0 +1,35 @@
+"""The map's files as the browser asks for them: content-versioned URLs under ``/app/static/``.
+
+No Streamlit here: the map component (``ui/atlasmap.py``) and the page's first view
+(``ui/firstview.py``, which asks the browser to fetch these while Streamlit starts) use the same URLs,
+so a file fetched early is the one the map then takes from the browser's cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from geo.carto.contract import RENDERER_SCRIPTS
+from geo.data.paths import STATIC_DIR
+
+__all__ = ["ASSETS", "ASSET_DIR", "ASSET_URL", "versioned"]
+
+#: Where the content-hashed geometry files are written (``ui.atlasmap.geometry_url``) and served from.
+ASSET_DIR = STATIC_DIR / "atlas"
+ASSET_URL = "/app/static/atlas/"
+
+
+def versioned(path) -> str:
+    """Return the URL of the file at ``path`` under ``static/`` with ``?v=`` and the first 10 hex digits of its sha256."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+    return f"/app/static/{path.relative_to(STATIC_DIR).as_posix()}?v={digest}"
+
+
+#: Every file the map page loads is content-versioned (``?v=`` + hash, or a hashed name): the
+#: server may let browsers keep them for a year (deploy/haproxy.cfg.tmpl, ui/webassets.py).
+ASSETS = {
+    "leaflet": versioned(STATIC_DIR / "leaflet" / "leaflet.js"),
+    "leafletCss": versioned(STATIC_DIR / "leaflet" / "leaflet.css"),
+    "renderer": [versioned(STATIC_DIR / "atlasmap" / name) for name in RENDERER_SCRIPTS],
+    "css": versioned(STATIC_DIR / "atlasmap" / "atlas-map.css"),
+}
