@@ -94,3 +94,19 @@ def test_main_page_is_the_default_page_of_the_navigation():
     kw = [{k.arg: ast.unparse(k.value) for k in p.keywords} for p in pages]
     assert len(pages) >= 8 and [k["url_path"] for k in kw if k.get("default") == "True"] == ["MAIN_PAGE"]
     assert basepath.MAIN_PAGE not in [ast.literal_eval(k["url_path"]) for k in kw if k.get("default") != "True"]
+
+
+def test_the_hand_kept_page_addresses_are_the_navigations():
+    """``ui.links`` drops a page's own path from share links, the first view knows /targets: both as ``app.py`` names them."""
+    import ast
+
+    from conftest import ROOT
+
+    from ui import firstview, links
+
+    pages = [node for node in ast.walk(ast.parse((ROOT / "app.py").read_text(encoding="utf-8")))
+             if isinstance(node, ast.Call) and ast.unparse(node.func) == "st.Page"]
+    paths = {basepath.MAIN_PAGE if ast.unparse(k.value) == "MAIN_PAGE" else ast.literal_eval(k.value)
+             for p in pages for k in p.keywords if k.arg == "url_path"}
+    assert links._PAGE_PATHS == paths
+    assert firstview.TARGETS_PATH.lstrip("/") in paths and {p.lstrip("/") for p in firstview.MAP_PATHS} - {""} <= paths
