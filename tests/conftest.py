@@ -92,6 +92,19 @@ def _app_on_loopback():
     config.set_option("server.address", "127.0.0.1")
 
 
+@pytest.fixture(scope="module")
+def targets_page():
+    """The Targets page run by AppTest (through app.py's navigation), once per test module."""
+    from streamlit import config
+    from streamlit.testing.v1 import AppTest
+
+    config.set_option("server.address", "127.0.0.1")  # as _app_on_loopback, which runs after module fixtures
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("views/targets.py").run()
+    assert not at.exception
+    return at
+
+
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
     """A running app (one per test session) on a free loopback port, with a throwaway data store."""

@@ -11,11 +11,8 @@ import re
 import urllib.parse
 import xml.dom.minidom
 from html import escape as html_escape
-from pathlib import Path
 
-import pytest
 import shapely
-from streamlit.testing.v1 import AppTest
 from test_chinese_pages import english_sentence
 
 from geo.carto.model import layer_model
@@ -25,7 +22,6 @@ from geo.view.state import view_for_data
 from ui import firstview
 from ui.webassets import is_page
 
-ROOT = Path(__file__).resolve().parents[1]
 PAGE = b'<html><head><title>Streamlit</title></head><body><div id="root"></div></body></html>'
 
 
@@ -159,7 +155,7 @@ def test_behind_sign_in_the_first_view_shows_no_figure(monkeypatch):
 
 def test_the_targets_first_view_has_every_target_and_its_headline_figures():
     from geo import data
-    from geo.analysis.targets import all_statuses, headline
+    from geo.analysis.targets import all_statuses, headline, latest_source
 
     for lang in ("zh", "en"):
         html = firstview.first_view("/targets", f"lang={lang}")
@@ -171,26 +167,22 @@ def test_the_targets_first_view_has_every_target_and_its_headline_figures():
             figures = headline(status, firstview.dt.date.today().year, lang)
             for f in figures:  # the same label and value as the page's metric (tests/test_targets.py)
                 assert f'<div class="af-fl">{html_escape(f.label)}</div><div class="af-fv">{html_escape(f.value)}</div>' in html
-            if not figures:
+            if figures:  # and where the latest actual was read
+                assert f'<p class="af-src">{html_escape(latest_source(status, lang))}</p>' in html
+            else:
                 assert html_escape(t("an.targets.no_data", lang)) in html
         assert "**" not in html  # the page's markdown bold is drawn as bold, not as stars
 
 
-@pytest.fixture(scope="module")
-def page_zh_targets():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    at.switch_page("views/targets.py").run()
-    assert not at.exception
-    return at
-
-
-def test_the_targets_first_view_shows_what_the_page_shows(page_zh_targets):
+def test_the_targets_first_view_shows_what_the_page_shows(targets_page):
     """Every metric of the Targets page (AppTest) is in its first view, label and value alike."""
     html = firstview.first_view("/targets", "")
-    metrics = [(m.label, m.value) for m in page_zh_targets.metric]
+    metrics = [(m.label, m.value) for m in targets_page.metric]
     assert len(metrics) == 12
     for label, value in metrics:
         assert f'<div class="af-fl">{html_escape(label)}</div><div class="af-fv">{html_escape(value)}</div>' in html
+    sources = [c.value for c in targets_page.caption if c.value.startswith(t("common.source", "zh") + ": ")]
+    assert len(sources) == 4 and all(f'<p class="af-src">{html_escape(s)}</p>' in html for s in sources)
 
 
 def test_the_map_page_has_the_browser_fetch_the_maps_files_while_streamlit_starts(monkeypatch, tmp_path):

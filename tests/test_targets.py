@@ -33,11 +33,8 @@ def statuses():
 
 
 @pytest.fixture(scope="module")
-def page():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    at.switch_page("views/targets.py").run()
-    assert not at.exception
-    return at
+def page(targets_page):
+    return targets_page
 
 
 def test_six_targets_as_in_the_policy():

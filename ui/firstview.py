@@ -37,7 +37,7 @@ from geo.carto.preview import FIRST_VIEW_ID, district_paths, first_view_html, ma
 from geo.text.i18n import DEFAULT_LANG, LANGS
 
 __all__ = ["LOADER_SCRIPT", "MAP_PATHS", "REVEAL_SCRIPT", "STYLE", "TARGETS_PATH", "defer_scripts", "first_view", "insert",
-           "preloads", "warm"]
+           "page", "preloads", "warm"]
 
 _LOG = logging.getLogger(__name__)
 
@@ -77,6 +77,7 @@ padding:1rem 1rem 0;box-sizing:border-box;max-width:60rem;margin:0 auto;line-hei
 #atlas-first .af-figures>div{flex:1 1 0}
 #atlas-first .af-fl{font-size:.875rem;line-height:1.6}
 #atlas-first .af-fv{font-size:2.25rem;padding-bottom:4px}
+#atlas-first .af-card p.af-src{font-size:.875rem;line-height:1.6;color:#55534f}
 @media (max-width:640px){#atlas-first.af-targets{padding:0 6.4px}#atlas-first .af-figures{flex-direction:column}}
 @media print{#atlas-first{display:none}html.atlas-loading #root{visibility:visible}}
 </style>"""
@@ -133,93 +134,66 @@ class _Data:
         except Exception:  # database down or unreadable: the shipped data is shown (as ui.cache does)
             return None
 
+    def _cached(self, table: OrderedDict, key, limit: int, build):
+        """Return ``table[key]``, built by ``build()`` (outside the lock) on a miss; the oldest entries go past ``limit``."""
+        with self._lock:
+            hit = table.get(key)
+        if hit is not None:
+            return hit
+        hit = build()
+        with self._lock:
+            table[key] = hit
+            while len(table) > limit:
+                table.popitem(last=False)
+        return hit
+
     def inputs(self, revision: int | None, demo: bool):
         from geo.data.datasets import MapInputs
         from geo.data.indicators import shown_rows
         from geo.imports import store
 
-        key = (revision, demo)
-        with self._lock:
-            hit = self._inputs.get(key)
-        if hit is not None:
-            return hit
-        districts, zones, regions, designations, indicators = self.shipped
-        if revision is not None and self._store is not None:
-            indicators = store.overlay(indicators, self._store.rows_at(revision))
-            zones = store.overlay_boundaries(zones, self._store.boundaries_at(revision))
-        hit = MapInputs(districts, zones, regions, designations, shown_rows(indicators, demo))
-        with self._lock:
-            self._inputs[key] = hit
-            while len(self._inputs) > 4:
-                self._inputs.popitem(last=False)
-        return hit
+        def build():
+            districts, zones, regions, designations, indicators = self.shipped
+            if revision is not None and self._store is not None:
+                indicators = store.overlay(indicators, self._store.rows_at(revision))
+                zones = store.overlay_boundaries(zones, self._store.boundaries_at(revision))
+            return MapInputs(districts, zones, regions, designations, shown_rows(indicators, demo))
 
-    def map_view(self, query: str) -> str:
-        """Return the first view of the map page for the link's ``query`` (cached per revision and view)."""
+        return self._cached(self._inputs, (revision, demo), 4, build)
+
+    def map_view(self, params: dict, lang: str, revision: int | None) -> str:
+        """Return the first view of the map page for the link's ``params`` (cached per revision and view)."""
         from geo.carto.model import layer_model, select_districts
-        from geo.view.links import read_link
         from geo.view.state import to_query, view_for_data
 
-        raw = parse_qs(query, keep_blank_values=True)
-        lang = _lang(raw)
-        params, _ = read_link(raw, lang)
-        params.setdefault("demo", "1")
-        revision = self.revision()
-        inputs = self.inputs(revision, params.get("demo") != "0")
-        state = view_for_data(params, inputs.indicators)
-        key = (revision, tuple(sorted(to_query(state).items())), lang)
-        with self._lock:
-            hit = self._views.get(key)
-        if hit is not None:
-            return hit
-        model = layer_model(inputs, state.with_(districts=()), None, years=[state.year])
-        model = select_districts(model, inputs, state)
-        geometries = dict(zip(inputs.districts.code.astype(str), inputs.districts.geometry, strict=False))
-        shown = {z["id"] for z in model["zones"]}
-        geometries |= {f"z:{i}": g for i, g in zip(inputs.zones.zone_id, inputs.zones.geometry, strict=False)
-                       if i in shown}
-        svg = map_svg(model, district_paths(geometries, model["bounds"]), state.year)
-        hit = first_view_html(model, svg)
-        with self._lock:
-            self._views[key] = hit
-            while len(self._views) > 128:
-                self._views.popitem(last=False)
-        return hit
+        inputs = self.inputs(revision, params.get("demo", "1") != "0")
+        state = view_for_data({"demo": "1", **params}, inputs.indicators)
+
+        def build() -> str:
+            model = layer_model(inputs, state.with_(districts=()), None, years=[state.year])
+            model = select_districts(model, inputs, state)
+            geometries = dict(zip(inputs.districts.code.astype(str), inputs.districts.geometry, strict=False))
+            shown = {z["id"] for z in model["zones"]}
+            geometries |= {f"z:{i}": g for i, g in zip(inputs.zones.zone_id, inputs.zones.geometry, strict=False)
+                           if i in shown}
+            return first_view_html(model, map_svg(model, district_paths(geometries, model["bounds"]), state.year))
+
+        return self._cached(self._views, (revision, tuple(sorted(to_query(state).items())), lang), 128, build)
+
+    def targets_view(self, params: dict, lang: str, revision: int | None, this_year: int) -> str:
+        """Return the first view of the Targets page (cached per revision, demo switch, language and year)."""
+        from geo.analysis.targets import all_statuses
+
+        demo = params.get("demo", "1") != "0"
+        return self._cached(self._views, ("targets", revision, demo, lang, this_year), 128, lambda: targets_view_html(
+            all_statuses(self.inputs(revision, demo).indicators), this_year, lang))
 
     def geometry_name(self, revision: int | None, basemap: str) -> str:
         """Return the file name of the map's geometry asset (``geo.carto.geometry.geometry_asset``), cached per revision."""
         from geo.carto.geometry import geometry_asset
 
-        key = ("geometry", revision, basemap)
-        with self._lock:
-            hit = self._views.get(key)
-        if hit is None:
-            hit = geometry_asset(self.inputs(revision, True), basemap)[0]
-            with self._lock:
-                self._views[key] = hit
-        return hit
-
-    def targets_view(self, query: str, this_year: int) -> str:
-        """Return the first view of the Targets page for the link's ``query`` (cached per revision, language, year)."""
-        from geo.analysis.targets import all_statuses
-        from geo.view.links import read_link
-
-        raw = parse_qs(query, keep_blank_values=True)
-        lang = _lang(raw)
-        params, _ = read_link(raw, lang)
-        demo = params.get("demo", "1") != "0"
-        revision = self.revision()
-        key = ("targets", revision, demo, lang, this_year)
-        with self._lock:
-            hit = self._views.get(key)
-        if hit is not None:
-            return hit
-        hit = targets_view_html(all_statuses(self.inputs(revision, demo).indicators), this_year, lang)
-        with self._lock:
-            self._views[key] = hit
-            while len(self._views) > 128:
-                self._views.popitem(last=False)
-        return hit
+        return self._cached(self._views, ("geometry", revision, basemap), 128,
+                            lambda: geometry_asset(self.inputs(revision, True), basemap)[0])
 
 
 _DATA = _Data()
@@ -235,41 +209,64 @@ def _sign_in_required() -> bool:
         return True
 
 
+def _link(query: str) -> tuple[dict, str]:
+    """Return the link's view parameters (``geo.view.links.read_link``) and its language."""
+    from geo.view.links import read_link
+
+    raw = parse_qs(query, keep_blank_values=True)
+    lang = _lang(raw)
+    return read_link(raw, lang)[0], lang
+
+
+def page(path: str, query: str) -> tuple[str, list[list]]:
+    """Return the first view of the page at ``path?query`` and what its browser should fetch early (:func:`preloads`).
+
+    The link is read and the store's revision asked once for both.
+    """
+    lang = _lang(parse_qs(query))
+    if path not in (*MAP_PATHS, TARGETS_PATH) or _sign_in_required():
+        return waiting_html(lang), []
+    try:
+        params, lang = _link(query)
+        revision = _DATA.revision()
+        if path == TARGETS_PATH:
+            return _DATA.targets_view(params, lang, revision, dt.date.today().year), []
+        return _DATA.map_view(params, lang, revision), _preloads(path, params, revision)
+    except Exception:  # never stop a page: without its picture the page still loads
+        _LOG.exception("first view of %s?%s", path, query)
+        return waiting_html(lang), []
+
+
 def first_view(path: str, query: str) -> str:
-    """Return the HTML of the first view of the page at ``path?query`` (the map's picture, or the waiting words)."""
-    if path in (*MAP_PATHS, TARGETS_PATH) and not _sign_in_required():
-        try:
-            if path == TARGETS_PATH:
-                return _DATA.targets_view(query, dt.date.today().year)
-            return _DATA.map_view(query)
-        except Exception:  # never stop a page: without its picture the page still loads
-            _LOG.exception("first view of %s?%s", path, query)
-    return waiting_html(_lang(parse_qs(query)))
+    """Return the HTML of the first view of the page at ``path?query`` (the map's picture, the targets, or the waiting words)."""
+    return page(path, query)[0]
 
 
 def preloads(path: str, query: str) -> list[list]:
-    """Return what the map page's browser should fetch while Streamlit starts: the map's own files.
+    """Return what the map page's browser should fetch while Streamlit starts: the map's own files (:func:`_preloads`)."""
+    return page(path, query)[1]
+
+
+def _preloads(path: str, params: dict, revision: int | None) -> list[list]:
+    """Return the map's own files for the browser to fetch while Streamlit starts (map page only).
 
     Leaflet, the renderer's parts, their style sheets and the link's geometry file (only if it has
     been written: a fetch that fails would be a console error), at the URLs the map then asks for
     (``ui/mapassets.py``), so the map finds them in the browser's cache. Measured (9 loads each):
     map drawn 1.36 s instead of 1.45 s on the office network; on a phone (slow 4G, 4× CPU) 7.6 s
-    instead of 8.2 s. Nothing on other pages, nor when every page is behind sign-in.
+    instead of 8.2 s.
     """
-    if path not in MAP_PATHS or _sign_in_required():
-        return []
     from ui.mapassets import ASSET_DIR, ASSET_URL, ASSETS
 
     items = [["link", {"rel": "preload", "as": "script", "href": url}]
              for url in [ASSETS["leaflet"], *ASSETS["renderer"]]]
     items += [["link", {"rel": "preload", "as": "style", "href": url}] for url in (ASSETS["leafletCss"], ASSETS["css"])]
     try:
-        basemap = "amap" if parse_qs(query).get("base") == ["amap"] else "none"
-        name = _DATA.geometry_name(_DATA.revision(), basemap)
+        name = _DATA.geometry_name(revision, "amap" if params.get("base") == "amap" else "none")
         if (ASSET_DIR / name).exists():  # the renderer fetches it with the page's credentials (a CORS-mode fetch)
             items.append(["link", {"rel": "preload", "as": "fetch", "crossorigin": "", "href": ASSET_URL + name}])
     except Exception:  # without the geometry preloaded the map still fetches it
-        _LOG.exception("geometry preload of %s?%s", path, query)
+        _LOG.exception("geometry preload of %s", path)
     return items
 
 

@@ -133,8 +133,7 @@ class AssetPolicy:
         ctype = next((v for k, v in headers if k.lower() == b"content-type"), b"")
         encoded = any(k.lower() == b"content-encoding" for k, _ in headers)
         if start.get("status") == 200 and ctype.startswith(b"text/html") and not encoded:
-            view = await anyio.to_thread.run_sync(firstview.first_view, scope["path"], query)
-            extra = await anyio.to_thread.run_sync(firstview.preloads, scope["path"], query)
+            view, extra = await anyio.to_thread.run_sync(firstview.page, scope["path"], query)
             body = firstview.insert(body, view, scope["path"] in firstview.MAP_PATHS, extra)
             headers = [(k, v) for k, v in headers if k.lower() not in (b"content-length", b"cache-control")]
             if gzip_ok:

@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from geo.analysis.targets import POLICY_SOURCE, all_statuses, headline, outlook, supply_template
+from geo.analysis.targets import POLICY_SOURCE, all_statuses, headline, latest_source, outlook, supply_template
 from geo.text.i18n import format_value, t
 from geo.text.labels import note_text, status_text, value_text
 from ui import cache
@@ -45,6 +45,7 @@ for status in all_statuses(cache.indicators()):
             continue
         for column, figure in zip(st.columns(3), headline(status, this_year, L), strict=True):
             column.metric(figure.label, figure.value, help=figure.help)
+        st.caption(latest_source(status, L))  # where the latest actual was read (every figure's source: the table)
         now = outlook(status, this_year)
         if now.kind == "not_met_by" and now.trend_year is not None:
             st.caption(t("an.targets.trend_year_passed", L, trend=now.trend_year, last=now.year))

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from geo.carto.texts import source_title
 from geo.data.indicators import primary_rows
 from geo.data.names import BEIJING_CODE
-from geo.text.i18n import DEFAULT_LANG, format_number, t, unit_label
+from geo.text.i18n import DEFAULT_LANG, format_number, format_value, t, unit_label
 from geo.text.labels import status_text, value_text
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "all_statuses",
     "first_met",
     "headline",
+    "latest_source",
     "outlook",
     "project",
     "supply_template",
@@ -277,7 +279,7 @@ def headline(status: TargetStatus, this_year: int, lang: str = DEFAULT_LANG) -> 
     figures = [
         Metric(label("an.targets.latest", year=int(latest["year"])),
                value_text(latest["value"], "", latest["status"], lang),
-               status_text(latest["status"], lang) + " · " + value_text(latest["value"], tg.unit, "", lang)),
+               status_text(latest["status"], lang) + " · " + format_value(latest["value"], tg.unit, lang)),
         Metric(label("an.targets.gap"), ("+" if gap >= 0 else "−") + format_number(abs(gap), lang),
                t("an.targets.gap_help", lang)),
     ]
@@ -295,6 +297,16 @@ def headline(status: TargetStatus, this_year: int, lang: str = DEFAULT_LANG) -> 
     else:
         figures.append(Metric(t("an.targets.projection_heading", lang), t("an.targets.not_reached", lang)))
     return tuple(figures)
+
+
+def latest_source(status: TargetStatus, lang: str = DEFAULT_LANG) -> str:
+    """Return where the latest actual of ``status`` comes from, as the map's tooltips say it ('' without one).
+
+    The source note's lead (publisher, document) and the kind of page it was read on with the
+    figure's status (``geo.carto.texts.source_title``), e.g. ``来源: www.ctmanga.com (官方数据 · 转载来源)``.
+    """
+    latest = status.latest
+    return "" if latest is None else f"{t('common.source', lang)}: {source_title(latest, lang)}"
 
 
 def target_status(indicators: pd.DataFrame, target: Target) -> TargetStatus:

@@ -20,6 +20,7 @@ from urllib.parse import quote
 import numpy as np
 import shapely
 
+from geo.analysis.targets import POLICY_SOURCE, TargetStatus, headline, latest_source
 from geo.carto.contract import LayerModel, LegendLine
 from geo.text.i18n import format_value, t
 
@@ -246,17 +247,16 @@ def _markdown_bold(text: str) -> str:
     return _BOLD.sub(r"<b>\1</b>", html.escape(text))
 
 
-def targets_view_html(statuses, this_year: int, lang: str) -> str:
+def targets_view_html(statuses: list[TargetStatus], this_year: int, lang: str) -> str:
     """Return the first view of the Targets page: its title, the policy's source and caveat, each target's headline.
 
     ``statuses``: :func:`geo.analysis.targets.all_statuses` of the indicators the page reads. Each
     target shows its name, the target, and the three figures of :func:`geo.analysis.targets.headline`
-    (latest actual, gap, outlook) and the target's definition note as the page's cards do, or the
+    (latest actual, gap, outlook), the latest actual's source and the target's definition note as
+    the page's cards do, or the
     page's "no data" words; in the page's type sizes (``ui/firstview.py``'s style), so the page
     replacing it does not jump.
     """
-    from geo.analysis.targets import POLICY_SOURCE, headline
-
     publisher = POLICY_SOURCE.publisher_en if lang == "en" else POLICY_SOURCE.publisher_zh
     parts = [f'<h1 class="af-title">{html.escape(t("an.targets.title", lang))}</h1>',
              '<p class="af-source">' + html.escape(t("an.targets.policy_source", lang, publisher=publisher,
@@ -272,6 +272,7 @@ def targets_view_html(statuses, this_year: int, lang: str) -> str:
             body = '<div class="af-figures">' + "".join(
                 f'<div><div class="af-fl">{html.escape(f.label)}</div><div class="af-fv">{html.escape(f.value)}</div></div>'
                 for f in figures) + "</div>"
+            body += f'<p class="af-src">{html.escape(latest_source(status, lang))}</p>'
         else:
             body = f'<p class="af-banner">{html.escape(t("an.targets.no_data", lang))}</p>'
         if figures and tg.caveat:  # the page's definition note, right under the figures
