@@ -262,6 +262,35 @@ def browse(browser, url: str, name: str = "atlas") -> dict:
         ctx.close()
 
 
+def _cpu_times() -> tuple[int, int] | None:
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return fields[3] + fields[4], sum(fields)  # idle + iowait, all
+
+
+def settle(idle: float = 0.85, window_s: float = 0.2, max_s: float = 5.0) -> float:
+    """Wait until the machine is quiet (``idle`` of the CPU time over ``window_s``), at most ``max_s``; return the idle share.
+
+    Each page load starts on a quiet machine: the previous load's leftovers (the naive page's server
+    and the browser still busy after it) made the empty page, measured next, up to 0.4 s slower, and
+    the map's share of the load over it looked that much smaller than it is.
+    """
+    end = time.perf_counter() + max_s
+    share = 0.0
+    while time.perf_counter() < end:
+        a = _cpu_times()
+        time.sleep(window_s)  # the measuring window of the condition, not a wait for it
+        b = _cpu_times()
+        if a is None or b is None:
+            return 1.0
+        share = (b[0] - a[0]) / max(1, b[1] - a[1])
+        if share >= idle:
+            break
+    return share
+
+
 def run_browser(servers: dict[str, Server], runs: int) -> dict[str, dict]:
     from playwright.sync_api import sync_playwright
 
@@ -273,6 +302,7 @@ def run_browser(servers: dict[str, Server], runs: int) -> dict[str, dict]:
                 browse(browser, server.url + "/", name)
             for _ in range(runs):
                 for name, server in servers.items():  # interleaved, so drift hits all alike
+                    settle()  # each on a quiet machine
                     samples[name].append(browse(browser, server.url + "/", name))
         finally:
             browser.close()

@@ -11,8 +11,10 @@ import re
 import urllib.parse
 import xml.dom.minidom
 from html import escape as html_escape
+from pathlib import Path
 
 import shapely
+from streamlit import file_util
 from test_chinese_pages import english_sentence
 
 from geo.carto.model import layer_model
@@ -23,6 +25,8 @@ from ui import firstview
 from ui.webassets import is_page
 
 PAGE = b'<html><head><title>Streamlit</title></head><body><div id="root"></div></body></html>'
+#: Streamlit's own page (module script, module preloads, font, style sheet), as the installed Streamlit serves it.
+STREAMLIT_HEAD = (Path(file_util.get_static_dir()) / "index.html").read_bytes()
 
 
 def svg_of(html: str) -> xml.dom.minidom.Document:
@@ -194,13 +198,32 @@ def test_the_map_page_has_the_browser_fetch_the_maps_files_while_streamlit_start
     (tmp_path / name).write_text("{}")  # the app writes it on its first map run
     items = firstview.preloads("/", "")
     hrefs = [attrs["href"] for tag, attrs in items if tag == "link" and attrs["rel"] == "preload"]
-    assert len(items) == len(hrefs) == len(before) + 1  # the geometry only once it exists: no failing fetch
+    assert len(items) == len(before) + 1  # the geometry only once it exists: no failing fetch
     assert hrefs[-1] == mapassets.ASSET_URL + name and items[-1][1]["as"] == "fetch" and "crossorigin" in items[-1][1]
     for url in [mapassets.ASSETS["leaflet"], *mapassets.ASSETS["renderer"], mapassets.ASSETS["css"]]:
         assert url in hrefs
     amap = firstview.preloads("/", "base=amap")
     assert not any("gcj02" in attrs["href"] or "wgs84" in attrs["href"] for _, attrs in amap)  # not written here
     assert firstview.preloads("/targets", "") == []
+
+
+def test_streamlits_component_code_is_fetched_with_the_maps_files_once_each():
+    """The map's component code (a chunk Streamlit loads only once the map's first message arrived) comes early."""
+    chunks = firstview.component_chunks()
+    assert re.fullmatch(r"\./static/js/BidiComponent\.[\w-]+\.js", chunks[0])
+    folder = Path(file_util.get_static_dir())
+    assert all((folder / url[2:]).is_file() for url in chunks)
+    head = [url for url in re.findall(r'(?:href|src)="(\./static/js/[^"]+)"', STREAMLIT_HEAD.decode())]
+    page = firstview.insert(STREAMLIT_HEAD, "<div></div>", True, firstview.preloads("/", "")).decode()
+    listed = re.findall(r'"(?:href|src)":"(\./static/js/[^"]+)"', page)
+    assert len(listed) == len(set(listed)) and set(head) <= set(listed) and chunks[0] in listed
+    assert listed.index(chunks[0]) > max(listed.index(url) for url in head)  # after Streamlit's own
+
+
+def test_streamlits_style_sheet_waits_for_the_first_paint_too():
+    page = firstview.insert(STREAMLIT_HEAD, "<div></div>", True).decode()
+    head, body = page.split("</head>", 1)
+    assert "stylesheet" not in head and '"rel":"stylesheet"' in body  # the first view has its own style
 
 
 def test_behind_sign_in_nothing_is_preloaded(monkeypatch):

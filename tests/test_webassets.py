@@ -152,3 +152,55 @@ def test_the_empty_benchmark_page_has_no_first_view(site):
     bare = AssetPolicy(app.app, first_view=False)
     status, _, body = get(bare, "/", gzip_ok=False)
     assert status == 200 and body == STREAMLIT_PAGE
+
+
+def test_connections_accepted_on_streamlits_socket_send_without_delay():
+    """Streamlit binds its listening socket itself (protocol 0): asyncio then leaves Nagle's algorithm on, and
+    each answer on a kept-alive connection waited ~40 ms for the browser's delayed acknowledgement."""
+    import socket
+
+    from streamlit.web.server.starlette.starlette_server import _bind_socket
+
+    from ui.webassets import no_delay
+
+    listener = _bind_socket("127.0.0.1", 0, 8)
+    try:
+        def accepted_nodelay() -> int:
+            with socket.create_connection(listener.getsockname()[:2], timeout=5):
+                listener.setblocking(True)
+                conn, _ = listener.accept()
+                with conn:
+                    return conn.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+
+        assert accepted_nodelay() == 0, "Streamlit now sets TCP_NODELAY itself: ui.webassets.no_delay can go"
+        assert no_delay() >= 1
+        assert accepted_nodelay() != 0
+        assert no_delay(fd_dir="/nonexistent") == 0  # not Linux: nothing to do
+    finally:
+        listener.close()
+
+
+def test_the_policy_sets_no_delay_once_when_the_server_starts(site, monkeypatch):
+    from ui import webassets
+
+    calls = []
+    monkeypatch.setattr(webassets, "no_delay", lambda: calls.append(1) or 1)
+    app, _ = site
+    lifespan = {"type": "lifespan", "asgi": {"version": "3.0"}}
+
+    async def run():
+        async def receive():
+            return {"type": "lifespan.shutdown"}
+
+        async def send(message):
+            pass
+
+        try:
+            await app(lifespan, receive, send)
+        except Exception:  # the inner test app has no lifespan of its own: only the policy's call matters here
+            pass
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, run()).result()
+    get(app, "/static/js/index.abc123.js")
+    assert calls == [1]
