@@ -198,26 +198,13 @@ def test_the_map_page_has_the_browser_fetch_the_maps_files_while_streamlit_start
     (tmp_path / name).write_text("{}")  # the app writes it on its first map run
     items = firstview.preloads("/", "")
     hrefs = [attrs["href"] for tag, attrs in items if tag == "link" and attrs["rel"] == "preload"]
-    assert len(items) == len(before) + 1  # the geometry only once it exists: no failing fetch
+    assert len(items) == len(hrefs) == len(before) + 1  # the geometry only once it exists: no failing fetch
     assert hrefs[-1] == mapassets.ASSET_URL + name and items[-1][1]["as"] == "fetch" and "crossorigin" in items[-1][1]
     for url in [mapassets.ASSETS["leaflet"], *mapassets.ASSETS["renderer"], mapassets.ASSETS["css"]]:
         assert url in hrefs
     amap = firstview.preloads("/", "base=amap")
     assert not any("gcj02" in attrs["href"] or "wgs84" in attrs["href"] for _, attrs in amap)  # not written here
     assert firstview.preloads("/targets", "") == []
-
-
-def test_streamlits_component_code_is_fetched_with_the_maps_files_once_each():
-    """The map's component code (a chunk Streamlit loads only once the map's first message arrived) comes early."""
-    chunks = firstview.component_chunks()
-    assert re.fullmatch(r"\./static/js/BidiComponent\.[\w-]+\.js", chunks[0])
-    folder = Path(file_util.get_static_dir())
-    assert all((folder / url[2:]).is_file() for url in chunks)
-    head = [url for url in re.findall(r'(?:href|src)="(\./static/js/[^"]+)"', STREAMLIT_HEAD.decode())]
-    page = firstview.insert(STREAMLIT_HEAD, "<div></div>", True, firstview.preloads("/", "")).decode()
-    listed = re.findall(r'"(?:href|src)":"(\./static/js/[^"]+)"', page)
-    assert len(listed) == len(set(listed)) and set(head) <= set(listed) and chunks[0] in listed
-    assert listed.index(chunks[0]) > max(listed.index(url) for url in head)  # after Streamlit's own
 
 
 def test_streamlits_style_sheet_waits_for_the_first_paint_too():

@@ -87,8 +87,8 @@ def test_the_maps_files_are_fetched_once_each(app_url, page_factory):
     files = [u.split("/app/static/", 1)[1] for u in log.urls if "/app/static/" in u]
     assert any(f.startswith("leaflet/leaflet.js") for f in files) and any(f.startswith("atlas/atlas-geo-") for f in files)
     assert len(files) == len(set(files)), files
-    code = [u.split("/static/js/", 1)[1] for u in log.urls if "/static/js/" in u and "/app/static/" not in u]
-    assert any(f.startswith("BidiComponent.") for f in code)  # Streamlit's component code, preloaded with them
+    code = [u.split("/static/", 1)[1] for u in log.urls if "/static/" in u and "/app/static/" not in u]
+    assert any(f.startswith("css/index.") for f in code)  # Streamlit's style sheet, deferred with its scripts
     assert len(code) == len(set(code)), [f for f in code if code.count(f) > 1]
 
 

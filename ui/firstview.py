@@ -31,7 +31,6 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
-from pathlib import Path
 from urllib.parse import parse_qs
 
 from geo.carto.preview import FIRST_VIEW_ID, district_paths, first_view_html, map_svg, targets_view_html, waiting_html
@@ -251,19 +250,18 @@ def preloads(path: str, query: str) -> list[list]:
 def _preloads(path: str, params: dict, revision: int | None) -> list[list]:
     """Return the map's own files for the browser to fetch while Streamlit starts (map page only).
 
-    Streamlit's code for custom components (:func:`component_chunks`), Leaflet, the renderer's parts,
-    their style sheets and the link's geometry file (only if it has been written: a fetch that fails
-    would be a console error), at the URLs the map then asks for (``ui/mapassets.py``), so the map
-    finds them in the browser's cache. Measured: the map's files, map drawn 1.36 s instead of 1.45 s
-    on the office network, on a phone (slow 4G, 4× CPU) 7.6 s instead of 8.2 s (9 loads each); the
-    component's code, 7.3 s instead of 7.7 s on the phone (it was fetched only once the map's first
-    message had arrived, a round trip on the way to the map), no change on the office network (5 loads each).
+    Leaflet, the renderer's parts, their style sheets and the link's geometry file (only if it has
+    been written: a fetch that fails would be a console error), at the URLs the map then asks for
+    (``ui/mapassets.py``), so the map finds them in the browser's cache. Measured (9 loads each):
+    map drawn 1.36 s instead of 1.45 s on the office network; on a phone (slow 4G, 4× CPU) 7.6 s
+    instead of 8.2 s. (Preloading Streamlit's component code too, ``BidiComponent`` and the chunks it
+    imports, brought the phone's map to 7.3 s instead of 7.7 s but added 0.1–0.15 s to Lighthouse's
+    blocking time, desktop and mobile, in 3 audits each: not done.)
     """
     from ui.mapassets import ASSET_DIR, ASSET_URL, ASSETS
 
-    items = [["link", {"rel": "modulepreload", "crossorigin": "", "href": url}] for url in component_chunks()]
-    items += [["link", {"rel": "preload", "as": "script", "href": url}]
-              for url in [ASSETS["leaflet"], *ASSETS["renderer"]]]
+    items = [["link", {"rel": "preload", "as": "script", "href": url}]
+             for url in [ASSETS["leaflet"], *ASSETS["renderer"]]]
     items += [["link", {"rel": "preload", "as": "style", "href": url}] for url in (ASSETS["leafletCss"], ASSETS["css"])]
     try:
         name = _DATA.geometry_name(revision, "amap" if params.get("base") == "amap" else "none")
@@ -272,38 +270,6 @@ def _preloads(path: str, params: dict, revision: int | None) -> list[list]:
     except Exception:  # without the geometry preloaded the map still fetches it
         _LOG.exception("geometry preload of %s", path)
     return items
-
-
-#: Streamlit's code for a custom component (v2): a chunk it loads only once the script's first run has
-#: sent the map, then the chunks that one imports (the page head asks for the rest already).
-_COMPONENT_CHUNK = "BidiComponent.*.js"
-_IMPORT = re.compile(rb'(?:from|import)\s*"\./([\w.-]+\.js)"')
-
-
-@functools.cache
-def component_chunks() -> tuple[str, ...]:
-    """Return the URLs of Streamlit's custom-component code and of every chunk it imports, for preloading.
-
-    The chunk names carry a content hash and change with Streamlit's version: they are read from the
-    installed Streamlit's own files (none if the chunk is not found: the map then loads it when it
-    needs it, as without preloading). The page's own module graph is left out by :func:`defer_scripts`.
-    """
-    try:
-        from streamlit import file_util
-
-        folder = Path(file_util.get_static_dir()) / "static" / "js"
-        todo = sorted(p.name for p in folder.glob(_COMPONENT_CHUNK))[:1]
-    except Exception:  # another Streamlit layout: nothing to preload
-        _LOG.exception("Streamlit's component code")
-        return ()
-    seen: list[str] = []
-    while todo:
-        name = todo.pop(0)
-        if name in seen or not (folder / name).is_file():
-            continue
-        seen.append(name)
-        todo += [m.decode() for m in _IMPORT.findall((folder / name).read_bytes())]
-    return tuple(f"./static/js/{name}" for name in seen)
 
 
 #: What Streamlit's page head asks for before anything can paint (its JavaScript, the module graph, the
@@ -326,8 +292,8 @@ catch(e){requestAnimationFrame(function(){requestAnimationFrame(function(){setTi
 def defer_scripts(page: bytes, extra: list[list] = ()) -> tuple[bytes, str]:
     """Return ``page`` without the head's module script, module preloads, font preload and style sheet, and the loader adding them later.
 
-    ``extra``: more elements (``[tag, attributes]``) the loader adds after Streamlit's (:func:`preloads`),
-    each once. Unchanged (and no loader) if the head has no module script: a Streamlit whose page looks otherwise.
+    ``extra``: more elements (``[tag, attributes]``) the loader adds after Streamlit's (:func:`preloads`).
+    Unchanged (and no loader) if the head has no module script: a Streamlit whose page looks otherwise.
     """
     head_end = page.find(b"</head>")
     found = list(_DEFERRABLE.finditer(page, 0, head_end))
@@ -342,9 +308,7 @@ def defer_scripts(page: bytes, extra: list[list] = ()) -> tuple[bytes, str]:
         items.append([name, attrs])
     for m in reversed(found):
         page = page[:m.start()] + page[m.end():]
-    known = {attrs.get("href") or attrs.get("src") for _, attrs in items}
-    items += [item for item in extra if item[1].get("href") not in known]  # once each (component_chunks)
-    return page, LOADER_SCRIPT % json.dumps(items, separators=(",", ":"))
+    return page, LOADER_SCRIPT % json.dumps(items + list(extra), separators=(",", ":"))
 
 
 def insert(page: bytes, view: str, is_map: bool, extra: list[list] = ()) -> bytes:
