@@ -163,13 +163,19 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
+#: The page's map, drawn: in Streamlit's page (not the first view's map before it is taken over).
+PAGE_MAP = ".atlas-root[data-ready='1']:not(#atlas-first *)"
+
+
 def wait_for_map(page, count: int = 16, timeout: float = 30_000):
     """Wait until the map (drawn in the page itself) is ready with at least ``count`` paths; return the page.
 
     The map is the atlas_map component: no iframe. Its root carries ``data-ready`` once the
-    geometry is drawn; what the tests read (paths, labels, legend, tooltips) is in the page.
+    geometry is drawn; what the tests read (paths, labels, legend, tooltips) is in the page. The map
+    the first view draws before Streamlit has started (``static/atlasmap/early.js``) counts once the
+    page's component has taken it over (:data:`PAGE_MAP`).
     """
-    page.wait_for_selector(".atlas-root[data-ready='1']", timeout=timeout, state="attached")
+    page.wait_for_selector(PAGE_MAP, timeout=timeout, state="attached")
     page.wait_for_function("n => document.querySelectorAll('.atlas-root path.leaflet-interactive').length >= n",
                            arg=count, timeout=timeout)
     return page

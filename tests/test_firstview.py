@@ -7,6 +7,7 @@ read the HTML; ``tests/test_firstview_browser.py`` looks at it in Chromium.
 
 from __future__ import annotations
 
+import json
 import re
 import urllib.parse
 import xml.dom.minidom
@@ -14,9 +15,11 @@ from html import escape as html_escape
 from pathlib import Path
 
 import shapely
+from conftest import ROOT
 from streamlit import file_util
 from test_chinese_pages import english_sentence
 
+from geo.carto.contract import check
 from geo.carto.model import layer_model
 from geo.carto.preview import FIRST_VIEW_ID, district_paths, first_view_html, map_svg
 from geo.text.i18n import t
@@ -29,6 +32,14 @@ PAGE = b'<html><head><title>Streamlit</title></head><body><div id="root"></div><
 STREAMLIT_HEAD = (Path(file_util.get_static_dir()) / "index.html").read_bytes()
 
 
+def picture(path: str, query: str) -> str:
+    """Return the first view of ``path?query`` without the interactive map it carries (:func:`live_of`)."""
+    return LIVE.sub("", firstview.first_view(path, query))
+
+
+LIVE = re.compile(r'<script type="application/json" id="atlas-live">.*?</script><script>.*?</script>', re.S)
+
+
 def svg_of(html: str) -> xml.dom.minidom.Document:
     """Return the map picture of a first view, parsed (it must be well-formed XML to show at all)."""
     src = re.search(r'src="data:image/svg\+xml,([^"]*)"', html)
@@ -37,8 +48,8 @@ def svg_of(html: str) -> xml.dom.minidom.Document:
 
 
 def test_the_map_pages_first_view_is_the_links_view():
-    zh = firstview.first_view("/", "")
-    en = firstview.first_view("/map", "year=2019&lang=en")
+    zh = picture("/", "")
+    en = picture("/map", "year=2019&lang=en")
     assert f'id="{FIRST_VIEW_ID}"' in zh and t("app.title", "zh") in zh
     assert "2019" in en and t("app.title", "en") in en and 'lang="en"' in en
     assert "2019" not in re.sub(r"<img[^>]*>", "", zh)  # the default view is the latest year, not 2019
@@ -64,14 +75,14 @@ def test_the_picture_has_the_models_colours_demo_outlines_and_names():
 
 
 def test_demo_off_shows_no_demo_value_or_warning():
-    html = firstview.first_view("/", "demo=0")
+    html = picture("/", "demo=0")
     assert "af-banner" not in html
     doc = svg_of(html)
     assert not [g for g in doc.getElementsByTagName("g") if g.getAttribute("stroke") == "#a50f15"]
 
 
 def test_a_selection_is_outlined_and_framed():
-    html = firstview.first_view("/", "d=110108&year=2020")
+    html = picture("/", "d=110108&year=2020")
     doc = svg_of(html)
     outlined = [g for g in doc.getElementsByTagName("g") if g.getAttribute("stroke") == "#e8590c"]
     assert len(outlined) == 1 and outlined[0].getElementsByTagName("path")
@@ -90,7 +101,7 @@ def test_text_from_data_is_escaped():
 
 
 def test_a_chinese_first_view_has_no_english_sentence():
-    html = firstview.first_view("/", "")
+    html = picture("/", "")
     texts = re.sub(r"<img[^>]*>", " ", html)
     lines = [s.strip() for s in re.split(r"<[^>]+>", texts) if s.strip()]
     assert lines and not [s for s in lines if english_sentence(s)]
@@ -98,13 +109,13 @@ def test_a_chinese_first_view_has_no_english_sentence():
 
 def test_a_bad_link_still_gets_a_first_view():
     for query in ("year=abc&d=999999&ind=nope", "lang=xx", "%ff%fe=1", "&".join(f"p{i}=1" for i in range(60))):
-        html = firstview.first_view("/", query)
+        html = picture("/", query)
         assert f'id="{FIRST_VIEW_ID}"' in html
 
 
 def test_other_pages_get_the_waiting_words_in_their_language():
-    assert t("firstview.loading", "en") in firstview.first_view("/zones", "lang=en")
-    html = firstview.first_view("/trends", "")
+    assert t("firstview.loading", "en") in picture("/zones", "lang=en")
+    html = picture("/trends", "")
     assert t("firstview.loading", "zh") in html and "<img" not in html
 
 
@@ -151,9 +162,9 @@ def test_paths_follow_the_outline_in_whole_units():
 
 def test_behind_sign_in_the_first_view_shows_no_figure(monkeypatch):
     monkeypatch.setenv("ATLAS_REQUIRE_SIGN_IN", "1")
-    html = firstview.first_view("/", "year=2019")
+    html = picture("/", "year=2019")
     assert "<img" not in html and "2019" not in html and t("firstview.loading", "zh") in html
-    html = firstview.first_view("/targets", "")
+    html = picture("/targets", "")
     assert "af-card" not in html and "301.1" not in html and t("firstview.loading", "zh") in html
 
 
@@ -162,7 +173,7 @@ def test_the_targets_first_view_has_every_target_and_its_headline_figures():
     from geo.analysis.targets import all_statuses, headline, latest_source
 
     for lang in ("zh", "en"):
-        html = firstview.first_view("/targets", f"lang={lang}")
+        html = picture("/targets", f"lang={lang}")
         assert t("an.targets.title", lang) in html and html_escape(t("an.targets.policy_caveat", lang)) in html
         statuses = all_statuses(data.read_indicators())
         assert html.count('class="af-card"') == len(statuses) == 6
@@ -180,7 +191,7 @@ def test_the_targets_first_view_has_every_target_and_its_headline_figures():
 
 def test_the_targets_first_view_shows_what_the_page_shows(targets_page):
     """Every metric of the Targets page (AppTest) is in its first view, label and value alike."""
-    html = firstview.first_view("/targets", "")
+    html = picture("/targets", "")
     metrics = [(m.label, m.value) for m in targets_page.metric]
     assert len(metrics) == 12
     for label, value in metrics:
@@ -189,10 +200,58 @@ def test_the_targets_first_view_shows_what_the_page_shows(targets_page):
     assert len(sources) == 4 and all(f'<p class="af-src">{html_escape(s)}</p>' in html for s in sources)
 
 
-def test_the_map_page_has_the_browser_fetch_the_maps_files_while_streamlit_starts(monkeypatch, tmp_path):
+def live_of(html: str) -> dict:
+    """Return the interactive map a map page's first view carries (``{assets, model}``)."""
+    found = re.search(r'<script type="application/json" id="atlas-live">(.*?)</script>', html, re.S)
+    assert found, "no interactive map in the first view"
+    return json.loads(found.group(1))
+
+
+def test_the_map_page_carries_the_links_interactive_map_and_its_script(monkeypatch, tmp_path):
     from ui import mapassets
 
     monkeypatch.setattr(mapassets, "ASSET_DIR", tmp_path)
+    html = firstview.first_view("/", "year=2019&d=110108")
+    live = live_of(html)
+    model = live["model"]
+    assert live["assets"] == mapassets.ASSETS and check(model) == []  # the renderer's own contract
+    assert model["year"] == 2019 and model["selected"] == ["110108"] and model["mode"] == "page"
+    assert len(model["years"]) > 1  # every year: the map switches years by itself
+    name = model["geometry"].removeprefix(mapassets.ASSET_URL)
+    assert (tmp_path / name).exists()  # written before the page goes out: its fetch never fails
+    assert firstview.EARLY_SCRIPT in html and "//" not in firstview.EARLY_SCRIPT.split("\n")[0]
+    assert firstview.preloads("/", "") == []  # the first view's script asks for the map's files itself
+    # a name from the data cannot end the script element early
+    assert "</" not in re.search(r'id="atlas-live">(.*?)</script>', html, re.S).group(1)
+
+
+def test_the_first_views_map_is_the_one_the_page_then_draws(monkeypatch):
+    """The component gets the same model (the year token aside): it takes the first view's map over, drawing nothing again."""
+    from streamlit.testing.v1 import AppTest
+
+    from ui import atlasmap
+
+    sent = []
+    monkeypatch.setattr(atlasmap, "_component", lambda **kw: sent.append(kw["data"]) or {})
+    for query in ({}, {"year": "2019", "d": "110108,110105"}, {"lang": "en", "layers": "districts,jjj", "ind": "patent_grants"}):
+        sent.clear()
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        for key, value in query.items():
+            at.query_params[key] = value
+        at.run()
+        assert not at.exception and sent
+        live = live_of(firstview.first_view("/", urllib.parse.urlencode(query)))
+        page = sent[0]
+        assert {**page["model"], "yearToken": 0} == {**live["model"], "yearToken": 0}, query
+        assert page["assets"] == live["assets"]
+
+
+def test_the_map_page_has_the_browser_fetch_the_maps_files_while_streamlit_starts(monkeypatch, tmp_path):
+    """Without the interactive map (its geometry file cannot be written), the page has the browser fetch the map's files."""
+    from ui import mapassets
+
+    monkeypatch.setattr(mapassets, "ASSET_DIR", tmp_path)
+    monkeypatch.setattr(firstview, "_live", lambda *args: "")
     name = firstview._DATA.geometry_name(firstview._DATA.revision(), "none")
     before = firstview.preloads("/", "")
     (tmp_path / name).write_text("{}")  # the app writes it on its first map run

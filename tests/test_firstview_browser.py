@@ -1,7 +1,8 @@
 """The first view in Chromium (issue 22): a shared link shows its map before Streamlit's JavaScript has arrived.
 
 Over a throttled connection (CDP: 150 ms, 1.6 Mbit/s, as Lighthouse's slow 4G) a phone first sees
-the still picture of the link's view, then the interactive page in its place; the page does not
+the still picture of the link's view, then the interactive map (drawn by the first view itself,
+usable while Streamlit's JavaScript is held back), then the page around it; the page does not
 jump on the way (layout shift measured by the browser's own PerformanceObserver); Streamlit's
 scripts are requested only after the first paint; nothing leaves 127.0.0.1.
 """
@@ -31,9 +32,34 @@ def slow_page(page_factory, log=None, **ctx):
     return page
 
 
+class Held:
+    """Holds the page's requests whose URL contains one of ``parts`` until :meth:`release` (a slow file, on demand)."""
+
+    def __init__(self, page, *parts: str) -> None:
+        self.routes: list = []
+        self.released = False
+        self.parts = parts
+        page.route("**/*", self._route)
+
+    def _route(self, route) -> None:
+        if not self.released and any(p in route.request.url for p in self.parts):
+            self.routes.append(route)
+        else:
+            route.continue_()
+
+    def release(self) -> None:
+        self.released = True
+        for route in self.routes:
+            route.continue_()
+
+
+EARLY = "#atlas-first .atlas-root[data-ready='1']"  # the first view's interactive map, drawn before Streamlit's page
+
+
 def test_a_phone_sees_the_links_map_first_then_the_interactive_map(app_url, page_factory, artifacts):
     log = RequestLog()
     page = slow_page(page_factory, log, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    leaflet = Held(page, "/app/static/leaflet/leaflet.js")  # the picture stays until the map's files are there
     page.goto(f"{app_url}/?year=2019&lang=en", wait_until="commit")
     page.wait_for_function("() => { const i = document.querySelector('#atlas-first img');"
                            " return i && i.complete && i.naturalWidth > 0; }", timeout=30_000)
@@ -50,12 +76,58 @@ def test_a_phone_sees_the_links_map_first_then_the_interactive_map(app_url, page
     assert state["legend"] >= 3 and state["source"]
     assert 0 < state["box"]["top"] < 400 and state["box"]["width"] >= 300  # the map is in the first screen
     assert not state["app"] or state["root"] == "hidden"  # Streamlit's page is not shown half-built
+    leaflet.release()
     page.wait_for_selector("#atlas-first", state="detached", timeout=90_000)
     wait_for_map(page, timeout=60_000)
     assert page.evaluate("getComputedStyle(document.getElementById('root')).visibility") == "visible"
     assert page.locator(".atlas-root").is_visible()
     page.screenshot(path=str(artifacts / "firstview-phone-then.png"))
     assert log.external() == []
+
+
+def test_the_links_map_works_before_streamlit_has_started(app_url, page_factory, artifacts):
+    """The first view draws the interactive map itself: its year control works with Streamlit's JavaScript held back."""
+    log = RequestLog()
+    page = page_factory(log, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    streamlit = Held(page, "/static/js/index.")  # Streamlit's page never starts while held
+    page.goto(f"{app_url}/?year=2019&lang=en", wait_until="commit")
+    page.wait_for_selector(EARLY, timeout=30_000)
+    first = page.locator("#atlas-first")
+    assert first.locator(".atlas-root").get_attribute("data-year") == "2019"
+    assert first.locator("path.leaflet-interactive").count() >= 16 and first.locator("img").count() == 0
+    assert page.locator("[data-testid='stApp']").count() == 0 and streamlit.routes
+    box = first.locator(".atlas-map").bounding_box()
+    assert box["width"] >= 350 and box["y"] < 300  # the map takes the phone's width, in the first screen
+    first.locator(".atlas-slider").focus()
+    page.keyboard.press("End")  # the map's own year control: the last year, no server
+    last = str(page.evaluate("() => document.querySelector('#atlas-first .atlas-root').__atlas.model.years.at(-1)"))
+    page.wait_for_function(f"() => document.querySelector('#atlas-first .atlas-root').getAttribute('data-year') === '{last}'")
+    assert last in first.locator(".atlas-title").inner_text()
+    page.screenshot(path=str(artifacts / "firstview-phone-live.png"))
+    streamlit.release()
+    assert log.external() == []
+
+
+def test_the_page_takes_over_the_first_views_map_and_keeps_the_year_chosen_on_it(app_url, page_factory):
+    """Streamlit's map component adopts the map drawn before it (drawn once); a year chosen meanwhile reaches the link."""
+    page = page_factory(viewport={"width": 1280, "height": 720})
+    streamlit = Held(page, "/static/js/index.")
+    page.goto(f"{app_url}/?year=2019", wait_until="commit")
+    page.wait_for_selector(EARLY, timeout=30_000)
+    page.locator("#atlas-first .atlas-slider").focus()
+    page.keyboard.press("ArrowLeft")  # 2018, chosen before Streamlit's page exists
+    page.wait_for_function("() => document.querySelector('#atlas-first .atlas-root').getAttribute('data-year') === '2018'")
+    streamlit.release()
+    wait_for_map(page, timeout=60_000)
+    page.wait_for_function("() => new URLSearchParams(location.search).get('year') === '2018'", timeout=30_000)
+    got = page.evaluate("""() => ({state: window.__atlasEarly.state, roots: document.querySelectorAll('.atlas-root').length,
+        year: document.querySelector('.atlas-root').getAttribute('data-year'),
+        built: performance.getEntriesByName('atlas:mount').length, drawn: performance.getEntriesByName('atlas:geometry').length,
+        first: !!document.getElementById('atlas-first')})""")
+    assert got == {"state": "adopted", "roots": 1, "year": "2018", "built": 1, "drawn": 1, "first": False}, got
+    table = page.locator(".atlas-table")
+    table.wait_for()
+    assert page.locator("[data-testid='stSidebar']").is_visible()
 
 
 def test_a_phone_opening_a_targets_link_sees_the_targets_first(app_url, page_factory, artifacts):

@@ -21,7 +21,7 @@ def query(page) -> dict[str, str]:
 def map_shows(page, lang: str) -> None:
     """Wait for the map page showing 2020 and 海淀 in the URL, the map and the sidebar."""
     page.get_by_role("heading", level=1, name=t("app.title", lang), exact=True).wait_for(timeout=30_000)
-    page.wait_for_function("() => { const r = document.querySelector('.atlas-root[data-ready=\"1\"]');"
+    page.wait_for_function("() => { const r = document.querySelector('#root .atlas-root[data-ready=\"1\"]');"
                            " return r && r.getAttribute('data-year') === '2020'; }", timeout=30_000)
     page.wait_for_function("() => location.search.includes('year=2020') && location.search.includes('d=110108')",
                            timeout=30_000)

@@ -36,7 +36,7 @@ def test_phone_map_names_districts_and_keeps_its_controls_close(app_url, browser
     try:
         page = ctx.new_page()
         page.goto(f"{app_url}/?lang={lang}")
-        page.wait_for_selector(".atlas-root[data-ready='1'].atlas-compact", state="attached", timeout=90_000)
+        page.wait_for_selector(".atlas-root[data-ready='1'].atlas-compact:not(#atlas-first *)", state="attached", timeout=90_000)
         page.wait_for_function("() => document.querySelectorAll('.atlas-label-district:not(.atlas-hidden)').length >= 10",
                                timeout=30_000)
         got = page.evaluate(MEASURE)

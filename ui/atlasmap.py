@@ -20,7 +20,6 @@ undone. An unchanged model is the same message, which Streamlit sends to the bro
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 
 import streamlit as st
@@ -31,7 +30,7 @@ from geo.data.datasets import MapInputs
 from geo.data.paths import STATIC_DIR
 from geo.view.state import ViewState
 from ui import cache
-from ui.mapassets import ASSET_DIR, ASSET_URL, ASSETS
+from ui.mapassets import ASSET_DIR, ASSETS, write_asset
 
 __all__ = [
     "ASSET_DIR",
@@ -73,16 +72,7 @@ def geometry_url(inputs: MapInputs, basemap: str, part: str = "main") -> str:
     """
     # keyed by the data revision too: a stored official outline (Import page) changes the geometry
     name, text = _asset(f"{'amap' if basemap == 'amap' else 'none'}@{cache.store_revision()}", inputs, part)
-    path = ASSET_DIR / name
-    if not path.exists():
-        try:
-            ASSET_DIR.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(path)
-        except OSError:
-            return ""
-    return ASSET_URL + name
+    return write_asset(name, text)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

@@ -8,11 +8,12 @@ so a file fetched early is the one the map then takes from the browser's cache.
 from __future__ import annotations
 
 import hashlib
+import os
 
 from geo.carto.contract import RENDERER_SCRIPTS
 from geo.data.paths import STATIC_DIR
 
-__all__ = ["ASSETS", "ASSET_DIR", "ASSET_URL", "versioned"]
+__all__ = ["ASSETS", "ASSET_DIR", "ASSET_URL", "versioned", "write_asset"]
 
 #: Where the content-hashed geometry files are written (``ui.atlasmap.geometry_url``) and served from.
 ASSET_DIR = STATIC_DIR / "atlas"
@@ -33,3 +34,21 @@ ASSETS = {
     "renderer": [versioned(STATIC_DIR / "atlasmap" / name) for name in RENDERER_SCRIPTS],
     "css": versioned(STATIC_DIR / "atlasmap" / "atlas-map.css"),
 }
+
+
+def write_asset(name: str, text: str) -> str:
+    """Write the geometry file ``name`` (content-hashed) under :data:`ASSET_DIR` if it is not there; return its URL.
+
+    Written atomically (a temporary file renamed), so several app processes may write it at once.
+    Return "" if the folder cannot be written: the caller then sends the geometry inline.
+    """
+    path = ASSET_DIR / name
+    if not path.exists():
+        try:
+            ASSET_DIR.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(path)
+        except OSError:
+            return ""
+    return ASSET_URL + name

@@ -146,11 +146,7 @@
     this.mapEl.setAttribute('aria-label', T.map_label + ' — ' + T.keys_help);
     if (this._size(model) && old) this.map.invalidateSize({pan: false});
     var year = M.yearToShow(model, old, this.year);
-    if (!old || !M.same(old.bounds, model.bounds)) {
-      // a phone-sized map keeps Beijing clear of its folded legend (bottom left) and year (top right)
-      var pad = this.compact && !this.frame.given ? {paddingTopLeft: [0, 36], paddingBottomRight: [0, 52]} : this.frame.pad;
-      this.map.fitBounds(model.bounds, Object.assign({animate: false}, pad));
-    }
+    if (!old || !M.same(old.bounds, model.bounds)) this._fit(model);
     if (!old || !M.same(old.basemap, model.basemap)) this._basemap(model.basemap);
     var structure = M.structureKey(model);
     if (structure !== this.structure) {
@@ -167,6 +163,14 @@
     } else {
       this.setYear(year, false, true);
     }
+  };
+
+  /** Frame the districts in the map; remember that view (``adopt`` frames again a map nobody moved). */
+  Atlas.prototype._fit = function (model) {
+    // a phone-sized map keeps Beijing clear of its folded legend (bottom left) and year (top right)
+    var pad = this.compact && !this.frame.given ? {paddingTopLeft: [0, 36], paddingBottomRight: [0, 52]} : this.frame.pad;
+    this.map.fitBounds(model.bounds, Object.assign({animate: false}, pad));
+    this.fitted = {center: this.map.getCenter(), zoom: this.map.getZoom()};
   };
 
   /** Size the map: phone-sized (compact: smaller labels, height from the width) or as the model says. */
@@ -417,6 +421,28 @@
     });
   };
 
+  /** Take over a map drawn before the page's component existed (the first view's, static/atlasmap/early.js).
+   *
+   * ``model`` is the component's: the same link, so usually the same layers (nothing is drawn again)
+   * and the same year. If the user chose another year meanwhile it stays, and is reported
+   * (hooks.onYear), as is that the map is drawn (hooks.onReady); a different model is drawn as ``update``
+   * draws it. */
+  Atlas.prototype.adopt = function (model, hooks) {
+    var drawn = this.root.getAttribute('data-ready') === '1' && M.structureKey(model) === this.structure;
+    var f = this.fitted, untouched = !!f && this.map.getZoom() === f.zoom && this.map.getCenter().equals(f.center);
+    if (this.model && this.model.year === model.year) this.model.yearToken = model.yearToken;  // the link's year, shown already
+    this.hooks = hooks || {};
+    this.reportedReady = false;
+    this.update(model);
+    this.map.invalidateSize({pan: false});  // moved into the page: its size may differ
+    if (untouched) this._fit(this.model);  // framed for the new size, unless the user has moved the map
+    if (drawn) {
+      this.reportedReady = true;
+      if (this.hooks.onReady) this.hooks.onReady();
+    }
+    if (this.year !== model.year && this.hooks.onYear) this.hooks.onYear(this.year);
+  };
+
   /** Remove the map, its listeners and timers (the component's cleanup calls it). */
   Atlas.prototype.destroy = function () {
     if (this.destroyed) return;
@@ -438,6 +464,13 @@
       if (inst && !inst.destroyed) { inst.hooks = hooks || inst.hooks; inst.update(model); return inst; }
       inst = new Atlas(container, model, hooks);
       container.__atlas = inst;
+      return inst;
+    },
+    /** Take over the map drawn in ``container`` before (``Atlas.adopt``), or draw one if there is none. */
+    adopt: function (container, model, hooks) {
+      var inst = container.__atlas;
+      if (!inst || inst.destroyed) return global.AtlasMap.mount(container, model, hooks);
+      inst.adopt(model, hooks);
       return inst;
     },
     Atlas: Atlas

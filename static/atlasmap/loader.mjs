@@ -4,7 +4,8 @@
 // serves, cached), then mounts or updates the map in this element. Streamlit runs it again whenever
 // the data changes, and calls the function it returns when the component leaves the page: that
 // destroys the map (its listeners, timers and Leaflet's own). ui/atlasmap.py sends `data`:
-// {assets: {leaflet, leafletCss, css, renderer: [urls]}, model} (geo/carto/contract.py).
+// {assets: {leaflet, leafletCss, css, renderer: [urls]}, model} (geo/carto/contract.py). On the map page
+// the first view may have drawn this map already (static/atlasmap/early.js): it is taken over, not redrawn.
 
 function once(key, make) {
   const reg = (window.__atlasLoads = window.__atlasLoads || {});
@@ -27,20 +28,41 @@ function script(url) {
   }));
 }
 
+// The map the page's first view drew before Streamlit started (static/atlasmap/early.js), if it is
+// drawn: taken over once, by the first map component of the page. One still loading is stopped.
+function takeEarly() {
+  const early = window.__atlasEarly;
+  if (!early || early.state === 'adopted' || early.state === 'gone' || early.state === 'failed') return null;
+  if (early.state === 'drawn' && early.host && early.host.isConnected) {
+    early.state = 'adopted';
+    early.host.classList.remove('af-live', 'af-live-on');
+    return early.host;
+  }
+  early.state = 'gone';  // still loading: this component draws its own map (early.js stops when its files arrive)
+  if (early.inst) early.inst.destroy();
+  if (early.host) early.host.remove();
+  return null;
+}
+
 export default function (component) {
   const { data, parentElement, setStateValue, setTriggerValue } = component;
   const a = data.assets;
   let host = parentElement.querySelector(':scope > .atlas-host');
+  let adopt = false;
+  if (!host) {
+    host = takeEarly();
+    adopt = !!host;
+  }
   if (!host) {
     host = document.createElement('div');
     host.className = 'atlas-host';
     host.setAttribute('data-testid', 'atlas-map');
-    parentElement.appendChild(host);
   }
+  if (host.parentElement !== parentElement) parentElement.appendChild(host);
   const loads = [css(a.leafletCss), css(a.css), script(a.leaflet), ...a.renderer.map(script)];
   Promise.all(loads).then(() => {
     if (host.__gone) return;  // left the page while loading
-    window.AtlasMap.mount(host, data.model, {
+    window.AtlasMap[adopt ? 'adopt' : 'mount'](host, data.model, {
       onYear: (y) => setStateValue('year', y),
       onClick: (code) => setTriggerValue('click', code),
       onExit: () => setTriggerValue('exit', Date.now()),
