@@ -428,6 +428,7 @@
    * (hooks.onYear), as is that the map is drawn (hooks.onReady); a different model is drawn as ``update``
    * draws it. */
   Atlas.prototype.adopt = function (model, hooks) {
+    mark('adopt');
     var drawn = this.root.getAttribute('data-ready') === '1' && M.structureKey(model) === this.structure;
     var f = this.fitted, untouched = !!f && this.map.getZoom() === f.zoom && this.map.getCenter().equals(f.center);
     if (this.model && this.model.year === model.year) this.model.yearToken = model.yearToken;  // the link's year, shown already
@@ -441,6 +442,7 @@
       if (this.hooks.onReady) this.hooks.onReady();
     }
     if (this.year !== model.year && this.hooks.onYear) this.hooks.onYear(this.year);
+    mark('adopted');
   };
 
   /** Remove the map, its listeners and timers (the component's cleanup calls it). */
