@@ -19,7 +19,7 @@ from conftest import ROOT
 from streamlit import file_util
 from test_chinese_pages import english_sentence
 
-from geo.carto.contract import check
+from geo.carto.contract import check, model_key
 from geo.carto.model import layer_model
 from geo.carto.preview import FIRST_VIEW_ID, district_paths, first_view_html, map_svg
 from geo.text.i18n import t
@@ -215,6 +215,7 @@ def test_the_map_page_carries_the_links_interactive_map_and_its_script(monkeypat
     live = live_of(html)
     model = live["model"]
     assert live["assets"] == mapassets.ASSETS and check(model) == []  # the renderer's own contract
+    assert live["key"] == model_key(model)  # the browser names it so (a cookie): the session sends the key only
     assert model["year"] == 2019 and model["selected"] == ["110108"] and model["mode"] == "page"
     assert len(model["years"]) > 1  # every year: the map switches years by itself
     name = model["geometry"].removeprefix(mapassets.ASSET_URL)

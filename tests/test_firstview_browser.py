@@ -9,6 +9,8 @@ scripts are requested only after the first paint; nothing leaves 127.0.0.1.
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 from conftest import RequestLog, wait_for_map
 
@@ -111,6 +113,7 @@ def test_the_links_map_works_before_streamlit_has_started(app_url, page_factory,
 def test_the_page_takes_over_the_first_views_map_and_keeps_the_year_chosen_on_it(app_url, page_factory):
     """Streamlit's map component adopts the map drawn before it (drawn once); a year chosen meanwhile reaches the link."""
     page = page_factory(viewport={"width": 1280, "height": 720})
+    ws = WsBytes(page)
     streamlit = Held(page, "/static/js/index.")
     page.goto(f"{app_url}/?year=2019", wait_until="commit")
     page.wait_for_selector(EARLY, timeout=30_000)
@@ -128,6 +131,40 @@ def test_the_page_takes_over_the_first_views_map_and_keeps_the_year_chosen_on_it
     table = page.locator(".atlas-table")
     table.wait_for()
     assert page.locator("[data-testid='stSidebar']").is_visible()
+    # the session was sent the model's key, not the model again (73 KB): the whole page's messages are less
+    assert 0 < ws.bytes < 60_000, ws.bytes
+
+
+def test_a_browser_not_holding_the_model_its_cookie_names_is_sent_the_model(app_url, page_factory):
+    """The cookie of an earlier page names the model, but this page came without it: the map asks, and is drawn."""
+    page = page_factory(viewport={"width": 1280, "height": 720})
+    page.goto(f"{app_url}/?year=2019", wait_until="commit")
+    page.wait_for_selector(EARLY, timeout=30_000)  # its script has named the model in the cookie
+    assert any(c["name"] == "atlas_live" for c in page.context.cookies())
+
+    # this load's first view draws nothing and holds no model (its script finds the map taken: early.js)
+    page.add_init_script("window.__atlasEarly = {state: 'gone'}")
+    ws = WsBytes(page)
+    page.goto(f"{app_url}/?year=2019", wait_until="commit")
+    wait_for_map(page, timeout=60_000)
+    got = page.evaluate("""() => ({early: window.__atlasEarly.state, year: document.querySelector('.atlas-root').getAttribute('data-year'),
+        built: performance.getEntriesByName('atlas:mount').length})""")
+    assert got == {"early": "gone", "year": "2019", "built": 1}, got
+    assert ws.bytes > 73_000  # the model came over the websocket after all
+
+
+class WsBytes:
+    """Counts the bytes of the page's websocket messages from the server (the DevTools protocol)."""
+
+    def __init__(self, page) -> None:
+        self.bytes = 0
+        cdp = page.context.new_cdp_session(page)
+        cdp.on("Network.webSocketFrameReceived", self._frame)
+        cdp.send("Network.enable")
+
+    def _frame(self, p) -> None:
+        data = p["response"]["payloadData"]
+        self.bytes += len(base64.b64decode(data)) if p["response"]["opcode"] == 2 else len(data.encode())
 
 
 def test_a_phone_opening_a_targets_link_sees_the_targets_first(app_url, page_factory, artifacts):

@@ -24,16 +24,17 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from geo.carto.contract import LayerModel, Mode, for_display, with_geometry
+from geo.carto.contract import LayerModel, Mode, for_display, model_key, with_geometry
 from geo.carto.model import geometry_asset, layer_model, merge_geometry, select_districts
 from geo.data.datasets import MapInputs
 from geo.data.paths import STATIC_DIR
 from geo.view.state import ViewState
-from ui import cache
+from ui import cache, keys
 from ui.mapassets import ASSET_DIR, ASSETS, write_asset
 
 __all__ = [
     "ASSET_DIR",
+    "LIVE_COOKIE",
     "MapEvents",
     "draw_atlas_map",
     "geometry_url",
@@ -103,6 +104,35 @@ def preload_assets() -> dict:
     return {**ASSETS, "geometry": geometry_url(cache.map_inputs(), basemap) or None}
 
 
+#: The cookie naming the model the map page's first view gave this browser (``static/atlasmap/early.js``).
+LIVE_COOKIE = "atlas_live"
+
+
+def _data(model: LayerModel, key: str) -> dict:
+    """Return what the component gets: the model, or only its key if the browser holds that model already.
+
+    A map page's HTML carries the link's model for its first view (``ui/firstview.py``), and the
+    browser names it in a cookie (:data:`LIVE_COOKIE`, :func:`geo.carto.contract.model_key`). Sending
+    it again over the websocket would double the view's bytes (73 KB), so a session whose cookie
+    names this very model gets ``{"live": key, "yearToken": …}``; a browser that does not hold it
+    after all (the cookie of an earlier page) asks for it (state ``need``) and is sent the model
+    from then on.
+    """
+    data = {"assets": ASSETS, "model": model}
+    if st.session_state.get(keys.MAP_FULL_MODEL):
+        return data
+    if (st.session_state.get(key) or {}).get("need"):
+        st.session_state[keys.MAP_FULL_MODEL] = True
+        return data
+    try:
+        live = st.context.cookies.get(LIVE_COOKIE)
+    except Exception:  # no browser (AppTest), or an old client
+        live = None
+    if live and live == model_key(model):
+        return {"assets": ASSETS, "model": None, "live": live, "yearToken": model["yearToken"]}
+    return data
+
+
 def draw_atlas_map(inputs: MapInputs, state: ViewState, *, key: str, year_token: tuple[int, int],
                    mode: Mode = "page", height: str = "620px", play_ms: int | None = None) -> MapEvents:
     """Draw the map of ``state``; return what it reported (year shown, district clicked, exit).
@@ -114,9 +144,9 @@ def draw_atlas_map(inputs: MapInputs, state: ViewState, *, key: str, year_token:
     token, forced_year = year_token
     model = for_display(view_model(inputs, state), mode=mode, year=forced_year, year_token=token, height=height,
                         play_ms=play_ms)
-    result = _component(key=key, data={"assets": ASSETS, "model": model},
+    result = _component(key=key, data=_data(model, key),
                         on_year_change=lambda: None, on_click_change=lambda: None, on_exit_change=lambda: None,
-                        on_step_change=lambda: None, on_ready_change=lambda: None)
+                        on_step_change=lambda: None, on_ready_change=lambda: None, on_need_change=lambda: None)
     year = result.get("year")
     return MapEvents(int(year) if isinstance(year, (int, float)) and str(int(year)) in model["frames"] else None,
                      result.get("click") if isinstance(result.get("click"), str) else None,

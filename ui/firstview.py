@@ -200,7 +200,7 @@ class _Data:
             all_statuses(self.inputs(revision, demo).indicators), this_year, lang))
 
     def live_map(self, params: dict, lang: str, revision: int | None) -> str:
-        """Return the interactive map of the link as the page's map component gets it, as JSON ``{assets, model}``.
+        """Return the interactive map of the link as the page's map component gets it, as JSON ``{assets, model, key}``.
 
         The same model as ``ui.atlasmap.view_model`` builds for a session opened on this link (every
         year, the geometry file's URL, the districts selected), drawn by the first view's script
@@ -208,7 +208,7 @@ class _Data:
         map over instead of drawing its own. "" if the geometry file cannot be written (the component
         then sends the geometry inline: nothing to draw early).
         """
-        from geo.carto.contract import for_display
+        from geo.carto.contract import for_display, model_key
         from geo.carto.model import layer_model, select_districts
         from geo.view.state import to_query, view_for_data
         from ui.layout import MAP_HEIGHT
@@ -226,7 +226,8 @@ class _Data:
         model = self._cached(self._views, ("live", revision, tuple(sorted(to_query(base).items()))), 32,
                              lambda: layer_model(inputs, base, geometry, regions_url=regions))
         model = for_display(select_districts(model, inputs, state), mode="page", year=state.year, height=MAP_HEIGHT)
-        text = json.dumps({"assets": ASSETS, "model": model}, ensure_ascii=False, separators=(",", ":"))
+        text = json.dumps({"assets": ASSETS, "model": model, "key": model_key(model)}, ensure_ascii=False,
+                          separators=(",", ":"))
         return text.replace("<", "\\u003c")  # inside a <script> element: no "</script>" can end it early
 
     def geometry(self, revision: int | None, basemap: str, part: str = "main") -> tuple[str, str]:

@@ -10,6 +10,7 @@ __all__ = [
            "LANG",
            "MAP_COMPARE_ON",
            "MAP_COMPONENT",
+           "MAP_FULL_MODEL",
            "MAP_PAINTED",
            "MAP_SEEN",
            "MAP_YEAR_SEEN",
@@ -36,6 +37,8 @@ MAP_COMPONENT, PRESENT_COMPONENT = "atlas_map", "present_atlas"
 #: The map page's URL query last seeded or written; the map drawn in this session; the year it must show.
 MAP_SEEN, MAP_PAINTED, MAP_YEAR_TOKEN, MAP_YEAR_SEEN = "m_seeded_from", "m_painted", "m_year_token", "m_year_seen"
 MAP_COMPARE_ON = "m_cmp_on"
+#: The browser asked for the map's whole model (it did not hold the model its cookie named: ``ui.atlasmap``).
+MAP_FULL_MODEL = "m_full_model"
 #: The trends page's filters, by ViewState attribute, and its last seeded/written query.
 TRENDS_WIDGETS = {"indicator": "tr_indicator", "year": "tr_year", "districts": "tr_districts"}
 TRENDS_SEEN = "tr_seeded_from"

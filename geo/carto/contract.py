@@ -15,6 +15,8 @@ Every text is plain text: the renderer sets it with ``textContent``, never as HT
 
 from __future__ import annotations
 
+import hashlib
+import json
 import types
 from typing import Any, Literal, NotRequired, TypedDict, Union, get_args, get_origin, get_type_hints
 
@@ -34,6 +36,7 @@ __all__ = [
     "ZoneFeature",
     "check",
     "for_display",
+    "model_key",
     "with_geometry",
     "with_selection",
 ]
@@ -212,6 +215,21 @@ def for_display(model: LayerModel, *, mode: Mode, year: int | None = None, year_
     if play_ms is not None:
         out["playMs"] = play_ms
     return out
+
+
+def model_key(model: LayerModel) -> str:
+    """Return a short digest of ``model`` as drawn, its year token aside (that is the session's, not the view's).
+
+    The map page's first view carries its model with this key (``ui/firstview.py``); a session whose
+    browser holds the same key is sent the key instead of the model (``ui.atlasmap``).
+
+    >>> a = {"v": 2, "year": 2020, "yearToken": 0}
+    >>> model_key(a) == model_key({**a, "yearToken": 3}) != model_key({**a, "year": 2021})
+    True
+    """
+    body = {k: v for k, v in model.items() if k != "yearToken"}
+    text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
 # --- run-time check -------------------------------------------------------------------------------

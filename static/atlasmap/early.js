@@ -1,7 +1,8 @@
 // Beijing IP Atlas: the interactive map of the page's first view, drawn before Streamlit has started.
 //
 // The map page's HTML (ui/firstview.py) carries the link's map as the page's map component will get it:
-// <script type="application/json" id="atlas-live">{assets, model}</script>. Once the first view is
+// <script type="application/json" id="atlas-live">{assets, model, key}</script>. A cookie names the model
+// (atlas_live=key): the page's Streamlit session then sends its key instead of the model (ui/atlasmap.py). Once the first view is
 // painted (as Streamlit's own scripts), this loads Leaflet and the renderer through the registry the
 // component's loader uses (window.__atlasLoads, static/atlasmap/loader.mjs: each file is fetched and run
 // once), starts the geometry's fetch (window.__atlasGeo, read by atlas-map.js), and draws the map in the
@@ -18,7 +19,10 @@
   var cfg;
   try { cfg = JSON.parse(src.textContent); } catch (e) { return; }
   src.parentNode.removeChild(src);
-  var a = cfg.assets, model = cfg.model, early = w.__atlasEarly = {state: 'loading', host: null, inst: null};
+  var a = cfg.assets, model = cfg.model;
+  var early = w.__atlasEarly = {state: 'loading', host: null, inst: null, model: model, key: cfg.key};
+  // this browser holds the model now: the page's session is sent its key, not the model again (ui/atlasmap.py)
+  d.cookie = 'atlas_live=' + encodeURIComponent(cfg.key) + '; path=/; SameSite=Lax';
 
   function once(key, make) {
     var reg = (w.__atlasLoads = w.__atlasLoads || {});

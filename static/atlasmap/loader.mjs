@@ -4,7 +4,8 @@
 // serves, cached), then mounts or updates the map in this element. Streamlit runs it again whenever
 // the data changes, and calls the function it returns when the component leaves the page: that
 // destroys the map (its listeners, timers and Leaflet's own). ui/atlasmap.py sends `data`:
-// {assets: {leaflet, leafletCss, css, renderer: [urls]}, model} (geo/carto/contract.py). On the map page
+// {assets: {leaflet, leafletCss, css, renderer: [urls]}, model} (geo/carto/contract.py), or instead of the
+// model its key when the browser holds it (`live`, `yearToken`: the first view's, below). On the map page
 // the first view may have drawn this map already (static/atlasmap/early.js): it is taken over, not redrawn.
 
 function once(key, make) {
@@ -44,9 +45,24 @@ function takeEarly() {
   return null;
 }
 
+// The model: sent, or named by its key when the page's first view brought it (ui/atlasmap.py `_data`).
+function modelOf(data) {
+  if (data.model) return data.model;
+  const early = window.__atlasEarly;
+  if (data.live && early && early.key === data.live && early.model) {
+    return Object.assign({}, early.model, {yearToken: data.yearToken});
+  }
+  return null;
+}
+
 export default function (component) {
   const { data, parentElement, setStateValue, setTriggerValue } = component;
   const a = data.assets;
+  const model = modelOf(data);
+  if (!model) {  // named but not held here (a cookie from an earlier page): ask for the model itself
+    setStateValue('need', data.live || true);
+    return () => {};
+  }
   let host = parentElement.querySelector(':scope > .atlas-host');
   let adopt = false;
   if (!host) {
@@ -62,7 +78,7 @@ export default function (component) {
   const loads = [css(a.leafletCss), css(a.css), script(a.leaflet), ...a.renderer.map(script)];
   Promise.all(loads).then(() => {
     if (host.__gone) return;  // left the page while loading
-    window.AtlasMap[adopt ? 'adopt' : 'mount'](host, data.model, {
+    window.AtlasMap[adopt ? 'adopt' : 'mount'](host, model, {
       onYear: (y) => setStateValue('year', y),
       onClick: (code) => setTriggerValue('click', code),
       onExit: () => setTriggerValue('exit', Date.now()),
