@@ -10,7 +10,7 @@ on a phone over a slow network that is 7–8 s of white screen for any Streamlit
   link's interactive map itself (its layer model as JSON and ``static/atlasmap/early.js``): once the
   picture is painted the browser loads Leaflet and the renderer and draws the map in its place, so
   it pans, zooms and switches years while Streamlit's own JavaScript is still arriving (on a phone
-  over slow 4G: 1.6 s instead of 7.5 s). Streamlit's map component then takes that map over
+  over slow 4G with a 4× slower CPU: 1.8 s instead of 7.6 s). Streamlit's map component then takes that map over
   instead of drawing its own (``AtlasMap.adopt``, ``static/atlasmap/loader.mjs``);
 - on the Targets page (``/targets``): its title, the policy's source and caveat, and each target's
   headline figures (latest actual, gap, outlook) from the same function the page's cards use
