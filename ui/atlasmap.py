@@ -1,7 +1,9 @@
 """The map as a Streamlit custom component (v2): drawn in the page, no iframe.
 
 Python sends the layer model (``geo.carto.model.layer_model``: every year of the indicator) and
-the URL of the content-hashed geometry asset; the browser (``static/atlasmap/loader.mjs`` loading the renderer's parts, ``atlas-*.js``)
+the URL of the content-hashed geometry asset (or only the model's key, when the map page's first view
+gave the browser that model: ``_data``; the component then takes over the map that first view drew,
+``static/atlasmap/early.js``); the browser (``static/atlasmap/loader.mjs`` loading the renderer's parts, ``atlas-*.js``)
 draws it, switches years and plays by itself, and reports back:
 
 - ``year`` (state): the year shown, after the user moved the slider, pressed keys or played;
@@ -9,7 +11,9 @@ draws it, switches years and plays by itself, and reports back:
 - ``exit`` (trigger): Esc in presentation mode; ``step`` (trigger): PageUp/PageDown there;
 - ``ready`` (state): the map is drawn. The map page draws only the map on a session's first run
   and the rest (controls, table, exports) once the map says it is drawn: the browser then loads
-  the scripts of those widgets after the map, not before it.
+  the scripts of those widgets after the map, not before it;
+- ``need`` (state): the browser was sent a model's key but does not hold that model: the session
+  sends the model itself from then on.
 
 The model's ``year`` only applies when ``yearToken`` changes (a new link, a new page visit):
 otherwise the browser keeps its own year, so key presses made while Python reruns are never
