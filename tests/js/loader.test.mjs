@@ -1,4 +1,4 @@
-// The component's script: mounts the map when its files are loaded, and its cleanup destroys it.
+// The component's script: mounts the map when its files are loaded, or takes over the first view's; its cleanup destroys it.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -42,4 +42,85 @@ test('the loader mounts the map, and its cleanup destroys it', async () => {
     delete globalThis.window;
     delete globalThis.document;
   }
+});
+
+// The map the first view drew before Streamlit (static/atlasmap/early.js), as the loader finds it.
+function page(early, calls) {
+  const made = {className: '', attrs: {}, setAttribute(k, v) { this.attrs[k] = v; }, remove() {}};
+  globalThis.window = {
+    __atlasEarly: early,
+    __atlasLoads: Object.fromEntries(['l.js', 'l.css', 'a.css', 'a.js', 'b.js'].map((u) => [u, Promise.resolve()])),
+    AtlasMap: {
+      mount: (el, model) => calls.push(['mount', el === made ? 'new' : 'early', model]),
+      adopt: (el, model) => calls.push(['adopt', el === made ? 'new' : 'early', model]),
+    },
+  };
+  globalThis.document = {createElement: () => made};
+  const parent = {querySelector: () => null, appendChild: (c) => { parent.child = c; }};
+  return parent;
+}
+const ASSETS = {leaflet: 'l.js', leafletCss: 'l.css', css: 'a.css', renderer: ['a.js', 'b.js']};
+function earlyHost() {  // the first view's map element: in the page, with its first-view classes
+  const host = {isConnected: true, classes: ['atlas-host', 'af-live', 'af-live-on']};
+  host.classList = {remove: (...names) => { host.classes = host.classes.filter((c) => !names.includes(c)); }};
+  return host;
+}
+function cleanGlobals() { delete globalThis.window; delete globalThis.document; }
+
+test('the loader takes over the map the first view drew, once, instead of drawing another', async () => {
+  const calls = [];
+  const host = earlyHost();
+  const early = {state: 'drawn', host, model: {v: 2}, key: 'k1'};
+  const parent = page(early, calls);
+  try {
+    loader({data: {assets: ASSETS, model: {v: 2, yearToken: 1}}, parentElement: parent,
+            setStateValue: () => {}, setTriggerValue: () => {}});
+    await new Promise((ok) => setTimeout(ok, 0));
+    assert.equal(early.state, 'adopted');
+    assert.equal(parent.child, host, 'the first view\'s map moves into the component');
+    assert.deepEqual(host.classes, ['atlas-host'], 'no longer styled as the first view\'s');
+    assert.deepEqual(calls, [['adopt', 'early', {v: 2, yearToken: 1}]]);
+  } finally { cleanGlobals(); }
+});
+
+test('sent only the model\'s key, the loader takes the model the first view holds, with the session\'s year token', async () => {
+  const calls = [];
+  const host = earlyHost();
+  const parent = page({state: 'drawn', host, model: {v: 2, year: 2019, yearToken: 0}, key: 'k1'}, calls);
+  try {
+    loader({data: {assets: ASSETS, model: null, live: 'k1', yearToken: 1}, parentElement: parent,
+            setStateValue: () => {}, setTriggerValue: () => {}});
+    await new Promise((ok) => setTimeout(ok, 0));
+    assert.deepEqual(calls, [['adopt', 'early', {v: 2, year: 2019, yearToken: 1}]]);
+  } finally { cleanGlobals(); }
+});
+
+test('sent the key of a model it does not hold, the loader asks for the model and draws nothing', async () => {
+  const calls = [];
+  const state = {};
+  const parent = page({state: 'gone', model: {v: 2}, key: 'other'}, calls);
+  try {
+    const cleanup = loader({data: {assets: ASSETS, model: null, live: 'k1', yearToken: 1}, parentElement: parent,
+                            setStateValue: (k, v) => { state[k] = v; }, setTriggerValue: () => {}});
+    await new Promise((ok) => setTimeout(ok, 0));
+    assert.deepEqual(state, {need: 'k1'});
+    assert.deepEqual(calls, []);
+    assert.equal(parent.child, undefined);
+    assert.equal(typeof cleanup, 'function');
+  } finally { cleanGlobals(); }
+});
+
+test('a first-view map still loading is stopped, and the component draws its own', async () => {
+  const calls = [];
+  let destroyed = false, removed = false;
+  const early = {state: 'loading', host: {remove: () => { removed = true; }}, inst: {destroy: () => { destroyed = true; }},
+                 model: {v: 2}, key: 'k1'};
+  const parent = page(early, calls);
+  try {
+    loader({data: {assets: ASSETS, model: {v: 2}}, parentElement: parent, setStateValue: () => {}, setTriggerValue: () => {}});
+    await new Promise((ok) => setTimeout(ok, 0));
+    assert.equal(early.state, 'gone');
+    assert.ok(destroyed && removed);
+    assert.deepEqual(calls, [['mount', 'new', {v: 2}]]);
+  } finally { cleanGlobals(); }
 });
