@@ -276,6 +276,8 @@ def test_streamlits_style_sheet_waits_for_the_first_paint_too():
 def test_behind_sign_in_nothing_is_preloaded(monkeypatch):
     monkeypatch.setenv("ATLAS_REQUIRE_SIGN_IN", "1")
     assert firstview.preloads("/", "") == []
+    html = firstview.first_view("/", "year=2019")
+    assert 'id="atlas-live"' not in html and firstview.EARLY_SCRIPT not in html  # no figure before sign-in
 
 
 def test_the_preloads_come_after_streamlits_own_files():
