@@ -42,8 +42,8 @@ from geo.carto.preview import FIRST_VIEW_ID, district_paths, first_view_html, ma
 from geo.data.paths import STATIC_DIR
 from geo.text.i18n import DEFAULT_LANG, LANGS
 
-__all__ = ["EARLY_SCRIPT", "LIVE_ID", "LOADER_SCRIPT", "MAP_PATHS", "REVEAL_SCRIPT", "STYLE", "TARGETS_PATH", "defer_scripts", "first_view", "insert",
-           "page", "preloads", "warm"]
+__all__ = ["EARLY_SCRIPT", "LIVE_ID", "LOADER_SCRIPT", "MAP_PATHS", "REVEAL_SCRIPT", "STYLE", "TARGETS_PATH",
+           "defer_scripts", "first_view", "insert", "page", "preloads", "warm"]
 
 _LOG = logging.getLogger(__name__)
 
@@ -199,7 +199,7 @@ class _Data:
         return self._cached(self._views, ("targets", revision, demo, lang, this_year), 128, lambda: targets_view_html(
             all_statuses(self.inputs(revision, demo).indicators), this_year, lang))
 
-    def live_map(self, params: dict, lang: str, revision: int | None) -> str:
+    def live_map(self, params: dict, revision: int | None) -> str:
         """Return the interactive map of the link as the page's map component gets it, as JSON ``{assets, model, key}``.
 
         The same model as ``ui.atlasmap.view_model`` builds for a session opened on this link (every
@@ -215,8 +215,7 @@ class _Data:
         from ui.mapassets import ASSETS, write_asset
 
         inputs = self.inputs(revision, params.get("demo", "1") != "0")
-        state = view_for_data({"demo": "1", **params}, inputs.indicators)
-
+        state = view_for_data({"demo": "1", **params}, inputs.indicators)  # its language is the link's
         base = state.with_(notes=(), year=0, districts=())  # the model of every year, cached as ui.atlasmap does
         basemap = "amap" if state.basemap == "amap" else "none"
         geometry = write_asset(*self.geometry(revision, basemap))  # (again) if it has gone: its fetch never fails
@@ -278,7 +277,7 @@ def page(path: str, query: str) -> tuple[str, list[list]]:
         if path == TARGETS_PATH:
             return _DATA.targets_view(params, lang, revision, dt.date.today().year), []
         view = _DATA.map_view(params, lang, revision)
-        live = _live(params, lang, revision)
+        live = _live(params, revision)
         return (view + live, []) if live else (view, _preloads(path, params, revision))
     except Exception:  # never stop a page: without its picture the page still loads
         _LOG.exception("first view of %s?%s", path, query)
@@ -300,10 +299,10 @@ EARLY_SCRIPT = "\n".join(line for line in (STATIC_DIR / "atlasmap" / "early.js")
                          if not line.lstrip().startswith("//"))
 
 
-def _live(params: dict, lang: str, revision: int | None) -> str:
+def _live(params: dict, revision: int | None) -> str:
     """Return the link's interactive map for the first view to draw (:meth:`_Data.live_map`), with its script; "" if none."""
     try:
-        live = _DATA.live_map(params, lang, revision)
+        live = _DATA.live_map(params, revision)
     except Exception:  # the picture stays and the map component draws the map, as before
         _LOG.exception("live map of %s", params)
         return ""
