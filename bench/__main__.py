@@ -361,8 +361,9 @@ def map_share(results: dict) -> dict:
     """
     e = results["empty"].get("load_to_drawn_s")
     out = {}
-    for name, key in (("atlas", "load_to_drawn_s"), ("naive", "load_to_drawn_s"), ("atlas_page", "load_to_page_s")):
-        v = results["atlas" if name == "atlas_page" else name].get(key)
+    for name, page, key in (("atlas", "atlas", "load_to_drawn_s"), ("naive", "naive", "load_to_drawn_s"),
+                            ("atlas_page", "atlas", "load_to_page_s")):
+        v = results[page].get(key)
         out[name] = round(v - e, 3) if v is not None and e is not None else None
     return out
 

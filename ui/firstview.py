@@ -172,13 +172,17 @@ class _Data:
 
         return self._cached(self._inputs, (revision, demo), 4, build)
 
-    def map_view(self, params: dict, lang: str, revision: int | None) -> str:
-        """Return the first view of the map page for the link's ``params`` (cached per revision and view)."""
-        from geo.carto.model import layer_model, select_districts
-        from geo.view.state import to_query, view_for_data
+    def view(self, params: dict, revision: int | None):
+        """Return the data and the view of the link's ``params`` (``geo.view.state.view_for_data``), as the map page reads them."""
+        from geo.view.state import view_for_data
 
         inputs = self.inputs(revision, params.get("demo", "1") != "0")
-        state = view_for_data({"demo": "1", **params}, inputs.indicators)
+        return inputs, view_for_data({"demo": "1", **params}, inputs.indicators)  # its language is the link's
+
+    def map_view(self, inputs, state, lang: str, revision: int | None) -> str:
+        """Return the still picture of the map page for the link's view ``state`` (cached per revision and view)."""
+        from geo.carto.model import layer_model, select_districts
+        from geo.view.state import to_query
 
         def build() -> str:
             model = layer_model(inputs, state.with_(districts=()), None, years=[state.year])
@@ -199,8 +203,8 @@ class _Data:
         return self._cached(self._views, ("targets", revision, demo, lang, this_year), 128, lambda: targets_view_html(
             all_statuses(self.inputs(revision, demo).indicators), this_year, lang))
 
-    def live_map(self, params: dict, revision: int | None) -> str:
-        """Return the interactive map of the link as the page's map component gets it, as JSON ``{assets, model, key}``.
+    def live_map(self, inputs, state, revision: int | None) -> str:
+        """Return the interactive map of the link's view ``state`` as the page's map component gets it: JSON ``{assets, model, key}``.
 
         The same model as ``ui.atlasmap.view_model`` builds for a session opened on this link (every
         year, the geometry file's URL, the districts selected), drawn by the first view's script
@@ -210,24 +214,26 @@ class _Data:
         """
         from geo.carto.contract import for_display, model_key
         from geo.carto.model import layer_model, select_districts
-        from geo.view.state import to_query, view_for_data
+        from geo.view.state import to_query
         from ui.layout import MAP_HEIGHT
         from ui.mapassets import ASSETS, write_asset
 
-        inputs = self.inputs(revision, params.get("demo", "1") != "0")
-        state = view_for_data({"demo": "1", **params}, inputs.indicators)  # its language is the link's
         base = state.with_(notes=(), year=0, districts=())  # the model of every year, cached as ui.atlasmap does
         basemap = "amap" if state.basemap == "amap" else "none"
         geometry = write_asset(*self.geometry(revision, basemap))  # (again) if it has gone: its fetch never fails
         regions = write_asset(*self.geometry(revision, basemap, "regions")) if "jjj" in state.layers else None
         if not geometry or regions == "":
             return ""
-        model = self._cached(self._views, ("live", revision, tuple(sorted(to_query(base).items()))), 32,
-                             lambda: layer_model(inputs, base, geometry, regions_url=regions))
-        model = for_display(select_districts(model, inputs, state), mode="page", year=state.year, height=MAP_HEIGHT)
-        text = json.dumps({"assets": ASSETS, "model": model, "key": model_key(model)}, ensure_ascii=False,
-                          separators=(",", ":"))
-        return text.replace("<", "\\u003c")  # inside a <script> element: no "</script>" can end it early
+
+        def build() -> str:  # the link's text, from the model of every year of its view (kept for all its links)
+            model = self._cached(self._views, ("live", revision, tuple(sorted(to_query(base).items()))), 32,
+                                 lambda: layer_model(inputs, base, geometry, regions_url=regions))
+            model = for_display(select_districts(model, inputs, state), mode="page", year=state.year, height=MAP_HEIGHT)
+            text = json.dumps({"assets": ASSETS, "model": model, "key": model_key(model)}, ensure_ascii=False,
+                              separators=(",", ":"))
+            return text.replace("<", "\\u003c")  # inside a <script> element: no "</script>" can end it early
+
+        return self._cached(self._views, ("live-link", revision, tuple(sorted(to_query(state).items()))), 128, build)
 
     def geometry(self, revision: int | None, basemap: str, part: str = "main") -> tuple[str, str]:
         """Return ``(file name, JSON text)`` of the map's geometry asset (``geo.carto.geometry.geometry_asset``), cached per revision."""
@@ -276,8 +282,9 @@ def page(path: str, query: str) -> tuple[str, list[list]]:
         revision = _DATA.revision()
         if path == TARGETS_PATH:
             return _DATA.targets_view(params, lang, revision, dt.date.today().year), []
-        view = _DATA.map_view(params, lang, revision)
-        live = _live(params, revision)
+        inputs, state = _DATA.view(params, revision)
+        view = _DATA.map_view(inputs, state, lang, revision)
+        live = _live(inputs, state, revision)
         return (view + live, []) if live else (view, _preloads(path, params, revision))
     except Exception:  # never stop a page: without its picture the page still loads
         _LOG.exception("first view of %s?%s", path, query)
@@ -299,12 +306,12 @@ EARLY_SCRIPT = "\n".join(line for line in (STATIC_DIR / "atlasmap" / "early.js")
                          if not line.lstrip().startswith("//"))
 
 
-def _live(params: dict, revision: int | None) -> str:
+def _live(inputs, state, revision: int | None) -> str:
     """Return the link's interactive map for the first view to draw (:meth:`_Data.live_map`), with its script; "" if none."""
     try:
-        live = _DATA.live_map(params, revision)
+        live = _DATA.live_map(inputs, state, revision)
     except Exception:  # the picture stays and the map component draws the map, as before
-        _LOG.exception("live map of %s", params)
+        _LOG.exception("live map of %s", state)
         return ""
     return f'<script type="application/json" id="{LIVE_ID}">{live}</script><script>{EARLY_SCRIPT}</script>' if live else ""
 
