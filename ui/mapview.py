@@ -18,7 +18,7 @@ from geo.data.datasets import MapInputs
 from geo.data.designations import designations_for
 from geo.data.indicators import INDICATORS, best_year, indicator_name
 from geo.data.names import BEIJING_DISTRICTS
-from geo.data.source_kind import source_kind, source_kind_label
+from geo.data.source_kind import shown_url, source_kind, source_kind_label
 from geo.text.i18n import format_change, format_value, t, unit_label
 from geo.text.labels import name_of, note_text, status_label, status_mark
 from geo.view.state import DEFAULT_YEAR, ViewState, map_years, view_for_data, with_last_view
@@ -193,7 +193,7 @@ def draw_table(frame: pd.DataFrame, state: ViewState) -> None:
                               for k, u, s in zip(rows.get("source_kind", [""] * len(rows)), rows["source_url"],
                                                  rows["status"], strict=False)],
         t("tbl.source", lang): [note_text(n, lang, s) for n, s in zip(rows["source_note"], rows["status"], strict=False)],
-        t("tbl.url", lang): rows["source_url"],
+        t("tbl.url", lang): [shown_url(u) for u in rows["source_url"]],
     })
     # plain HTML, not st.dataframe nor st.table: 16 rows read well as text, and both go through Arrow in
     # the browser: the data grid's script would load before the map (measured: ~1 s of its load time),
@@ -270,6 +270,7 @@ def draw_profile(inputs: MapInputs, code: str, state: ViewState, heading: bool =
         ind["source_kind"] = [source_kind_label(source_kind(u), s, lang) for u, s in zip(ind.source_url, ind.status, strict=False)]
         ind["source_note"] = [note_text(n, lang, s) for n, s in zip(ind.source_note, ind.status, strict=False)]
         ind["status"] = [status_label(s, lang) for s in ind.status]
+        ind["source_url"] = [shown_url(u) for u in ind.source_url]
         st.dataframe(ind[["indicator", "year", "value", "status", "source_kind", "source_note", "source_url",
                           "formula"]].rename(
             columns=lambda c: t(f"profile.col.{c}", lang)), hide_index=True, width="stretch")

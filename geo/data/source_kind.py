@@ -25,6 +25,7 @@ __all__ = [
     "KIND_RANK",
     "kind_label",
     "read_hosts",
+    "shown_url",
     "source_host",
     "source_kind",
     "source_kind_label",
@@ -59,6 +60,15 @@ def source_host(url: object) -> str:
     if not text.lower().startswith(("http://", "https://")):
         return ""
     return (urlsplit(text).hostname or "").lower().rstrip(".")
+
+
+def shown_url(url: object) -> str:
+    """Return ``url`` to show in a source-link column: a web address, or ``''`` (demo values name their method, not a page).
+
+    >>> shown_url("https://zscqj.beijing.gov.cn/a"), shown_url("demo:make_demo"), shown_url(None)
+    ('https://zscqj.beijing.gov.cn/a', '', '')
+    """
+    return str(url).strip() if source_host(url) else ""
 
 
 def source_kind(url: object) -> str:
