@@ -110,6 +110,36 @@ def test_the_links_map_works_before_streamlit_has_started(app_url, page_factory,
     assert log.external() == []
 
 
+#: Watches the first view's map as it is drawn: for each batch of paths or labels added, whether they could be
+#: seen then (a half-drawn map must not show) and whether the map was ready.
+DRAW_WATCH = """window.__drawn = [];
+new MutationObserver(records => {
+  const added = records.some(r => [...r.addedNodes].some(n => n.nodeName === 'path' || (n.classList && n.classList.contains('atlas-label-icon'))));
+  const root = document.querySelector('#atlas-first .atlas-root');
+  if (!added || !root) return;
+  const pane = root.querySelector('.leaflet-overlay-pane');
+  window.__drawn.push({seen: getComputedStyle(pane).visibility, ready: root.getAttribute('data-ready') === '1'});
+}).observe(document, {childList: true, subtree: true});"""
+
+
+def test_the_first_views_map_is_drawn_in_steps_and_shown_whole(app_url, page_factory):
+    """A slow phone is not blocked by one long draw: paths and labels come in several steps, hidden until all are placed."""
+    page = page_factory(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page.add_init_script(DRAW_WATCH)
+    streamlit = Held(page, "/static/js/index.")
+    page.goto(f"{app_url}/?year=2019&layers=districts,strong,science_cities,etda", wait_until="commit")
+    page.wait_for_selector(EARLY, timeout=30_000)
+    batches = page.evaluate("window.__drawn")
+    assert len(batches) >= 3, batches  # districts (two halves), labels: not one task
+    assert all(b["seen"] == "hidden" and not b["ready"] for b in batches), batches
+    shown = page.evaluate("""() => { const r = document.querySelector('#atlas-first .atlas-root');
+        return {drawing: r.classList.contains('atlas-drawing'), pane: getComputedStyle(r.querySelector('.leaflet-overlay-pane')).visibility,
+                grey: [...r.querySelectorAll('path[role=button]')].filter(p => p.getAttribute('fill') === r.__atlas.model.style.noData).length,
+                strong: r.__atlas.strongGroup.getLayers().length}; }""")
+    assert shown == {"drawing": False, "pane": "visible", "grey": 0, "strong": shown["strong"]} and shown["strong"] > 0
+    streamlit.release()
+
+
 def test_the_page_takes_over_the_first_views_map_and_keeps_the_year_chosen_on_it(app_url, page_factory):
     """Streamlit's map component adopts the map drawn before it (drawn once); a year chosen meanwhile reaches the link."""
     page = page_factory(viewport={"width": 1280, "height": 720})

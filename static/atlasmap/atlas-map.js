@@ -37,6 +37,27 @@
     });
   }
   function mark(name) { try { performance.mark('atlas:' + name); } catch (e) { /* old browser */ } }
+  // A first draw runs in steps, each a task of its own: between them a slow phone handles a tap or a
+  // scroll and paints (one 150-200 ms task at 4x slower CPU otherwise: Lighthouse's blocking time)
+  function nextTask() {
+    var s = global.scheduler;
+    if (s && typeof s.yield === 'function') return s.yield();
+    return new Promise(function (ok) { setTimeout(ok, 0); });
+  }
+  /** Run ``steps`` while ``live()``: one after another in this task, or each in a task of its own (``spread``:
+   *  the first too, as the map's mount may have just taken one). Resolves true when all ran. */
+  function runSteps(steps, spread, live) {
+    var i = 0;
+    function next() {
+      while (i < steps.length) {
+        if (!live()) return false;
+        steps[i++]();
+        if (spread && i < steps.length) return nextTask().then(next);
+      }
+      return live();
+    }
+    return (spread ? nextTask() : Promise.resolve()).then(next);
+  }
   function pathsOf(layer, fn) { layer.eachLayer(function (l) { var p = l.getElement && l.getElement(); if (p) fn(p); }); }
 
   /* Where the parts sit. The page and presentation mode: title, map with the legend beside it, year
@@ -151,11 +172,21 @@
     var structure = M.structureKey(model);
     if (structure !== this.structure) {
       this.structure = structure;
+      // the first draw in steps, its paths and labels hidden until all are placed (atlas-map.css); a
+      // later one (layers switched) in one step, so that nothing flickers
+      var first = !this.root.hasAttribute('data-ready');
+      var live = function () { return self.model === model && !self.destroyed; };  // else a newer model came, or the map is gone
+      if (first) this.root.classList.add('atlas-drawing');
       loadGeometry(model).then(function (geo) {
-        if (self.model !== model || self.destroyed) return;  // a newer model arrived meanwhile, or the map is gone
+        if (!live()) return false;
         mark('geometry');
-        self._layers(geo);
-        self.setYear(year, false, true);
+        return runSteps(self._layers(geo).concat([
+          function () { self._restyle(year); },
+          function () { self.placeLabels(); }
+        ]), first, live);
+      }).then(function (done) {
+        if (!done) return;
+        self.root.classList.remove('atlas-drawing');
         self.root.setAttribute('data-ready', '1');
         mark('drawn');
         if (self.hooks.onReady && !self.reportedReady) { self.reportedReady = true; self.hooks.onReady(); }
@@ -199,73 +230,93 @@
     return g;
   };
 
+  /** Return the steps that draw ``geo``'s layers (``update`` runs them): regions, districts, zones, labels.
+   *  The paths go into one SVG in the order the steps add them: that is the drawing order. */
   Atlas.prototype._layers = function (geo) {
     var self = this, model = this.model, S = model.style, map = this.map, T = P.tooltip;
     (this.groups || []).forEach(function (g) { map.removeLayer(g); });
     this.groups = [];
     this.paths = {}; this.overlays = {selected: {}, strong: {}, demo: {}}; this.zoneLayers = {}; this.labelMarkers = [];
+    this.shapes = {};  // a district's geometry: its strong and demo outlines are made when first shown (_overlay)
+    this.order = [];
+    var steps = [];
     if (model.layers.regions && geo.r) {
       var rg = this._group();
-      Object.keys(geo.r).forEach(function (code) {
-        L.geoJSON(geo.r[code], {style: function () { return S.region; }, interactive: false}).addTo(rg);
+      steps.push(function () {
+        Object.keys(geo.r).forEach(function (code) {
+          L.geoJSON(geo.r[code], {style: function () { return S.region; }, interactive: false}).addTo(rg);
+        });
       });
     }
     var selected = {};
     model.selected.forEach(function (c) { selected[c] = true; });
     this.selectedSet = selected;
     var dg = this._group(), zg = this._group(), og = this._group(), fg = this._group();
-    this.order = [];
-    var fill = model.layers.districts ? {fillColor: S.noData, fillOpacity: S.district.fillOpacity, color: S.district.color, weight: S.district.weight}
-                                      : {fill: false, color: S.outline, weight: 0.8};
-    model.districts.forEach(function (d) {
-      var g = geo.d[d.id];
-      if (!g) return;
-      if (model.layers.districts || model.layers.strong) {
-        var layer = L.geoJSON(g, {style: function () { return fill; }});
-        layer.bindTooltip(function () { return T.tipBox(T.districtTip(self.model, self.year, d.id)); },
-                          {sticky: true, className: 'atlas-tip', direction: 'auto'});
-        layer.on('click', function () { self.focusDistrict(d.id, false); self._pick(d.id); });
-        layer.addTo(dg);
-        self.paths[d.id] = layer;
-        self.order.push(d.id);
-      }
-      if (selected[d.id]) self.overlays.selected[d.id] = L.geoJSON(g, {style: function () { return S.selected; }, interactive: false}).addTo(og);
-      self.overlays.strong[d.id] = L.geoJSON(g, {style: function () { return S.strong; }, interactive: false});
-      self.overlays.demo[d.id] = L.geoJSON(g, {style: function () { return S.demo; }, interactive: false});
-    });
     this.strongGroup = this._group();
     this.demoGroup = this._group();
     this.focusGroup = fg;
     map.removeLayer(fg); fg.addTo(map);  // the focus outline above everything: added last
-    model.zones.forEach(function (z) {
-      var g = geo.z[z.id];
-      if (!g) return;
-      var layer;
-      if (z.point) {
-        var c = g.coordinates, st = S.point;
-        layer = L.circleMarker([c[1], c[0]], {radius: st.radius, weight: st.weight, dashArray: st.dashArray,
-                                              color: z.style.color, fillColor: z.style.color, fillOpacity: st.fillOpacity});
-      } else {
-        // a zone's outline answers the pointer, its inside lets it through to the district below
-        // (中关村科学城 is the whole of 海淀: otherwise 海淀's value and profile could not be reached)
-        layer = L.geoJSON(g, {style: function () { return Object.assign({className: 'atlas-zone'}, z.style); }});
-      }
-      layer.bindTooltip(function () { return T.tipBox(T.zoneTip(z)); }, {sticky: true, className: 'atlas-tip'});
-      self.zoneLayers[z.id] = layer;
-    });
     this.zoneGroup = zg;
     var lg = this._group();
-    P.labels.byPriority(model.labels).forEach(function (lb) {
-      var wrap = M.el('div', 'atlas-label-wrap');
-      var line = M.el('i', 'atlas-leader', null, wrap);
-      line.hidden = true;
-      var span = M.el('span', 'atlas-label atlas-label-' + lb.kind, lb.text, wrap);
-      if (lb.color) { span.style.color = lb.color; line.style.borderTopColor = lb.color; }
-      var icon = L.divIcon({html: wrap, className: 'atlas-label-icon', iconSize: null});
-      var m = L.marker(lb.at, {icon: icon, interactive: false, keyboard: false}).addTo(lg);
-      self.labelMarkers.push({m: m, lb: lb, span: span, line: line});
+    var fill = model.layers.districts ? {fillColor: S.noData, fillOpacity: S.district.fillOpacity, color: S.district.color, weight: S.district.weight}
+                                      : {fill: false, color: S.outline, weight: 0.8};
+    var half = Math.ceil(model.districts.length / 2);  // in two steps: each district's path is made and projected
+    [model.districts.slice(0, half), model.districts.slice(half)].forEach(function (part) { steps.push(function () {
+      part.forEach(function (d) {
+        var g = geo.d[d.id];
+        if (!g) return;
+        self.shapes[d.id] = g;
+        if (model.layers.districts || model.layers.strong) {
+          var layer = L.geoJSON(g, {style: function () { return fill; }});
+          layer.bindTooltip(function () { return T.tipBox(T.districtTip(self.model, self.year, d.id)); },
+                            {sticky: true, className: 'atlas-tip', direction: 'auto'});
+          layer.on('click', function () { self.focusDistrict(d.id, false); self._pick(d.id); });
+          layer.addTo(dg);
+          self.paths[d.id] = layer;
+          self.order.push(d.id);
+        }
+        if (selected[d.id]) self.overlays.selected[d.id] = L.geoJSON(g, {style: function () { return S.selected; }, interactive: false}).addTo(og);
+      });
+    }); });
+    steps.push(function () {
+      model.zones.forEach(function (z) {
+        var g = geo.z[z.id];
+        if (!g) return;
+        var layer;
+        if (z.point) {
+          var c = g.coordinates, st = S.point;
+          layer = L.circleMarker([c[1], c[0]], {radius: st.radius, weight: st.weight, dashArray: st.dashArray,
+                                                color: z.style.color, fillColor: z.style.color, fillOpacity: st.fillOpacity});
+        } else {
+          // a zone's outline answers the pointer, its inside lets it through to the district below
+          // (中关村科学城 is the whole of 海淀: otherwise 海淀's value and profile could not be reached)
+          layer = L.geoJSON(g, {style: function () { return Object.assign({className: 'atlas-zone'}, z.style); }});
+        }
+        layer.bindTooltip(function () { return T.tipBox(T.zoneTip(z)); }, {sticky: true, className: 'atlas-tip'});
+        self.zoneLayers[z.id] = layer;
+      });
     });
-    this._a11yPaths();
+    steps.push(function () {
+      P.labels.byPriority(model.labels).forEach(function (lb) {
+        var wrap = M.el('div', 'atlas-label-wrap');
+        var line = M.el('i', 'atlas-leader', null, wrap);
+        line.hidden = true;
+        var span = M.el('span', 'atlas-label atlas-label-' + lb.kind, lb.text, wrap);
+        if (lb.color) { span.style.color = lb.color; line.style.borderTopColor = lb.color; }
+        var icon = L.divIcon({html: wrap, className: 'atlas-label-icon', iconSize: null});
+        var m = L.marker(lb.at, {icon: icon, interactive: false, keyboard: false}).addTo(lg);
+        self.labelMarkers.push({m: m, lb: lb, span: span, line: line});
+      });
+      self._a11yPaths();
+    });
+    return steps;
+  };
+
+  /** A district's strong or demo outline (``kind``), made when first shown (undefined until then). */
+  Atlas.prototype._overlay = function (kind, code, on) {
+    var o = this.overlays[kind], S = this.model.style, g = this.shapes[code];
+    if (!o[code] && on && g) o[code] = L.geoJSON(g, {style: function () { return S[kind]; }, interactive: false});
+    return o[code];
   };
 
   Atlas.prototype._a11yPaths = function () {
@@ -288,6 +339,15 @@
     var m = this.model;
     if (!m || !M.frame(m, year)) return;
     if (year === this.year && !force) return;
+    this._restyle(year);
+    this.placeLabels();
+    if (report) this._report();
+  };
+
+  /** Show ``year``: fills, outlines, zones, legend, year label, title, banner, source (the labels: placeLabels). */
+  Atlas.prototype._restyle = function (year) {
+    var m = this.model;
+    if (!m || !M.frame(m, year)) return;
     this.year = year;
     var f = M.frame(m, year), S = m.style, self = this;
     var anySel = m.selected.length > 0;
@@ -298,8 +358,9 @@
         layer.setStyle({fillColor: c.f, fillOpacity: anySel && !self.selectedSet[code] ? S.dimmedOpacity : S.district.fillOpacity});
       }
       pathsOf(layer, function (p) { p.setAttribute('aria-label', self.ariaLabel(code)); });
-      self._toggle(self.strongGroup, self.overlays.strong[code], m.layers.strong && !!(c.k && c.k.length));
-      self._toggle(self.demoGroup, self.overlays.demo[code], m.layers.districts && c.s === 'demo');
+      var strong = m.layers.strong && !!(c.k && c.k.length), demo = m.layers.districts && c.s === 'demo';
+      self._toggle(self.strongGroup, self._overlay('strong', code, strong), strong);
+      self._toggle(self.demoGroup, self._overlay('demo', code, demo), demo);
     });
     var shown = {};
     f.zones.forEach(function (id) { shown[id] = true; });
@@ -319,8 +380,6 @@
     this.sliderYear.textContent = String(year);
     this.root.setAttribute('data-year', String(year));
     if (this.focusIndex >= 0) this._drawFocus(this.order[this.focusIndex]);
-    this.placeLabels();
-    if (report) this._report();
   };
 
   Atlas.prototype._toggle = function (group, layer, on) {
