@@ -166,7 +166,7 @@
     this.timebar.hidden = model.years.length < 2;
     this.mapEl.setAttribute('aria-label', T.map_label + ' — ' + T.keys_help);
     if (this._size(model) && old) this.map.invalidateSize({pan: false});
-    var year = M.yearToShow(model, old, this.year);
+    var year = this.drawYear = M.yearToShow(model, old, this.year);  // a year set while a draw runs its steps wins
     if (!old || !M.same(old.bounds, model.bounds)) this._fit(model);
     if (!old || !M.same(old.basemap, model.basemap)) this._basemap(model.basemap);
     var structure = M.structureKey(model);
@@ -181,7 +181,7 @@
         if (!live()) return false;
         mark('geometry');
         return runSteps(self._layers(geo).concat([
-          function () { self._restyle(year); },
+          function () { self._restyle(self.drawYear); },
           function () { self.placeLabels(); }
         ]), first, live);
       }).then(function (done) {
@@ -339,6 +339,7 @@
     var m = this.model;
     if (!m || !M.frame(m, year)) return;
     if (year === this.year && !force) return;
+    this.drawYear = year;
     this._restyle(year);
     this.placeLabels();
     if (report) this._report();
