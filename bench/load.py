@@ -55,7 +55,7 @@ async def one_session(url: str, n: int, actions: int, think: tuple[float, float]
                       out: dict) -> None:
     rnd = random.Random(n)
     try:
-        s = await wsclient.connect(url)
+        s = await wsclient.connect(url, compression="deflate")  # as a browser: compressed messages
         try:
             r = await s.run(timeout=max(1.0, deadline - time.monotonic()))
             out["load"].append(r.seconds)

@@ -206,14 +206,18 @@ def load_page_cookies(base_url: str, cookies: dict[str, str] | None = None, time
     return jar
 
 
-async def connect(base_url: str, page: str = "map", query: str = "", cookies: dict[str, str] | None = None) -> Session:
-    """Open a session on ``base_url`` (loopback only) like a browser tab: load ``/``, then the websocket."""
+async def connect(base_url: str, page: str = "map", query: str = "", cookies: dict[str, str] | None = None,
+                  compression: str | None = None) -> Session:
+    """Open a session on ``base_url`` (loopback only) like a browser tab: load ``/``, then the websocket.
+
+    ``compression="deflate"`` offers permessage-deflate as a browser does (the load test: the server
+    then compresses each message, as for a browser); the default keeps the payload timing free of it."""
     url = urlparse(base_url)
     if url.hostname not in LOOPBACK:
         raise ValueError(f"refusing to connect to {url.hostname}: loopback only")
     jar = await asyncio.to_thread(load_page_cookies, base_url, cookies)
     ws = await websockets.connect(f"ws://{url.netloc}/_stcore/stream", subprotocols=["streamlit"],
-                                  origin=f"http://{url.netloc}", max_size=None, compression=None,
+                                  origin=f"http://{url.netloc}", max_size=None, compression=compression,
                                   open_timeout=30, ping_interval=None, proxy=None,
                                   additional_headers=_cookie_header(jar))
     return Session(ws, page, query, jar)
