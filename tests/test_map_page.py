@@ -132,3 +132,21 @@ def _read_table(at: AppTest) -> pd.DataFrame:
     rows = [[html.unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
             for row in re.findall(r"<tr[^>]*>(.*?)</tr>", page, re.S)]
     return pd.DataFrame(rows[1:], columns=rows[0])
+
+
+@pytest.mark.parametrize("ready", ["compact", True])
+def test_on_a_phone_sized_map_the_controls_and_exports_are_popovers(monkeypatch, ready):
+    """The map reports it is drawn phone-sized ('compact'): its controls leave the sidebar for a popover under the
+    map and the export buttons go in one too (the browser builds them when opened); otherwise sidebar and row."""
+    from ui import atlasmap
+
+    monkeypatch.setattr(atlasmap, "_component", lambda **kw: {"ready": ready})
+    at = open_map(year="2019")
+    assert not at.exception
+    in_sidebar = [w.key for w in at.sidebar.selectbox] + [w.key for w in at.sidebar.multiselect]
+    assert widget(at, "m_indicator").value == "invention_patents_per_10k"  # the controls are there in both
+    assert widget(at, "m_layers").value  # and keep the link's values
+    assert ("m_indicator" in in_sidebar) is (ready is True), in_sidebar
+    popovers = [b for b in at.main.children.values() if getattr(b, "type", None) == "popover"]
+    assert len(popovers) == (2 if ready == "compact" else 0)  # the controls', the exports'
+    assert len(at.columns) == (0 if ready == "compact" else 5)  # on a laptop, the export buttons in a row

@@ -9,9 +9,10 @@ draws it, switches years and plays by itself, and reports back:
 - ``year`` (state): the year shown, after the user moved the slider, pressed keys or played;
 - ``click`` (trigger): the district clicked or chosen with Enter;
 - ``exit`` (trigger): Esc in presentation mode; ``step`` (trigger): PageUp/PageDown there;
-- ``ready`` (state): the map is drawn. The map page draws only the map on a session's first run
-  and the rest (controls, table, exports) once the map says it is drawn: the browser then loads
-  the scripts of those widgets after the map, not before it;
+- ``ready`` (state): the map is drawn (``"compact"``: drawn phone-sized). The map page draws only
+  the map on a session's first run and the rest (controls, table, exports) once the map says it is
+  drawn: the browser then loads the scripts of those widgets after the map, not before it; on a
+  phone the controls go in a popover under the map, drawn only when it is opened;
 - ``need`` (state): the browser was sent a model's key but does not hold that model: the session
   sends the model itself from then on.
 
@@ -62,6 +63,7 @@ class MapEvents:
     exit: bool
     step: int = 0
     ready: bool = False
+    compact: bool = False  # the map is phone-sized (static/atlasmap/atlas-labels.js isCompact)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -155,4 +157,4 @@ def draw_atlas_map(inputs: MapInputs, state: ViewState, *, key: str, year_token:
     return MapEvents(int(year) if isinstance(year, (int, float)) and str(int(year)) in model["frames"] else None,
                      result.get("click") if isinstance(result.get("click"), str) else None,
                      bool(result.get("exit")), int(result.get("step") or 0) if result.get("step") in (-1, 1) else 0,
-                     bool(result.get("ready")))
+                     bool(result.get("ready")), result.get("ready") == "compact")

@@ -35,8 +35,12 @@ def _deferred(render, inputs: MapInputs, state: ViewState, base_url: str):
     return make
 
 
-def draw_export_panel(inputs: MapInputs, state: ViewState, frame: pd.DataFrame | None = None) -> None:
-    """Draw the export buttons for ``state`` (the map's current view; ``frame`` if the page has it)."""
+def draw_export_panel(inputs: MapInputs, state: ViewState, frame: pd.DataFrame | None = None,
+                      compact: bool = False) -> None:
+    """Draw the export buttons for ``state`` (the map's current view; ``frame`` if the page has it).
+
+    In a row; on a phone (``compact``) in a popover that opens as a sheet (``ui.layout``): the browser
+    builds the buttons only when it is opened (~0.2 s of blocking at 4x CPU saved on load, README)."""
     lang = state.lang
     has_font = export.find_cjk_font() is not None
     st.header(t("export.heading", lang))
@@ -46,7 +50,11 @@ def draw_export_panel(inputs: MapInputs, state: ViewState, frame: pd.DataFrame |
     if view_demo:
         st.caption("⚠ " + t("export.demo_note", lang))
     base = app_base_url()
-    cols = st.columns(len(_BUTTONS))
+    if compact:
+        sheet = st.popover(t("export.open", lang), icon=":material/download:", width="stretch", key="export_sheet")
+        cols = [sheet] * len(_BUTTONS)
+    else:
+        cols = st.columns(len(_BUTTONS))
     for col, (fmt, label, render) in zip(cols, _BUTTONS, strict=False):
         needs_font = fmt in ("png", "pdf")
         with col:

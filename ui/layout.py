@@ -11,8 +11,9 @@ moves when it arrives:
 - the map's height comes from the window (``MAP_HEIGHT``, a CSS variable set per screen size in
   ``static/atlasmap/atlas-map.css``): at 1280×720 the whole city and the year control fit the first
   screen; on a phone the map is about as tall as it is wide, with its year control and legend under it;
-- on a phone the sidebar (the map's controls) opens as a sheet over the lower half of the screen,
-  so the map stays in view above it;
+- on a phone the map's controls and the export buttons are popovers under the map that open as a
+  sheet over the lower half of the screen, so the map stays in view above it (the browser builds
+  their widgets only when one is opened); the sidebar (pages, language) opens as the same sheet;
 - what follows the map on the first run (controls, table, exports) arrives below it or in the
   sidebar, whose width is kept from the first frame (no layout shift, issue 22).
 """
@@ -39,5 +40,12 @@ LAYOUT_CSS = """
     height: 100%; overflow-y: auto; }
   section[data-testid="stSidebar"][data-collapsed="false"] [data-testid="stSidebarHeader"] {
     position: sticky; top: 0; z-index: 2; background: inherit; height: 2.6rem; }
+  /* the map's controls and the export buttons, in popovers on a phone (ui.mapcontrols, ui.export_panel),
+     open as the same sheet (Streamlit places a popover itself with inline position and transform) */
+  [data-testid="stPopoverBody"]:has(.st-key-m_indicator), [data-testid="stPopoverBody"]:has(.st-key-export_png) {
+    top: auto !important; bottom: 0 !important; left: 0 !important; transform: none !important;
+    width: 100vw !important; max-width: 100vw !important; height: auto !important; max-height: 52dvh !important;
+    overflow-y: auto; border-radius: 12px 12px 0 0; border-top: 1px solid #9aa3ad;
+    box-shadow: 0 -6px 18px rgba(0, 0, 0, .18); }
 }
 """

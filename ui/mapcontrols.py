@@ -131,10 +131,14 @@ def view_from_session(session: Mapping[str, Any], lang: str) -> ViewState:
     return ViewState(lang=lang, **{c.attr: c.read(session.get(c.key), session) for c in CONTROLS})
 
 
-def draw_controls(lang: str, years: list[int]) -> None:
-    """Draw the map's sidebar controls (their values are already in the session)."""
-    with st.sidebar:
-        st.header(t("ctl.heading", lang))
+def draw_controls(lang: str, years: list[int], popover: bool = False) -> None:
+    """Draw the map's controls in the sidebar, or in a popover where the page is (their values are in the session)."""
+    if popover:
+        place = st.popover(t("ctl.heading", lang), icon=":material/tune:", width="stretch", key="map_controls")
+    else:
+        place = st.sidebar
+        place.header(t("ctl.heading", lang))
+    with place:
         for c in CONTROLS:
             if c.draw is not None:
                 c.draw(lang, years)

@@ -30,7 +30,7 @@ if first and not events.ready:
         linknotes.show(("map", to_query(state)), lang)
     st.stop()  # the rest follows the map's "drawn" report, a moment later
 mapview.mark_painted()
-mapview.draw_controls(inputs, lang)
+mapview.draw_controls(inputs, lang, compact=events.compact)  # on a phone: a popover under the map
 state = mapview.take_map_year(state, events.year, mapview.years_for(inputs, state.indicator))
 mapview.write_view(state)
 with notes.container():  # against the view after the map's report (a year switched in the browser counts)
@@ -46,4 +46,4 @@ mapview.draw_table(frame, state)
 if len(state.districts) == 1:
     mapview.draw_profile(inputs, state.districts[0], state)
 
-export_panel.draw_export_panel(inputs, state, frame)
+export_panel.draw_export_panel(inputs, state, frame, compact=events.compact)

@@ -83,7 +83,8 @@ export default function (component) {
       onClick: (code) => setTriggerValue('click', code),
       onExit: () => setTriggerValue('exit', Date.now()),
       onStep: (d) => setTriggerValue('step', d),
-      onReady: () => setStateValue('ready', true),
+      // drawn; 'compact' when the map is phone-sized (the page then puts its controls under the map)
+      onReady: () => setStateValue('ready', host.__atlas && host.__atlas.compact ? 'compact' : true),
     });
   }).catch((err) => { host.textContent = String(err); });
   return () => {  // the component left the page
