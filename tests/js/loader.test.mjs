@@ -124,3 +124,29 @@ test('a first-view map still loading is stopped, and the component draws its own
     assert.deepEqual(calls, [['mount', 'new', {v: 2}]]);
   } finally { cleanGlobals(); }
 });
+
+test('a map drawn phone-sized reports ready as "compact" (the page then puts its controls in a sheet)', async () => {
+  const assets = {leaflet: 'l.js', leafletCss: 'l.css', css: 'a.css', renderer: []};
+  const done = Promise.resolve();
+  const host = {className: '', attrs: {}, setAttribute(k, v) { this.attrs[k] = v; }, remove() {}};
+  const states = [];
+  for (const compact of [true, false]) {
+    globalThis.window = {
+      __atlasLoads: Object.fromEntries(['l.js', 'l.css', 'a.css'].map((u) => [u, done])),
+      AtlasMap: {mount: (el, model, hooks) => { el.__atlas = {compact, destroy() {}}; hooks.onReady(); }},
+    };
+    globalThis.document = {createElement: () => host};
+    const state = {};
+    try {
+      loader({data: {assets, model: {v: 2}}, parentElement: {querySelector: () => null, appendChild() {}},
+              setStateValue: (k, v) => { state[k] = v; }, setTriggerValue: () => {}});
+      await new Promise((ok) => setTimeout(ok, 0));
+      states.push(state.ready);
+    } finally {
+      delete host.__atlas;
+      delete globalThis.window;
+      delete globalThis.document;
+    }
+  }
+  assert.deepEqual(states, ['compact', true]);
+});
