@@ -258,3 +258,18 @@ def test_demo_switch_off_shows_no_demo_value_anywhere_in_the_model(inputs):
     assert "演示" not in json.dumps([f["title"] for f in model["frames"].values()], ensure_ascii=False)
     legend = [i["label"] for legend in model["legends"] for i in legend]
     assert "暂无官方数据" in legend and not any("演示" in x for x in legend)
+
+
+def test_the_source_line_names_the_kind_of_each_page_the_strongest_first(inputs):
+    """Under every map (and on every export) an indicator's address says what kind of page it is: a repost says so."""
+    from geo.carto.texts import source_line
+
+    for lang, word in (("zh", "(转载)"), ("en", "(repost)")):
+        state = ViewState(year=2019, lang=lang)
+        line = source_line(inputs, state, district_frame(inputs, state))
+        assert f"http://m.52fw.cn/a/56321.html {word}" in line, line
+    rows = pd.DataFrame({"status": ["official", "official"], "source_url": ["http://m.52fw.cn/a/1.html",
+                                                                             "https://zscqj.beijing.gov.cn/a.html"]})
+    line = source_line(inputs, ViewState(lang="en", layers=("districts",)), rows)
+    assert line.index("zscqj.beijing.gov.cn") < line.index("52fw.cn"), line  # the government page first
+    assert "a.html (government site)" in line, line

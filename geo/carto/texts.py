@@ -17,7 +17,7 @@ from geo.carto.frames import frame_statuses, zones_in_view
 from geo.data.datasets import MapInputs
 from geo.data.indicators import INDICATORS
 from geo.data.names import BEIJING_CODE, BEIJING_DISTRICTS
-from geo.data.source_kind import source_kind, source_kind_label
+from geo.data.source_kind import KIND_RANK, kind_label, source_kind, source_kind_label
 from geo.text.i18n import format_change, format_value, t, unit_label
 from geo.text.labels import name_of, note_text, status_label, statuses_text
 from geo.view.state import ViewState
@@ -73,9 +73,11 @@ def source_line(inputs: MapInputs, state: ViewState, frame: pd.DataFrame) -> str
         if "demo" in set(frame.status):
             parts.append(t("source.demo", lang))
         official = frame[frame.status.isin(["official", "derived"])]
-        if len(official):
-            urls = sorted(set(official.source_url))[:2]
-            parts.append(t("source.indicator", lang) + " " + "; ".join(urls))
+        if len(official):  # each address with the kind of page it is, the strongest first (as the table says)
+            given = official.get("source_kind", pd.Series("", index=official.index)).fillna("")
+            kinds = {u: k or source_kind(u) for u, k in zip(official.source_url, given, strict=False)}
+            urls = sorted(kinds, key=lambda u: (KIND_RANK.get(kinds[u], len(KIND_RANK)), str(u)))[:2]
+            parts.append(t("source.indicator", lang) + " " + "; ".join(f"{u} ({kind_label(kinds[u], lang)})" for u in urls))
     parts.append(t("source.boundaries", lang))
     if len(zones_in_view(inputs.zones, state)):
         parts.append(t("source.zones", lang))
