@@ -35,7 +35,7 @@ from geo.data.datasets import MapInputs
 from geo.data.paths import STATIC_DIR
 from geo.view.state import ViewState
 from ui import cache, keys
-from ui.mapassets import ASSET_DIR, ASSETS, write_asset
+from ui.mapassets import ASSET_DIR, ASSETS, geometry_basemap, write_asset
 
 __all__ = [
     "ASSET_DIR",
@@ -78,7 +78,7 @@ def geometry_url(inputs: MapInputs, basemap: str, part: str = "main") -> str:
     it at once. If ``static/atlas/`` cannot be written the geometry goes inline in the model.
     """
     # keyed by the data revision too: a stored official outline (Import page) changes the geometry
-    name, text = _asset(f"{'amap' if basemap == 'amap' else 'none'}@{cache.store_revision()}", inputs, part)
+    name, text = _asset(f"{geometry_basemap(basemap)}@{cache.store_revision()}", inputs, part)
     return write_asset(name, text)
 
 
@@ -87,7 +87,7 @@ def _model(revision: str, state: ViewState, geometry: str, _inputs: MapInputs) -
     regions = geometry_url(_inputs, state.basemap, "regions") if geometry and "jjj" in state.layers else None
     model = layer_model(_inputs, state, geometry or None, regions_url=regions or None)
     if not geometry:  # static/atlas/ not writable: the geometry travels in the model
-        key = f"{'amap' if state.basemap == 'amap' else 'none'}@{revision}"
+        key = f"{geometry_basemap(state.basemap)}@{revision}"
         model = with_geometry(model, merge_geometry(json.loads(_asset(key, _inputs)[1]),
                                                     json.loads(_asset(key, _inputs, "regions")[1])))
     return model
@@ -106,7 +106,7 @@ def view_model(inputs: MapInputs, state: ViewState) -> LayerModel:
 
 def preload_assets() -> dict:
     """Return the URLs the map needs (Leaflet, renderer, CSS, geometry for the link's basemap), for preloading."""
-    basemap = "amap" if st.query_params.get("base") == "amap" else "none"
+    basemap = geometry_basemap(st.query_params.get("base"))
     return {**ASSETS, "geometry": geometry_url(cache.map_inputs(), basemap) or None}
 
 

@@ -216,10 +216,10 @@ class _Data:
         from geo.carto.model import layer_model, select_districts
         from geo.view.state import to_query
         from ui.layout import MAP_HEIGHT
-        from ui.mapassets import ASSETS, write_asset
+        from ui.mapassets import ASSETS, geometry_basemap, write_asset
 
         base = state.with_(notes=(), year=0, districts=())  # the model of every year, cached as ui.atlasmap does
-        basemap = "amap" if state.basemap == "amap" else "none"
+        basemap = geometry_basemap(state.basemap)
         geometry = write_asset(*self.geometry(revision, basemap))  # (again) if it has gone: its fetch never fails
         regions = write_asset(*self.geometry(revision, basemap, "regions")) if "jjj" in state.layers else None
         if not geometry or regions == "":
@@ -327,13 +327,13 @@ def _preloads(path: str, params: dict, revision: int | None) -> list[list]:
     imports, brought the phone's map to 7.3 s instead of 7.7 s but added 0.1–0.15 s to Lighthouse's
     blocking time, desktop and mobile, in 3 audits each: not done.)
     """
-    from ui.mapassets import ASSET_DIR, ASSET_URL, ASSETS
+    from ui.mapassets import ASSET_DIR, ASSET_URL, ASSETS, geometry_basemap
 
     items = [["link", {"rel": "preload", "as": "script", "href": url}]
              for url in [ASSETS["leaflet"], *ASSETS["renderer"]]]
     items += [["link", {"rel": "preload", "as": "style", "href": url}] for url in (ASSETS["leafletCss"], ASSETS["css"])]
     try:
-        name = _DATA.geometry_name(revision, "amap" if params.get("base") == "amap" else "none")
+        name = _DATA.geometry_name(revision, geometry_basemap(params.get("base")))
         if (ASSET_DIR / name).exists():  # the renderer fetches it with the page's credentials (a CORS-mode fetch)
             items.append(["link", {"rel": "preload", "as": "fetch", "crossorigin": "", "href": ASSET_URL + name}])
     except Exception:  # without the geometry preloaded the map still fetches it

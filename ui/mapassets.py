@@ -13,7 +13,7 @@ import os
 from geo.carto.contract import RENDERER_SCRIPTS
 from geo.data.paths import STATIC_DIR
 
-__all__ = ["ASSETS", "ASSET_DIR", "ASSET_URL", "versioned", "write_asset"]
+__all__ = ["ASSETS", "ASSET_DIR", "ASSET_URL", "geometry_basemap", "versioned", "write_asset"]
 
 #: Where the content-hashed geometry files are written (``ui.atlasmap.geometry_url``) and served from.
 ASSET_DIR = STATIC_DIR / "atlas"
@@ -34,6 +34,15 @@ ASSETS = {
     "renderer": [versioned(STATIC_DIR / "atlasmap" / name) for name in RENDERER_SCRIPTS],
     "css": versioned(STATIC_DIR / "atlasmap" / "atlas-map.css"),
 }
+
+
+def geometry_basemap(basemap: object) -> str:
+    """Return the geometry file a basemap needs: ``"amap"`` (shifted to GCJ-02 for AMap tiles), else ``"none"`` (WGS-84).
+
+    >>> geometry_basemap("amap"), geometry_basemap("osm"), geometry_basemap(None)
+    ('amap', 'none', 'none')
+    """
+    return "amap" if basemap == "amap" else "none"
 
 
 def write_asset(name: str, text: str) -> str:
