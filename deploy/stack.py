@@ -40,7 +40,7 @@ from deploy.postgres import LocalPostgres, PostgresUnavailable, pdeathsig_prefix
 from deploy.warmup import WarmupError, warm
 from geo.data.paths import ROOT
 
-__all__ = ["WORKER_OPTIONS", "Stack", "StackError", "Worker", "default_workers", "free_port", "main"]
+__all__ = ["WORKER_OPTIONS", "Stack", "StackError", "Worker", "default_workers", "free_port", "free_ports", "main"]
 
 #: Seconds a worker must have run before it is restarted at once after an exit (no restart loop).
 MIN_UPTIME = 5.0
@@ -51,8 +51,24 @@ _LOOPBACK_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({})) 
 #: traceback or server path ("none": Streamlit 1.67's legacy "false" still shows the stack trace).
 WORKER_OPTIONS = ("--client.showErrorDetails", "none")
 
+
 class StackError(RuntimeError):
     """The stack cannot start or a part it cannot do without (HAProxy, PostgreSQL) stopped."""
+
+
+class _PortTaken(StackError):
+    """HAProxy could not listen on its port: another program holds it."""
+
+
+def _alerts(log: Path, offset: int = 0) -> str:
+    """Return HAProxy's ``[ALERT]`` lines written to ``log`` after ``offset``, joined (its reason to exit)."""
+    try:
+        with log.open("rb") as f:
+            f.seek(max(offset, f.seek(0, os.SEEK_END) - 65536))  # the request log follows: its end only
+            text = f.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+    return " / ".join(line.split(":", 1)[-1].strip() for line in text.splitlines() if "[ALERT]" in line)[-600:]
 
 
 def default_workers() -> int:
@@ -70,10 +86,46 @@ def free_port(host: str = "127.0.0.1") -> int:
         return s.getsockname()[1]
 
 
-def _healthy(url: str, timeout: float = 2.0) -> bool:
+def free_ports(n: int, host: str = "127.0.0.1", exclude: set[int] | frozenset[int] = frozenset()) -> list[int]:
+    """Return ``n`` different TCP ports free on ``host`` now, none in ``exclude``.
+
+    The sockets stay open until all are chosen, so the kernel cannot hand out one port twice.
+    """
+    held: list[socket.socket] = []
+    try:
+        while len(held) < n:
+            s = socket.socket()
+            held.append(s)
+            s.bind((host, 0))
+            if s.getsockname()[1] in exclude:
+                continue  # kept open (so not handed out again) but not returned
+        return [p for s in held if (p := s.getsockname()[1]) not in exclude][:n]
+    finally:
+        for s in held:
+            s.close()
+
+
+def _can_listen(host: str, port: int) -> bool:
+    """True if a listener could bind ``host:port`` now (as HAProxy binds it: address reuse allowed)."""
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("0.0.0.0" if host in ("0.0.0.0", "*", "") else host, port))
+        except OSError:
+            return False
+    return True
+
+
+def _healthy(url: str, timeout: float = 2.0, cookie: str | None = None) -> bool:
+    """True if ``url`` answers Streamlit's health check; with ``cookie``, only if the answer sets it.
+
+    HAProxy sets its sticky cookie on every answer it passes on, so ``cookie`` tells the proxy from
+    any other Streamlit server that happens to answer on the same port.
+    """
     try:
         with _LOOPBACK_OPENER.open(f"{url}/_stcore/health", timeout=timeout) as r:
-            return r.status == 200
+            sets = " ".join(r.headers.get_all("Set-Cookie") or [])
+            return r.status == 200 and (cookie is None or f"{cookie}=" in sets)
     except OSError:
         return False
 
@@ -121,12 +173,13 @@ class Stack:
         self.host = host
         # what ./atlas run serves: app.py inside asgi.py (compression, cache lifetimes); another for benchmarks
         self.script = Path(script or ROOT / "asgi.py")
+        self._pick_port = not port  # port 0: a free one, picked again if taken before HAProxy binds it
         self.port = port or free_port("127.0.0.1" if host in ("0.0.0.0", "*", "") else host)
         self.var_dir = Path(var_dir or VAR_DIR).resolve()
         self.serve_dir = self.var_dir / "serve"
         self.database_url = (database_url or "").strip() or None
         self.postgres = None if self.database_url else LocalPostgres(self.var_dir / "postgres", fsync=fsync)
-        ports = worker_ports or [free_port() for _ in range(n)]
+        ports = worker_ports or free_ports(n, exclude={self.port})
         self.workers = [Worker(f"w{i + 1}", p, self.serve_dir / f"w{i + 1}.log") for i, p in enumerate(ports)]
         self.haproxy: subprocess.Popen | None = None
         self.config_path = self.serve_dir / "haproxy.cfg"
@@ -177,6 +230,9 @@ class Stack:
     def _start(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         haproxy.find_haproxy()  # fail before starting anything
+        if not self._pick_port and not _can_listen(self.host, self.port):
+            raise StackError(f"port {self.port} is in use by another program (another ./atlas run or serve?); "
+                             "stop it or choose another port with --port")
         self._secret = self._cookie_secret()
         if self.postgres is not None:
             created = self.postgres.init()
@@ -247,19 +303,40 @@ class Stack:
                 raise StackError(f"worker {worker.name} not healthy in time; see {worker.log}")
             time.sleep(0.2)  # polling the worker's health endpoint
 
-    def _start_haproxy(self, deadline: float) -> None:
+    def _start_haproxy(self, deadline: float, attempts: int = 3) -> None:
+        """Start HAProxy; with a picked port (``port=0``) taken meanwhile by another program, pick again."""
+        for attempt in range(1, attempts + 1):
+            try:
+                self._launch_haproxy(deadline)
+                return
+            except _PortTaken as exc:
+                if not self._pick_port or attempt == attempts:
+                    raise StackError(str(exc)) from None
+                old = self.port
+                self.port = free_port("127.0.0.1" if self.host in ("0.0.0.0", "*", "") else self.host)
+                self._log(f"port {old} was taken before HAProxy could listen on it; trying {self.port}")
+
+    def _launch_haproxy(self, deadline: float) -> None:
         backends = [haproxy.Backend(w.name, f"127.0.0.1:{w.port}") for w in self.workers]
         self.config_path.write_text(haproxy.render(f"{self.host}:{self.port}", backends, self.stats_socket),
                                     encoding="utf-8")
         haproxy.check_config(self.config_path)
-        log = (self.serve_dir / "haproxy.log").open("ab")
+        log_path = self.serve_dir / "haproxy.log"
+        log = log_path.open("ab")
+        logged = log.tell()  # the log is appended to: read only what this start writes
         self.haproxy = subprocess.Popen([*self._deathsig, haproxy.find_haproxy(), "-db", "-f", str(self.config_path)],
                                         stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                         start_new_session=True)
         log.close()
-        while not _healthy(self.url):
+        # ready when the answer comes from our HAProxy (its cookie: not another server on the port)
+        # and HAProxy still runs after it (it exits if it cannot bind its port)
+        while not (_healthy(self.url, cookie=haproxy.COOKIE) and self.haproxy.poll() is None):
             if self.haproxy.poll() is not None:
-                raise StackError(f"HAProxy exited at start; see {self.serve_dir / 'haproxy.log'}")
+                self.haproxy = None
+                alerts = _alerts(log_path, logged)
+                if "Address already in use" in alerts:
+                    raise _PortTaken(f"port {self.port} is in use by another program: {alerts}")
+                raise StackError(f"HAProxy exited at start ({alerts or 'no message'}); see {log_path}")
             if time.monotonic() > deadline:
                 raise StackError("HAProxy did not answer in time")
             time.sleep(0.1)  # polling the proxy's health endpoint
@@ -272,7 +349,10 @@ class Stack:
         Raises :class:`StackError` if HAProxy or our PostgreSQL is no longer running.
         """
         if self.haproxy is None or self.haproxy.poll() is not None:
-            raise StackError(f"HAProxy stopped; see {self.serve_dir / 'haproxy.log'}")
+            code = self.haproxy.returncode if self.haproxy else None
+            alerts = _alerts(self.serve_dir / "haproxy.log")
+            raise StackError(f"HAProxy stopped (status {code}{': ' + alerts if alerts else ''}); "
+                             f"see {self.serve_dir / 'haproxy.log'}")
         if self.postgres is not None and not self.postgres.running:
             raise StackError(f"PostgreSQL stopped; see {self.postgres.log_path}")
         events = []

@@ -8,18 +8,20 @@ from __future__ import annotations
 import doctest
 import fcntl
 import http.server
+import os
 import re
 import shlex
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 from conftest import ROOT
 
 from bench.wsclient import load_page_cookies
 from deploy import haproxy
-from deploy.stack import Stack, StackError
+from deploy.stack import Stack, StackError, free_ports
 
 BACKENDS = [haproxy.Backend("w1", "127.0.0.1:8601"), haproxy.Backend("w2", "127.0.0.1:8602")]
 
@@ -138,3 +140,84 @@ def test_load_client_keeps_the_cookies_a_browser_would():
     finally:
         server.shutdown()
         server.server_close()
+
+
+class _Health(http.server.BaseHTTPRequestHandler):
+    """Answers Streamlit's health check, as a worker (or any other Streamlit server) does."""
+
+    def do_GET(self):
+        self.send_response(200 if self.path == "/_stcore/health" else 404)
+        self.send_header("Content-Type", "text/plain")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *args):
+        pass
+
+
+def _serve(server: http.server.HTTPServer) -> threading.Thread:
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_free_ports_are_different_and_skip_the_excluded():
+    for _ in range(50):
+        ports = free_ports(3, exclude={8501})
+        assert len(set(ports)) == 3 and 8501 not in ports
+
+
+def test_haproxy_does_not_take_another_server_on_its_port_for_itself(tmp_path):
+    """The picked port is taken before HAProxy binds it, by a server that answers the health check too:
+    HAProxy cannot listen there and exits; the stack must not call that ready, and picks another port."""
+    try:
+        haproxy.find_haproxy()
+    except haproxy.HaproxyUnavailable as exc:
+        pytest.skip(str(exc))
+    worker, squatter = (http.server.HTTPServer(("127.0.0.1", 0), _Health) for _ in range(2))
+    for server in (worker, squatter):
+        _serve(server)
+    logged: list[str] = []
+    stack = Stack(1, port=squatter.server_port, var_dir=tmp_path / "var", worker_ports=[worker.server_port],
+                  database_url=f"sqlite:///{tmp_path / 'a.sqlite'}", log=logged.append)
+    stack._pick_port = True  # as with --port 0, whose pick another program took meanwhile
+    stack.serve_dir.mkdir(parents=True)
+    try:
+        stack._start_haproxy(time.monotonic() + 30)
+        assert stack.port != squatter.server_port and stack.haproxy.poll() is None
+        assert logged and f"port {squatter.server_port} was taken" in logged[0]
+        assert haproxy.server_states(stack.stats_socket) in ({"w1": "UP"}, {"w1": "DOWN"}, {"w1": "UP 1/2"})
+        # a port given by the planner (not picked) that is taken: a clear refusal, not a retry
+        stack.haproxy.terminate()
+        stack.haproxy.wait(timeout=10)
+        stack._pick_port, stack.port = False, squatter.server_port
+        with pytest.raises(StackError, match=rf"port {squatter.server_port} is in use by another program"):
+            stack._start_haproxy(time.monotonic() + 30)
+    finally:
+        if stack.haproxy is not None and stack.haproxy.poll() is None:
+            stack.haproxy.kill()
+            stack.haproxy.wait(timeout=10)
+        for server in (worker, squatter):
+            server.shutdown()
+            server.server_close()
+
+
+def test_serve_on_a_port_in_use_says_so_before_starting_anything(tmp_path):
+    """``./atlas serve`` on the port ``./atlas run`` already uses: refused at once, by name, nothing started."""
+    try:
+        haproxy.find_haproxy()
+    except haproxy.HaproxyUnavailable as exc:
+        pytest.skip(str(exc))
+    busy = http.server.HTTPServer(("127.0.0.1", 0), _Health)
+    _serve(busy)
+    try:
+        out = subprocess.run([sys.executable, "-m", "deploy", "--workers", "1", "--host", "127.0.0.1",
+                              "--port", str(busy.server_port), "--var-dir", str(tmp_path / "var")],
+                             cwd=ROOT, capture_output=True, text=True, timeout=60,
+                             env={**os.environ, "ATLAS_DATABASE_URL": f"sqlite:///{tmp_path / 'a.sqlite'}"})
+    finally:
+        busy.shutdown()
+        busy.server_close()
+    assert out.returncode == 1
+    assert f"port {busy.server_port} is in use by another program" in out.stderr and "--port" in out.stderr
+    assert not (tmp_path / "a.sqlite").exists() and not list((tmp_path / "var" / "serve").glob("w*.log"))

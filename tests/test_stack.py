@@ -101,7 +101,18 @@ class Served:
         return self._store
 
     def states(self) -> dict[str, str]:
-        return haproxy.server_states(self.state()["haproxy"]["stats_socket"])
+        try:
+            return haproxy.server_states(self.state()["haproxy"]["stats_socket"])
+        except OSError as exc:  # HAProxy is not there: say why, from what the stack logged
+            raise AssertionError(f"HAProxy's stats socket: {exc}\n{self.logs()}") from exc
+
+    def logs(self) -> str:
+        """The ends of the command's own log and HAProxy's (for a failure message)."""
+        parts = []
+        for path in (self.var.parent / "serve.log", self.var / "serve" / "haproxy.log"):
+            text = path.read_text(errors="replace") if path.exists() else "(none)"
+            parts.append(f"--- {path.name} (end) ---\n{text[-1500:]}")
+        return "\n".join(parts)
 
 
 @pytest.fixture(scope="module")
@@ -319,7 +330,8 @@ def test_a_process_killed_mid_import_leaves_nothing(served):
 def test_ctrl_c_stops_everything(served):
     served.store().engine.dispose()
     pids = served.pids()
-    assert all(_alive(p) for p in pids)
+    dead = [p for p in pids if not _alive(p)]
+    assert not dead, f"not running before Ctrl-C: {dead} of {served.state()}\n{served.logs()}"
     served.proc.send_signal(signal.SIGINT)
     assert served.proc.wait(timeout=60) == 0
     _wait(lambda: not any(_alive(p) for p in pids), 10, "every process of the stack to exit")
