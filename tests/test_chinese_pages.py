@@ -109,3 +109,42 @@ def test_chinese_map_model_has_no_english_notes_or_paths():
     assert len(strings) > 100
     bad = [s for s in strings if english_sentence(s) or PATH.search(URL.sub("", s))]
     assert not bad, bad
+
+
+QUOTE = re.compile(r"'[^'\u3400-\u9fff]*[\u3400-\u9fff][^']*'|“[^”]*[\u3400-\u9fff][^”]*”")
+
+
+def _shipped_notes() -> list[tuple[str, str, str]]:
+    """(where, note, status) of every source note the pages can show: figures, zones, designations, upgrades."""
+    from geo.data import datasets as d
+
+    ind = d.read_indicators(include_demo=False)
+    out = [("indicator", n, s) for n, s in zip(ind.source_note, ind.status, strict=True)]
+    out += [("zone", n, "official") for n in d.read_zones().source_note]
+    out += [("designation", n, "official") for n in d.read_designations().source_note]
+    out += [("upgrade", n, "official") for n in d.read_source_upgrades()["quote"]]
+    return [(w, n, s) for w, n, s in out if isinstance(n, str) and n]
+
+
+def test_every_shipped_note_reads_without_english_on_a_chinese_page_and_keeps_its_quotes():
+    """The researchers' English asides ("repost date not shown", "(rank 6 of 16)", "(Beijing, stock)") are said
+    in Chinese or left to the English page; the published Chinese words are never dropped with them."""
+    from geo.text.labels import note_text
+    from geo.text.notes import english_words
+
+    notes = _shipped_notes()
+    assert len(notes) > 250
+    english, lost = [], []
+    for where, note, status in notes:
+        zh = note_text(note, "zh", status)
+        assert note_text(note, "en", status) == note  # the English page shows the note as written
+        if english_words(zh):
+            english.append(f"{where}: {english_words(zh)} in {zh[:120]}")
+        if zh not in (t("note.english", "zh"),) and not zh.startswith("外文来源"):
+            lost += [f"{where}: {q} not in {zh[:120]}" for q in QUOTE.findall(note)
+                     if not english_words(q) and q.strip("'“”") not in zh]
+    assert not english, "\n".join(english)
+    assert not lost, "\n".join(lost)
+    shijingshan = next(n for w, n, s in notes if "78.61" in n and "rank 6 of 16" in n)
+    assert note_text(shijingshan, "zh").endswith("“每万人发明专利拥有量达到78.61件,排名北京市第6位” (全市16区中第6位)")
+    assert "转载页未注明日期" in note_text(shijingshan, "zh")

@@ -16,7 +16,7 @@ from geo.data.paths import ROOT
 from geo.data.provenance import ProvenanceError
 from geo.data.source_kind import KINDS, kind_label, source_kind, source_kind_label
 from geo.text.i18n import STRINGS, t
-from geo.text.labels import name_of, note_text
+from geo.text.labels import name_of, note_text, short_note
 
 __all__ = [
     "CROSS_CHECK_ONLY",
@@ -193,9 +193,10 @@ def _value_text(value: str, lang: str) -> str:
     ('10.8万件', '39.8 (15.8 existing + 24)')
     """
     m = re.match(r"^\s*([-+\d.,]+\s*(?:万|亿)?\S*?)\s+(\(.*\))\s*$", str(value))
-    if lang != "zh" or m is None or note_text(m.group(2), lang) == m.group(2):
+    if lang != "zh" or m is None:
         return str(value)
-    return f"{m.group(1)} {t('src.value_remark', lang)}"
+    remark = short_note(m.group(2), lang)
+    return f"{m.group(1)} {remark if remark is not None else t('src.value_remark', lang)}"
 
 
 def source_conflicts(lang: str = "zh") -> pd.DataFrame:

@@ -6,7 +6,6 @@ Part of the layer model (:mod:`geo.carto.model`); typed in :mod:`geo.carto.contr
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlparse
 
 import pandas as pd
@@ -19,7 +18,7 @@ from geo.data.indicators import INDICATORS
 from geo.data.names import BEIJING_CODE, BEIJING_DISTRICTS
 from geo.data.source_kind import KIND_RANK, kind_label, source_kind, source_kind_label
 from geo.text.i18n import format_change, format_value, t, unit_label
-from geo.text.labels import name_of, note_text, status_label, statuses_text
+from geo.text.labels import name_of, short_note, status_label, statuses_text
 from geo.view.state import ViewState
 
 __all__ = [
@@ -117,10 +116,10 @@ def source_lead(row: dict, status: str, lang: str) -> str:
     """Return the lead of a row's source note (publisher, document; ≤ 40 chars) and the kind of source."""
     note = str(row.get("source_note") or "")
     lead = note.split(":", 1)[0].split("：", 1)[0].strip() or str(row.get("source_url") or "")
-    words = len(re.findall(r"[A-Za-z]{2,}", lead))
-    if note_text(lead, lang) != lead or (lang == "zh" and words >= 2 and len(re.findall(r"[\u3400-\u9fff]", lead)) < 3 * words):
-        # an English lead on a Chinese page: the page's host says where the figure is from
-        lead = urlparse(str(row.get("source_url") or "")).netloc or lead
+    shown = short_note(lead, lang)  # its English asides said in Chinese on a Chinese page
+    if shown is None:  # an English lead on a Chinese page: the page's host says where the figure is from
+        shown = urlparse(str(row.get("source_url") or "")).netloc or lead
+    lead = shown
     lead = lead if len(lead) <= 40 else lead[:39] + "…"
     kind = row.get("source_kind") or source_kind(str(row.get("source_url") or ""))
     return f"{lead} ({source_kind_label(kind, status, lang)})"

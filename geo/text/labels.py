@@ -16,11 +16,13 @@ import re
 from typing import Any
 
 from geo.text.i18n import DEFAULT_LANG, format_value, t
+from geo.text.notes import zh_note
 
 __all__ = [
     "name_of",
     "note_text",
     "pick",
+    "short_note",
     "status_label",
     "status_mark",
     "status_text",
@@ -89,9 +91,19 @@ def value_text(value: float, unit: str, status: str, lang: str = DEFAULT_LANG) -
 
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_WORDS = re.compile(r"[A-Za-z]{2,}")
-_URL = re.compile(r"https?://\S+")
 _DATE = re.compile(r"\b((?:19|20)\d{2}-\d{2}(?:-\d{2})?)\b")
+
+
+def short_note(text: str, lang: str = DEFAULT_LANG) -> str | None:
+    """Return a short text from a note (a lead, a remark) as a page in ``lang`` shows it in place, whole,
+    or None where a Chinese page could only show it with English words left in it.
+
+    >>> short_note("(rank 6 of 16)", "zh"), short_note("(15.8 existing + 24 expansion)", "zh")
+    ('(全市16区中第6位)', None)
+    """
+    if lang != "zh":
+        return text
+    return zh_note(text, t("note.foreign_quote", lang), None)
 
 
 def note_text(note: object, lang: str = DEFAULT_LANG, status: str = "") -> str:
@@ -99,22 +111,25 @@ def note_text(note: object, lang: str = DEFAULT_LANG, status: str = "") -> str:
 
     On a Chinese page a note written in a foreign language (an English or German page quoted as
     published) reads 外文来源 with its date, the quote itself behind the source link (and on the
-    English page); Chinese and mixed notes are shown as they are.
+    English page); in a mixed note the researchers' English asides are said in Chinese, and what
+    cannot be is left to the English page (:func:`geo.text.notes.zh_note`).
 
     >>> note_text("China Daily 2017-06-21: 'The capital also produced 76.8 patents for every 10,000 residents'")
     '外文来源(2017-06-21), 原文见来源链接'
     >>> note_text("Scope = Haidian全域 per 中关村 2017年3期. Area 430.77 km² is Haidian District's area as listed here")
     '研究说明为英文, 见英文页面'
-    >>> note_text("北京青年报: 每万人发明专利拥有量达到78.61件"), note_text("as of 2014-09", "en")
-    ('北京青年报: 每万人发明专利拥有量达到78.61件', 'as of 2014-09')
+    >>> note_text("北京青年报: 每万人发明专利拥有量达到78.61件 (rank 6 of 16)"), note_text("as of 2014-09", "en")
+    ('北京青年报: 每万人发明专利拥有量达到78.61件 (全市16区中第6位)', 'as of 2014-09')
     """
     if status == "demo":
         return t("source.demo", lang)
     text = "" if note is None or (isinstance(note, float) and note != note) else str(note)
-    words = len(_WORDS.findall(_URL.sub("", text)))
-    if lang != "zh" or not text or words <= 3:
+    if lang != "zh" or not text:
         return text
-    if _CJK.search(text):  # a researcher's note mixing languages: shown unless it is mostly English
-        return t("note.english", lang) if words >= 8 and words > len(_CJK.findall(text)) / 2 else text
+    shown = zh_note(text, t("note.foreign_quote", lang), t("note.english_more", lang))
+    if shown is not None:
+        return shown
+    if _CJK.search(text):  # a researcher's note in English around a few Chinese names
+        return t("note.english", lang)
     date = _DATE.search(text)
     return t("note.foreign", lang, date=f"({date.group(1)})" if date else "")
