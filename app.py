@@ -10,6 +10,7 @@ from ui import auth, cache, keys, linknotes
 from ui.atlasmap import preload_assets
 from ui.basepath import MAIN_PAGE  # served at the root; /map is redirected there (asgi.py)
 from ui.common import draw_shared_sidebar, keep_lang_in_url, page_tab_title
+from ui.nav import PAGES as NAV
 from ui.theme import apply_theme
 
 st.set_page_config(page_icon=str(ROOT / "static" / "favicon.png"), layout="wide")
@@ -21,16 +22,8 @@ linknotes.check_dropped(L)  # a link too long for Streamlit reaches the app empt
 # the first session of a fresh server in its legacy multipage mode, where a deep link such as
 # /targets runs that file alone (no navigation, no language switch). The map is the default page,
 # so its address is the app root.
-PAGES = [
-    st.Page("views/map.py", title=t("page.map", L), icon=":material/map:", url_path=MAIN_PAGE, default=True),
-    st.Page("views/targets.py", title=t("page.targets", L), icon=":material/flag:", url_path="targets"),
-    st.Page("views/projects.py", title=t("page.projects", L), icon=":material/location_city:", url_path="projects"),
-    st.Page("views/trends.py", title=t("page.trends", L), icon=":material/trending_up:", url_path="trends"),
-    st.Page("views/zones.py", title=t("page.zones", L), icon=":material/layers:", url_path="zones"),
-    st.Page("views/sources.py", title=t("page.sources", L), icon=":material/menu_book:", url_path="sources"),
-    st.Page("views/import_data.py", title=t("page.import", L), icon=":material/upload_file:", url_path="import"),
-    st.Page("views/present.py", title=t("page.present", L), icon=":material/slideshow:", url_path="present"),
-]
+PAGES = [st.Page(p.script, title=t(p.title_key, L), icon=p.icon, url_path=p.url_path, default=p.url_path == MAIN_PAGE)
+         for p in NAV]
 page = st.navigation(PAGES)
 # contrast CSS and <html lang> before any page draws; on map pages the browser starts fetching the map's
 # assets (Leaflet, renderer, geometry) with the first element, while the rest of the page loads

@@ -12,6 +12,7 @@ import re
 import urllib.parse
 import xml.dom.minidom
 from html import escape as html_escape
+from html import unescape
 from pathlib import Path
 
 import shapely
@@ -287,3 +288,22 @@ def test_the_preloads_come_after_streamlits_own_files():
     html = firstview.insert(page, "<div></div>", True, extra).decode()
     assert html.index("./static/js/index.js") < html.index("/app/static/leaflet/leaflet.js?v=1")
     assert '<script type="module"' not in html.split("<body>")[0]  # still deferred past the first paint
+
+
+def test_every_first_view_lists_the_pages_where_the_sidebar_will_list_them():
+    """Each first view carries the app's pages as plain links (usable before Streamlit starts), the current one
+    marked, in the link's language, relative to the page (a base path is kept); the style shows them on wide screens only."""
+    import doctest
+
+    from ui import nav
+
+    assert doctest.testmod(nav).failed == 0
+    for path, query, current in (("/", "", "./"), ("/", "lang=en", "./?lang=en"), ("/targets", "", "targets"),
+                                 ("/sources", "lang=en", "sources?lang=en")):
+        view = firstview.first_view(path, query)
+        links = re.findall(r'<a href="([^"]+)"( aria-current="page")?>([^<]+)</a>', view)
+        assert len(links) == len(nav.PAGES) == 8, (path, links)
+        assert [h for h, mark, _ in links if mark] == [current], (path, links)
+        lang = "en" if query else "zh"
+        assert [unescape(name) for *_, name in links] == [t(p.title_key, lang) for p in nav.PAGES]
+    assert "@media (min-width:769px){#atlas-first .af-side{display:block" in firstview.STYLE

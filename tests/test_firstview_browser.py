@@ -15,6 +15,7 @@ import pytest
 from conftest import RequestLog, wait_for_map
 
 from geo.text.i18n import t
+from ui.nav import PAGES
 
 pytestmark = pytest.mark.browser
 
@@ -254,3 +255,41 @@ def test_a_desktop_page_does_not_jump_while_it_loads(app_url, page_factory, path
     page.wait_for_function("document.fonts.status === 'loaded'")  # a late font would shift the text
     shifts = page.evaluate("window.__shifts")
     assert sum(shifts) <= 0.1, shifts
+
+
+BOX = """s => [...document.querySelectorAll(s)].filter(e => e.getClientRects().length).map(e => {
+    const b = e.getBoundingClientRect(); return [Math.round(b.x), Math.round(b.y), Math.round(b.width), Math.round(b.height)]; })[0] || null"""
+NAV = """s => [...document.querySelectorAll(s)].filter(e => e.getClientRects().length).map(e => e.textContent.trim())"""
+
+
+@pytest.mark.parametrize("width,height,path,first,page_part", [
+    (1280, 720, "/", "#atlas-first .leaflet-container", ".atlas-root .leaflet-container"),
+    (390, 844, "/?lang=en", "#atlas-first .leaflet-container", ".atlas-root .leaflet-container"),
+    (1920, 1080, "/?year=2019", "#atlas-first .leaflet-container", ".atlas-root .leaflet-container"),
+    (1280, 720, "/targets", "#atlas-first .af-card h2", "[data-testid='stMainBlockContainer'] h2"),
+    (390, 844, "/targets", "#atlas-first .af-card h2", "[data-testid='stMainBlockContainer'] h2"),
+])
+def test_streamlits_page_takes_the_first_views_place_without_moving_it(app_url, page_factory, width, height, path,
+                                                                        first, page_part):
+    """The first view is laid out as Streamlit's page will be (sidebar, margins, title): on a laptop the map
+    drawn early stays where it is when the page replaces the first view (it moved 204 px right and 130 px
+    down at 1280×720), on a phone it stays under the title; the Targets cards stay put. On a wide screen
+    the pages' links stand where Streamlit's sidebar lists them, with the same names."""
+    page = page_factory(viewport={"width": width, "height": height}, is_mobile=width < 500, has_touch=width < 500)
+    streamlit = Held(page, "/static/js/index.")
+    page.goto(app_url + path, wait_until="commit")
+    page.wait_for_selector(EARLY if path != "/targets" else "#atlas-first .af-card", timeout=30_000)
+    before, links = page.evaluate(BOX, first), page.evaluate(NAV, "#atlas-first .af-side a")
+    streamlit.release()
+    page.wait_for_selector("#atlas-first", state="detached", timeout=60_000)
+    if path != "/targets":
+        wait_for_map(page)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+    after = page.evaluate(BOX, page_part)
+    assert before and after and all(abs(a - b) <= 2 for a, b in zip(before, after, strict=True)), (before, after)
+    nav = page.evaluate(NAV, "[data-testid='stSidebarNav'] a")
+    if width > 768:  # Streamlit shows its sidebar: the first view named the same pages in the same order
+        icons = [p.icon.split("/")[1].strip(":") for p in PAGES]  # Streamlit's link text starts with its icon's name
+        assert [i + name for i, name in zip(icons, links, strict=True)] == nav and len(links) == 8, (links, nav)
+    else:
+        assert links == [], links

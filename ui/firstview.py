@@ -17,6 +17,9 @@ on a phone over a slow network that is 7–8 s of white screen for any Streamlit
   (:func:`geo.analysis.targets.headline`), so a phone opening a Targets link reads them at once;
 - on the other pages, and on every page when sign-in is required for all (``ATLAS_REQUIRE_SIGN_IN``):
   the app's title and the words that the page is loading;
+- on a wide screen, the pages' links where Streamlit's sidebar will list them (``ui.nav.side_links``);
+  the first view is laid out as Streamlit's page will be, so the map drawn early does not move when
+  the page takes over (:data:`STYLE`);
 - a small script that keeps Streamlit's page invisible (``visibility: hidden``: laid out, not
   painted) until it is ready — the map drawn, or the page's script run finished — and then shows
   it at once in place of the first view. So the page does not jump while Streamlit builds its
@@ -41,6 +44,7 @@ from urllib.parse import parse_qs
 from geo.carto.preview import FIRST_VIEW_ID, district_paths, first_view_html, map_svg, targets_view_html, waiting_html
 from geo.data.paths import STATIC_DIR
 from geo.text.i18n import DEFAULT_LANG, LANGS
+from ui.nav import side_links
 
 __all__ = ["EARLY_SCRIPT", "LIVE_ID", "LOADER_SCRIPT", "MAP_PATHS", "REVEAL_SCRIPT", "STYLE", "TARGETS_PATH",
            "defer_scripts", "first_view", "insert", "page", "preloads", "warm"]
@@ -55,17 +59,33 @@ MAP_PATHS = ("/", "/map")
 #: The Targets page's address: its first view shows each target's headline figures (``targets_view_html``).
 TARGETS_PATH = "/targets"
 
-#: The first view's look: a column like the page's, system fonts (nothing to download), no movement.
+#: The first view's look: laid out as Streamlit's page will be (Streamlit 1.67 with ``ui/layout.py``), so
+#: nothing moves when that page takes its place: its sidebar (300 px, shown above 768 px, here with the
+#: pages' links), its margins (top 6 rem, sides 1 rem, 5 rem from 864 px; on a phone up to 760 px
+#: ``ui/layout.py``'s 3.75 rem and .4 rem) and its title's height; the map drawn early sits where the
+#: page's map component will be (``af-live``). System fonts where Streamlit's are not loaded yet.
 STYLE = """<style id="atlas-first-style">
 html.atlas-loading #root{visibility:hidden}
-#atlas-first{position:fixed;inset:0;z-index:999999;overflow:hidden;background:#fff;color:#262730;
-font-family:system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;
-padding:1rem 1rem 0;box-sizing:border-box;max-width:60rem;margin:0 auto;line-height:1.4}
-#atlas-first .af-app{font-size:.8rem;color:#555}
+#atlas-first{--af-top:60px;--af-left:6.4px;--af-right:6.4px;--af-head:24px;position:fixed;inset:0;z-index:999999;
+overflow:hidden;background:#fff;color:#262730;font-size:16px;line-height:1.6;box-sizing:border-box;
+font-family:"Source Sans",system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;
+padding:var(--af-top) var(--af-right) 0 var(--af-left)}
+@media (min-width:761px){#atlas-first{--af-top:96px;--af-left:16px;--af-right:16px;--af-head:74px}}
+@media (min-width:769px){#atlas-first{--af-left:316px}}
+@media (min-width:864px){#atlas-first{--af-left:380px;--af-right:80px}}
+#atlas-first .af-side{display:none}
+@media (min-width:769px){#atlas-first .af-side{display:block;position:absolute;left:0;top:0;bottom:0;width:300px;
+box-sizing:border-box;padding:72px 30px 0;background:#f8f8f7}}
+#atlas-first .af-side a{display:block;height:28px;line-height:28px;margin:6px 0;padding:0 8px 0 32px;border-radius:8px;
+color:rgba(38,37,35,.8);text-decoration:none;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+#atlas-first .af-side a[aria-current]{background:rgba(169,169,162,.25);color:#262523;font-weight:600}
+#atlas-first .af-app{height:var(--af-head);box-sizing:border-box;margin:0;font-size:19.2px;line-height:24px;font-weight:700;
+white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+@media (min-width:761px){#atlas-first .af-app{font-size:32px;line-height:38.4px;padding:20px 0 16px}}
 #atlas-first .af-title{font-size:1.15rem;line-height:1.35;margin:.3rem 0 .4rem;font-weight:600}
 #atlas-first .af-banner{margin:0 0 .4rem;padding:.3rem .5rem;background:#fff3cd;color:#5c4400;font-size:.85rem}
 #atlas-first .af-body{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-start}
-#atlas-first .af-map{width:min(100%,34rem,calc((100vh - 13rem) * 1.05));height:auto}
+#atlas-first .af-map{width:min(100%,34rem,calc((100vh - var(--af-top) - var(--af-head) - 9rem) * 1.05));height:auto}
 #atlas-first .af-legend{font-size:.8rem;flex:1 1 14rem}
 #atlas-first .af-legend ul{list-style:none;margin:.2rem 0 0;padding:0}
 #atlas-first .af-legend li{display:flex;align-items:center;gap:.4rem;margin:.1rem 0}
@@ -73,8 +93,9 @@ padding:1rem 1rem 0;box-sizing:border-box;max-width:60rem;margin:0 auto;line-hei
 #atlas-first .af-sw{display:inline-block;width:1rem;height:.8rem;box-sizing:border-box;flex:none}
 #atlas-first .af-source{font-size:.75rem;color:#555;margin:.4rem 0}
 #atlas-first .af-wait{font-size:.85rem;color:#555;margin:.4rem 0}
-#atlas-first.af-targets{padding:0 1rem}
-#atlas-first .af-top{height:60px;padding-top:.6rem;box-sizing:border-box}
+#atlas-first.af-targets{padding:0 var(--af-right) 0 var(--af-left)}
+#atlas-first .af-top{height:var(--af-top);padding-top:.6rem;box-sizing:border-box}
+#atlas-first.af-targets .af-app{height:auto;font-size:.8rem;line-height:1.4;font-weight:400;padding:0;color:#555}
 #atlas-first .af-top p{margin:0}
 #atlas-first.af-targets .af-title{font-size:2rem;line-height:1.2;font-weight:700;padding:1.25rem 0 1rem;margin:0}
 #atlas-first.af-targets .af-source{font-size:.875rem;line-height:1.6;margin:0 0 1rem}
@@ -87,9 +108,10 @@ padding:1rem 1rem 0;box-sizing:border-box;max-width:60rem;margin:0 auto;line-hei
 #atlas-first .af-fl{font-size:.875rem;line-height:1.6}
 #atlas-first .af-fv{font-size:2.25rem;padding-bottom:4px}
 #atlas-first .af-card p.af-src{font-size:.875rem;line-height:1.6;color:#55534f}
-@media (max-width:640px){#atlas-first.af-targets{padding:0 6.4px}#atlas-first .af-figures{flex-direction:column}}
-#atlas-first .af-live{position:absolute;left:1rem;right:1rem;top:2.2rem;visibility:hidden}
-#atlas-first .af-live.af-live-on{position:static;visibility:visible;margin-top:.4rem}
+@media (max-width:640px){#atlas-first .af-figures{flex-direction:column}}
+#atlas-first .af-live{position:absolute;left:var(--af-left);right:var(--af-right);top:calc(var(--af-top) + var(--af-head));
+visibility:hidden}
+#atlas-first .af-live.af-live-on{position:static;visibility:visible}
 @media print{#atlas-first{display:none}html.atlas-loading #root{visibility:visible}}
 </style>"""
 
@@ -191,7 +213,8 @@ class _Data:
             shown = {z["id"] for z in model["zones"]}
             geometries |= {f"z:{i}": g for i, g in zip(inputs.zones.zone_id, inputs.zones.geometry, strict=False)
                            if i in shown}
-            return first_view_html(model, map_svg(model, district_paths(geometries, model["bounds"]), state.year))
+            return first_view_html(model, map_svg(model, district_paths(geometries, model["bounds"]), state.year),
+                                   side_links(MAP_PATHS[0], lang))
 
         return self._cached(self._views, (revision, tuple(sorted(to_query(state).items())), lang), 128, build)
 
@@ -201,7 +224,7 @@ class _Data:
 
         demo = params.get("demo", "1") != "0"
         return self._cached(self._views, ("targets", revision, demo, lang, this_year), 128, lambda: targets_view_html(
-            all_statuses(self.inputs(revision, demo).indicators), this_year, lang))
+            all_statuses(self.inputs(revision, demo).indicators), this_year, lang, side_links(TARGETS_PATH, lang)))
 
     def live_map(self, inputs, state, revision: int | None) -> str:
         """Return the interactive map of the link's view ``state`` as the page's map component gets it: JSON ``{assets, model, key}``.
@@ -276,7 +299,7 @@ def page(path: str, query: str) -> tuple[str, list[list]]:
     """
     lang = _lang(parse_qs(query))
     if path not in (*MAP_PATHS, TARGETS_PATH) or _sign_in_required():
-        return waiting_html(lang), []
+        return waiting_html(lang, side_links(path, lang)), []
     try:
         params, lang = _link(query)
         revision = _DATA.revision()
@@ -288,7 +311,7 @@ def page(path: str, query: str) -> tuple[str, list[list]]:
         return (view + live, []) if live else (view, _preloads(path, params, revision))
     except Exception:  # never stop a page: without its picture the page still loads
         _LOG.exception("first view of %s?%s", path, query)
-        return waiting_html(lang), []
+        return waiting_html(lang, side_links(path, lang)), []
 
 
 def first_view(path: str, query: str) -> str:

@@ -211,21 +211,22 @@ def _legend(model: LayerModel, year: int) -> str:
     return f'<div class="af-legend"><b>{title}</b><ul>{"".join(items)}</ul></div>'
 
 
-def _shell(lang: str, body: str, page: str = "") -> str:
+def _shell(lang: str, body: str, page: str = "", side: str = "") -> str:
     """The first view's frame: the app's title, ``body``, and the words saying the interactive page follows.
 
     ``page`` names the page whose look the first view copies (``targets``: class ``af-targets``); its
     content runs past a phone's screen, so the words that the page loads go under the app's title.
+    ``side``: what stands where Streamlit's sidebar will be on a wide screen (the pages' links).
     """
     wait = f'<p class="af-wait">{html.escape(t("firstview.loading", lang))}</p>'
     title = f'<div class="af-app">{html.escape(t("app.title", lang))}</div>'
     kind = f' class="af-{page}"' if page else ""
     head, tail = (f'<div class="af-top">{title}{wait}</div>', "") if page else (title, wait)
     return (f'<div id="{FIRST_VIEW_ID}"{kind} role="status" aria-busy="true" lang="{html.escape(lang)}">'
-            f"{head}{body}{tail}</div>")
+            f"{side}{head}{body}{tail}</div>")
 
 
-def first_view_html(model: LayerModel, svg: str) -> str:
+def first_view_html(model: LayerModel, svg: str, side: str = "") -> str:
     """Return the first view of the map page: title, demo warning, the map picture, legend, source line."""
     lang, year = model["lang"], model["year"]
     frame = model["frames"][str(year)]
@@ -236,7 +237,7 @@ def first_view_html(model: LayerModel, svg: str) -> str:
     body = (f'<h1 class="af-title">{html.escape(frame["title"])}</h1>{banner}'
             f'<div class="af-body">{picture}{_legend(model, year)}</div>'
             f'<p class="af-source">{html.escape(frame["source"])}</p>')
-    return _shell(lang, body)
+    return _shell(lang, body, side=side)
 
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -247,7 +248,7 @@ def _markdown_bold(text: str) -> str:
     return _BOLD.sub(r"<b>\1</b>", html.escape(text))
 
 
-def targets_view_html(statuses: list[TargetStatus], this_year: int, lang: str) -> str:
+def targets_view_html(statuses: list[TargetStatus], this_year: int, lang: str, side: str = "") -> str:
     """Return the first view of the Targets page: its title, the policy's source and caveat, each target's headline.
 
     ``statuses``: :func:`geo.analysis.targets.all_statuses` of the indicators the page reads. Each
@@ -280,9 +281,9 @@ def targets_view_html(statuses: list[TargetStatus], this_year: int, lang: str) -
                                            + t(f"an.target.{tg.key}.caveat", lang)) + "</p>"
         parts.append(f'<section class="af-card"><h2>{html.escape(t(f"an.target.{tg.key}.name", lang))}</h2>'
                      f"<p>{_markdown_bold(line)}</p>{body}</section>")
-    return _shell(lang, "".join(parts), "targets")
+    return _shell(lang, "".join(parts), "targets", side)
 
 
-def waiting_html(lang: str) -> str:
+def waiting_html(lang: str, side: str = "") -> str:
     """Return the first view of a page without a map picture: the app's title and the words that it loads."""
-    return _shell(lang, "")
+    return _shell(lang, "", side=side)
