@@ -17,6 +17,7 @@ IT之家, MAIGOO, km²) are not English words here. The English page shows the n
 
 from __future__ import annotations
 
+import functools
 import re
 
 __all__ = ["ASIDES", "english_words", "zh_note"]
@@ -134,6 +135,7 @@ def english_words(text: str) -> list[str]:
     return _ENGLISH.findall(_ADDRESS.sub(" ", text))
 
 
+@functools.lru_cache(maxsize=4096)  # the same notes on every rerun of a table
 def zh_note(text: str, foreign_quote: str, more: str | None) -> str | None:
     """Return ``text`` as a Chinese page shows it, or None if nothing Chinese is left to show.
 
