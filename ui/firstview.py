@@ -46,7 +46,7 @@ from geo.data.paths import STATIC_DIR
 from geo.text.i18n import DEFAULT_LANG, LANGS
 from ui.nav import side_links
 
-__all__ = ["EARLY_SCRIPT", "LIVE_ID", "LOADER_SCRIPT", "MAP_PATHS", "REVEAL_SCRIPT", "STYLE", "TARGETS_PATH",
+__all__ = ["EARLY_SCRIPT", "FONT", "LIVE_ID", "LOADER_SCRIPT", "MAP_PATHS", "REVEAL_SCRIPT", "STYLE", "TARGETS_PATH",
            "defer_scripts", "first_view", "insert", "page", "preloads", "warm"]
 
 _LOG = logging.getLogger(__name__)
@@ -403,6 +403,16 @@ def defer_scripts(page: bytes, extra: list[list] = ()) -> tuple[bytes, str]:
     return page, LOADER_SCRIPT % json.dumps(items + list(extra), separators=(",", ":"))
 
 
+#: On a wide screen the first view is set in Streamlit's own font (its text then takes exactly the room the
+#: page's will: nothing reflows at the takeover, and the page's text is no larger than the first view's):
+#: the font file Streamlit's page preloads, asked for at once there only ("optional": never a late swap).
+#: A phone does not fetch it before the map (system fonts; the page's text is mostly Chinese anyway).
+FONT = """<link rel="preload" href="%(href)s" as="font" type="font/woff2" crossorigin media="(min-width:769px)">
+<style>@font-face{font-family:atlas-first-sans;src:url(%(href)s) format("woff2");font-weight:100 900;font-display:optional}
+@media (min-width:769px){#atlas-first{font-family:atlas-first-sans,system-ui,"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif}}</style>"""
+_FONT_PRELOAD = re.compile(rb'<link\s+rel="preload"[^>]*href="(\./static/media/[\w.-]+\.woff2)"[^>]*as="font"', re.S)
+
+
 def insert(page: bytes, view: str, is_map: bool, extra: list[list] = ()) -> bytes:
     """Return Streamlit's page HTML with the first view, its style and scripts in it (unchanged if it has no root).
 
@@ -412,9 +422,11 @@ def insert(page: bytes, view: str, is_map: bool, extra: list[list] = ()) -> byte
     root = b'<div id="root"></div>'
     if root not in page or b"</head>" not in page:
         return page
+    font = _FONT_PRELOAD.search(page)
     page, loader = defer_scripts(page, extra)
     script = REVEAL_SCRIPT % {"map": "true" if is_map else "false", "id": FIRST_VIEW_ID}
-    page = page.replace(b"</head>", (STYLE + "</head>").encode(), 1)
+    style = STYLE + (FONT % {"href": font.group(1).decode()} if font else "")
+    page = page.replace(b"</head>", (style + "</head>").encode(), 1)
     return page.replace(root, (view + script).encode() + root + loader.encode(), 1)
 
 
