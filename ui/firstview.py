@@ -63,7 +63,8 @@ TARGETS_PATH = "/targets"
 #: nothing moves when that page takes its place: its sidebar (300 px, shown above 768 px, here with the
 #: pages' links), its margins (top 6 rem, sides 1 rem, 5 rem from 864 px; on a phone up to 760 px
 #: ``ui/layout.py``'s 3.75 rem and .4 rem) and its title's height; the map drawn early sits where the
-#: page's map component will be (``af-live``). System fonts where Streamlit's are not loaded yet.
+#: page's map component will be (``af-live``). Streamlit's font once its style sheet has come (on a wide
+#: screen at once: :data:`FONT`), system fonts until then.
 STYLE = """<style id="atlas-first-style">
 html.atlas-loading #root{visibility:hidden}
 #atlas-first{--af-top:60px;--af-left:6.4px;--af-right:6.4px;--af-head:24px;position:fixed;inset:0;z-index:999999;
