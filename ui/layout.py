@@ -13,7 +13,8 @@ moves when it arrives:
   screen; on a phone the map is about as tall as it is wide, with its year control and legend under it;
 - on a phone the map's controls and the export buttons are popovers under the map that open as a
   sheet over the lower half of the screen, so the map stays in view above it (the browser builds
-  their widgets only when one is opened); the sidebar (pages, language) opens as the same sheet;
+  their widgets only when one is opened); the sidebar (pages, language) opens as the same sheet; a
+  tap outside an open sheet only closes it (the map above does not take that tap as well);
 - what follows the map on the first run (controls, table, exports) arrives below it or in the
   sidebar, whose width is kept from the first frame (no layout shift, issue 22).
 """
@@ -47,5 +48,9 @@ LAYOUT_CSS = """
     width: 100vw !important; max-width: 100vw !important; height: auto !important; max-height: 52dvh !important;
     overflow-y: auto; border-radius: 12px 12px 0 0; border-top: 1px solid #9aa3ad;
     box-shadow: 0 -6px 18px rgba(0, 0, 0, .18); }
+  /* while a sheet is open, a tap outside it only closes it, as a phone's sheets do: the map above it
+     does not take the same tap (it opened a district's profile under the closing sheet) */
+  body:has([data-testid="stPopoverBody"] .st-key-m_indicator, [data-testid="stPopoverBody"] .st-key-export_png,
+           section[data-testid="stSidebar"][data-collapsed="false"]) .atlas-root * { pointer-events: none !important; }
 }
 """
