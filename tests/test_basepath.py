@@ -84,29 +84,31 @@ def test_the_main_page_own_address_goes_to_the_root(site):  # noqa: F811
 
 
 def test_main_page_is_the_default_page_of_the_navigation():
-    """``app.py`` names the default page's url_path by ``MAIN_PAGE`` (what the redirect above sends to the root)."""
+    """``app.py`` builds its navigation from ``ui.nav.PAGES`` and makes the page at ``MAIN_PAGE`` (what the
+    redirect above sends to the root) the default: the first, and the only one at that address."""
     import ast
 
     from conftest import ROOT
+
+    from ui import nav
 
     pages = [node for node in ast.walk(ast.parse((ROOT / "app.py").read_text(encoding="utf-8")))
              if isinstance(node, ast.Call) and ast.unparse(node.func) == "st.Page"]
     kw = [{k.arg: ast.unparse(k.value) for k in p.keywords} for p in pages]
-    assert len(pages) >= 8 and [k["url_path"] for k in kw if k.get("default") == "True"] == ["MAIN_PAGE"]
-    assert basepath.MAIN_PAGE not in [ast.literal_eval(k["url_path"]) for k in kw if k.get("default") != "True"]
+    assert kw == [{"title": "t(p.title_key, L)", "icon": "p.icon", "url_path": "p.url_path",
+                   "default": "p.url_path == MAIN_PAGE"}], kw
+    assert "for p in NAV" in (ROOT / "app.py").read_text(encoding="utf-8")
+    assert len(nav.PAGES) == 8 and [p.url_path for p in nav.PAGES].count(basepath.MAIN_PAGE) == 1
+    assert nav.PAGES[0].url_path == basepath.MAIN_PAGE
 
 
 def test_the_hand_kept_page_addresses_are_the_navigations():
-    """``ui.links`` drops a page's own path from share links, the first view knows /targets: both as ``app.py`` names them."""
-    import ast
+    """``ui.links`` drops a page's own path from share links, the first view knows /targets: both as ``ui.nav`` (and so
+    ``app.py``'s navigation) names them."""
 
-    from conftest import ROOT
 
-    from ui import firstview, links
+    from ui import firstview, links, nav
 
-    pages = [node for node in ast.walk(ast.parse((ROOT / "app.py").read_text(encoding="utf-8")))
-             if isinstance(node, ast.Call) and ast.unparse(node.func) == "st.Page"]
-    paths = {basepath.MAIN_PAGE if ast.unparse(k.value) == "MAIN_PAGE" else ast.literal_eval(k.value)
-             for p in pages for k in p.keywords if k.arg == "url_path"}
+    paths = {p.url_path for p in nav.PAGES}
     assert links._PAGE_PATHS == paths
     assert firstview.TARGETS_PATH.lstrip("/") in paths and {p.lstrip("/") for p in firstview.MAP_PATHS} - {""} <= paths

@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
+from ui.nav import PAGES
+
 __all__ = ["app_base_url"]
 
 
@@ -28,4 +30,4 @@ def app_base_url() -> str:
     return f"{parts.scheme}://{parts.netloc}{path}"
 
 
-_PAGE_PATHS = {"map", "targets", "projects", "trends", "zones", "sources", "import", "present"}
+_PAGE_PATHS = {p.url_path for p in PAGES}
