@@ -307,3 +307,5 @@ def test_every_first_view_lists_the_pages_where_the_sidebar_will_list_them():
         lang = "en" if query else "zh"
         assert [unescape(name) for *_, name in links] == [t(p.title_key, lang) for p in nav.PAGES]
     assert "@media (min-width:769px){#atlas-first .af-side{display:block" in firstview.STYLE
+    present = firstview.first_view(firstview.PRESENT_PATH, "")  # full screen: no sidebar to stand in for
+    assert "<a " not in present and 'class="af-present"' in present

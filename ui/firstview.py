@@ -46,7 +46,8 @@ from geo.data.paths import STATIC_DIR
 from geo.text.i18n import DEFAULT_LANG, LANGS
 from ui.nav import side_links
 
-__all__ = ["EARLY_SCRIPT", "FONT", "LIVE_ID", "LOADER_SCRIPT", "MAP_PATHS", "REVEAL_SCRIPT", "STYLE", "TARGETS_PATH",
+__all__ = ["EARLY_SCRIPT", "FONT", "LIVE_ID", "LOADER_SCRIPT", "MAP_PATHS", "PRESENT_PATH", "REVEAL_SCRIPT", "STYLE",
+           "TARGETS_PATH",
            "defer_scripts", "first_view", "insert", "page", "preloads", "warm"]
 
 _LOG = logging.getLogger(__name__)
@@ -58,6 +59,8 @@ LIVE_ID = "atlas-live"
 MAP_PATHS = ("/", "/map")
 #: The Targets page's address: its first view shows each target's headline figures (``targets_view_html``).
 TARGETS_PATH = "/targets"
+#: The presentation's address: full screen, no sidebar, so its first view has none either.
+PRESENT_PATH = "/present"
 
 #: The first view's look: laid out as Streamlit's page will be (Streamlit 1.67 with ``ui/layout.py``), so
 #: nothing moves when that page takes its place: its sidebar (300 px, shown above 768 px, here with the
@@ -95,6 +98,9 @@ white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 #atlas-first .af-source{font-size:.75rem;color:#555;margin:.4rem 0}
 #atlas-first .af-wait{font-size:.85rem;color:#555;margin:.4rem 0}
 #atlas-first.af-targets{padding:0 var(--af-right) 0 var(--af-left)}
+#atlas-first.af-present{--af-top:0px;--af-left:20px;--af-right:20px}
+#atlas-first.af-present .af-top{height:auto}
+#atlas-first.af-present .af-app{height:auto;font-size:.8rem;line-height:1.4;font-weight:400;padding:.6rem 0 0;color:#555}
 #atlas-first .af-top{height:var(--af-top);padding-top:.6rem;box-sizing:border-box}
 #atlas-first.af-targets .af-app{height:auto;font-size:.8rem;line-height:1.4;font-weight:400;padding:0;color:#555}
 #atlas-first .af-top p{margin:0}
@@ -299,6 +305,8 @@ def page(path: str, query: str) -> tuple[str, list[list]]:
     The link is read and the store's revision asked once for both.
     """
     lang = _lang(parse_qs(query))
+    if path == PRESENT_PATH:  # full screen: no sidebar to stand in for
+        return waiting_html(lang, page="present"), []
     if path not in (*MAP_PATHS, TARGETS_PATH) or _sign_in_required():
         return waiting_html(lang, side_links(path, lang)), []
     try:

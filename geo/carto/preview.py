@@ -284,6 +284,9 @@ def targets_view_html(statuses: list[TargetStatus], this_year: int, lang: str, s
     return _shell(lang, "".join(parts), "targets", side)
 
 
-def waiting_html(lang: str, side: str = "") -> str:
-    """Return the first view of a page without a map picture: the app's title and the words that it loads."""
-    return _shell(lang, "", side=side)
+def waiting_html(lang: str, side: str = "", page: str = "") -> str:
+    """Return the first view of a page without a map picture: the app's title and the words that it loads.
+
+    ``page``: a page whose frame differs (``present``: full screen, no sidebar; class ``af-present``).
+    """
+    return _shell(lang, "", page, side) if page else _shell(lang, "", side=side)
