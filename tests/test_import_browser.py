@@ -72,6 +72,9 @@ def test_yearbook_import_in_one_step_then_map_shows_official(import_app, page_fa
     page.get_by_text("已保存为版本 1: 32 个数值").wait_for(timeout=30_000)
     # saved: the form is empty again (no file, no conflict choices waiting), the success stays in view
     page.wait_for_function("() => !document.body.innerText.includes('8-10 各区县有效发明专利情况.xlsx')", timeout=20_000)
+    # the rerun that empties the form has finished: Streamlit removes what it no longer draws only then
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=30_000)
+    wait_idle(page)
     assert page.get_by_text("未选择前不能保存").count() == 0
     assert page.get_by_role("button", name="保存为新版本").count() == 0
     page.screenshot(path=str(artifacts / "import-saved.png"), full_page=True)
