@@ -112,3 +112,4 @@ def test_the_hand_kept_page_addresses_are_the_navigations():
     paths = {p.url_path for p in nav.PAGES}
     assert links._PAGE_PATHS == paths
     assert firstview.TARGETS_PATH.lstrip("/") in paths and {p.lstrip("/") for p in firstview.MAP_PATHS} - {""} <= paths
+    assert firstview.PRESENT_PATH.lstrip("/") in paths

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import html
 import json
 import logging
 import re
@@ -390,16 +391,17 @@ if(p.getEntriesByName("first-contentful-paint").length)setTimeout(go,0);}).obser
 catch(e){requestAnimationFrame(function(){requestAnimationFrame(function(){setTimeout(go,0);});});}}})();</script>"""
 
 
-def defer_scripts(page: bytes, extra: list[list] = ()) -> tuple[bytes, str]:
-    """Return ``page`` without the head's module script, module preloads, font preload and style sheet, and the loader adding them later.
+def defer_scripts(page: bytes, extra: list[list] = ()) -> tuple[bytes, str, list[list]]:
+    """Return ``page`` without the head's module script, module preloads, font preload and style sheet, the loader
+    adding them later, and those elements (``[tag, attributes]``, Streamlit's order).
 
     ``extra``: more elements (``[tag, attributes]``) the loader adds after Streamlit's (:func:`preloads`).
-    Unchanged (and no loader) if the head has no module script: a Streamlit whose page looks otherwise.
+    Unchanged (no loader, no elements) if the head has no module script: a Streamlit whose page looks otherwise.
     """
     head_end = page.find(b"</head>")
     found = list(_DEFERRABLE.finditer(page, 0, head_end))
     if head_end < 0 or not any(m.group(0).startswith(b"<script") for m in found):
-        return page, ""
+        return page, "", []
     items = []
     for m in found:
         tag = m.group(0)
@@ -409,7 +411,7 @@ def defer_scripts(page: bytes, extra: list[list] = ()) -> tuple[bytes, str]:
         items.append([name, attrs])
     for m in reversed(found):
         page = page[:m.start()] + page[m.end():]
-    return page, LOADER_SCRIPT % json.dumps(items + list(extra), separators=(",", ":"))
+    return page, LOADER_SCRIPT % json.dumps(items + list(extra), separators=(",", ":")), items
 
 
 #: On a wide screen the first view is set in Streamlit's own font (its text then takes exactly the room the
@@ -419,7 +421,6 @@ def defer_scripts(page: bytes, extra: list[list] = ()) -> tuple[bytes, str]:
 FONT = """<link rel="preload" href="%(href)s" as="font" type="font/woff2" crossorigin media="(min-width:769px)">
 <style>@font-face{font-family:atlas-first-sans;src:url(%(href)s) format("woff2");font-weight:100 900;font-display:optional}
 @media (min-width:769px){#atlas-first{font-family:atlas-first-sans,system-ui,"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif}}</style>"""
-_FONT_PRELOAD = re.compile(rb'<link\s+rel="preload"[^>]*href="(\./static/media/[\w.-]+\.woff2)"[^>]*as="font"', re.S)
 
 
 def insert(page: bytes, view: str, is_map: bool, extra: list[list] = ()) -> bytes:
@@ -431,10 +432,10 @@ def insert(page: bytes, view: str, is_map: bool, extra: list[list] = ()) -> byte
     root = b'<div id="root"></div>'
     if root not in page or b"</head>" not in page:
         return page
-    font = _FONT_PRELOAD.search(page)
-    page, loader = defer_scripts(page, extra)
+    page, loader, deferred = defer_scripts(page, extra)
+    font = next((a["href"] for tag, a in deferred if a.get("as") == "font" and a.get("href")), None)
     script = REVEAL_SCRIPT % {"map": "true" if is_map else "false", "id": FIRST_VIEW_ID}
-    style = STYLE + (FONT % {"href": font.group(1).decode()} if font else "")
+    style = STYLE + (FONT % {"href": html.escape(font)} if font else "")
     page = page.replace(b"</head>", (style + "</head>").encode(), 1)
     return page.replace(root, (view + script).encode() + root + loader.encode(), 1)
 

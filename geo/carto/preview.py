@@ -289,4 +289,4 @@ def waiting_html(lang: str, side: str = "", page: str = "") -> str:
 
     ``page``: a page whose frame differs (``present``: full screen, no sidebar; class ``af-present``).
     """
-    return _shell(lang, "", page, side) if page else _shell(lang, "", side=side)
+    return _shell(lang, "", page, side)
