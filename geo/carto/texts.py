@@ -116,10 +116,8 @@ def source_lead(row: dict, status: str, lang: str) -> str:
     """Return the lead of a row's source note (publisher, document; ≤ 40 chars) and the kind of source."""
     note = str(row.get("source_note") or "")
     lead = note.split(":", 1)[0].split("：", 1)[0].strip() or str(row.get("source_url") or "")
-    shown = short_note(lead, lang)  # its English asides said in Chinese on a Chinese page
-    if shown is None:  # an English lead on a Chinese page: the page's host says where the figure is from
-        shown = urlparse(str(row.get("source_url") or "")).netloc or lead
-    lead = shown
+    # its English asides said in Chinese on a Chinese page; a lead that cannot be: the page's host instead
+    lead = short_note(lead, lang) or urlparse(str(row.get("source_url") or "")).netloc or lead
     lead = lead if len(lead) <= 40 else lead[:39] + "…"
     kind = row.get("source_kind") or source_kind(str(row.get("source_url") or ""))
     return f"{lead} ({source_kind_label(kind, status, lang)})"
