@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import gzip
+import re
 from pathlib import Path
 
 import pytest
@@ -18,9 +19,11 @@ from starlette.applications import Starlette
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from ui.webassets import HOUR, YEAR, AssetPolicy, cache_control
+from ui.webassets import COMPILE_HINT, HOUR, YEAR, AssetPolicy, cache_control, startup_scripts
 
 JS = b"function atlas(){return 'map';}\n" * 400
+CSS = b".atlas-root{display:block}\n" * 400
+GEO = b'{"type":"FeatureCollection","features":[]}' + b" " * 4000
 STREAMLIT_PAGE = b'<html><head><title>Streamlit</title></head><body><div id="root"></div></body></html>'
 
 
@@ -28,8 +31,12 @@ STREAMLIT_PAGE = b'<html><head><title>Streamlit</title></head><body><div id="roo
 def site(tmp_path: Path):
     (tmp_path / "static" / "js").mkdir(parents=True)
     (tmp_path / "static" / "js" / "index.abc123.js").write_bytes(JS)
+    (tmp_path / "static" / "js" / "PlotlyChart.def456.js").write_bytes(JS)  # a chunk loaded later, for one element
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "leaflet.js").write_bytes(JS)
+    (tmp_path / "app" / "loader.mjs").write_bytes(JS)
+    (tmp_path / "app" / "map.css").write_bytes(CSS)
+    (tmp_path / "app" / "geo.json").write_bytes(GEO)
     (tmp_path / "app" / "font.woff2").write_bytes(b"\0" * 5000)
     (tmp_path / "page.html").write_bytes(b"<html>" + b" " * 3000 + b"</html>")
     (tmp_path / "index.html").write_bytes(STREAMLIT_PAGE)  # what Streamlit answers for a page address
@@ -43,7 +50,7 @@ def site(tmp_path: Path):
             calls.append(scope["path"])
         await inner(scope, receive, send)
 
-    return AssetPolicy(counting), calls
+    return AssetPolicy(counting, startup=frozenset({"index.abc123.js"})), calls
 
 
 def get(app, path: str, method: str = "GET", gzip_ok: bool = True) -> tuple[int, dict[str, str], bytes]:
@@ -91,7 +98,7 @@ def test_versioned_text_goes_out_gzipped_once_and_immutable(site):
     for path in ("/static/js/index.abc123.js", "/app/static/leaflet.js?v=0123456789"):
         status, headers, body = get(app, path)
         assert status == 200 and headers["content-encoding"] == "gzip", headers
-        assert gzip.decompress(body) == JS and len(body) < len(JS) / 10
+        assert gzip.decompress(body) == COMPILE_HINT + JS and len(body) < len(JS) / 10
         assert headers["cache-control"] == YEAR and headers["vary"] == "Accept-Encoding"
         assert int(headers["content-length"]) == len(body) and headers["etag"].startswith('W/"')
         before = len(calls)
@@ -99,6 +106,32 @@ def test_versioned_text_goes_out_gzipped_once_and_immutable(site):
         assert again[2] == body and len(calls) == before  # compressed once, then served from memory
         head = get(app, path, method="HEAD")
         assert head[0] == 200 and head[2] == b"" and head[1]["content-length"] == headers["content-length"]
+
+
+def test_javascript_run_at_start_goes_out_with_v8s_compile_hint_first_and_nothing_else_does(site):
+    app, _ = site
+    for path, raw, hinted in (("/app/static/loader.mjs?v=0123456789", JS, True),
+                              ("/static/js/index.abc123.js", JS, True),
+                              ("/static/js/PlotlyChart.def456.js", JS, False),
+                              ("/app/static/map.css?v=0123456789", CSS, False),
+                              ("/app/static/geo.json?v=0123456789", GEO, False)):
+        status, _, body = get(app, path)
+        text = gzip.decompress(body)
+        assert status == 200 and text == (COMPILE_HINT + raw if hinted else raw), path
+        assert text.startswith(b"//# allFunctionsCalledOnLoad\n") == hinted  # the very first line, as V8 reads it
+
+
+def test_streamlits_start_up_scripts_are_read_from_its_page():
+    import streamlit
+
+    page = (Path(streamlit.__file__).parent / "static" / "index.html").read_bytes()
+    startup = AssetPolicy(lambda *a: None, first_view=False)._startup
+    main = re.search(rb'type="module"[^>]*src="[^"]*/(index\.[^"/]+\.js)"', page)
+    assert main and main.group(1).decode() in startup
+    assert len(startup) >= 10 and startup == startup_scripts(page)
+    assert all(name.endswith(".js") for name in startup)
+    chunks = {p.name for p in (Path(streamlit.__file__).parent / "static" / "static" / "js").glob("*.js")}
+    assert startup < chunks and len(chunks - startup) > 100  # the lazily loaded chunks are left alone
 
 
 def test_a_client_without_gzip_gets_the_file_as_is(site):

@@ -11,6 +11,19 @@ HAProxy in ``./atlas serve`` (``deploy/haproxy.cfg.tmpl``):
   ``?v=<content hash>`` (Leaflet, the map renderer: ``ui/atlasmap.py``) — may be kept a year,
   ``immutable``; the text ones (JS, CSS, JSON, SVG) go out gzip-compressed at level 9, compressed
   **once per process** and kept in memory (their content never changes under the same address);
+- the JavaScript a page runs as it starts — Streamlit's module and the modules its page preloads
+  (:func:`startup_scripts`), and the atlas's own scripts — goes out with V8's compile hint
+  ``//# allFunctionsCalledOnLoad`` as its first line (Chrome 136+; other browsers read a comment): the
+  browser compiles it while it downloads, on a background thread, instead of compiling each function
+  on the main thread when it is first called. Measured in Chromium (A/B, alternated, one run each):
+  the map page on a phone-sized screen at 4× CPU (6 loads each) shows Streamlit's page at 2.44 s
+  instead of 2.81 s, with 667 instead of 837 ms of main-thread blocking after the first paint;
+  Trends and Sources at 4× CPU are drawn 0.26 and 0.38 s sooner; on this 2-core machine at full speed,
+  where the browser's background compiling shares the cores with the server, they took 20–120 ms longer
+  and the map page the same. The JavaScript heap grows by 1–3 MB (the compiled code). Chunks Streamlit
+  loads later, for one kind of element (charts, tables, a popover's widgets), stay compiled lazily:
+  most of their code is never called. A comment changes no behaviour; it goes with the compressed
+  answer, which every browser asks for;
 - any other file under ``/app/static/`` for an hour;
 - pages (HTML) are ``no-cache`` (Streamlit already says so; kept true here).
 
@@ -36,10 +49,11 @@ import logging
 import os
 import re
 import socket
+from pathlib import Path
 
 from ui.basepath import answer_misplaced
 
-__all__ = ["HOUR", "YEAR", "AssetPolicy", "cache_control", "is_page", "no_delay"]
+__all__ = ["COMPILE_HINT", "HOUR", "YEAR", "AssetPolicy", "cache_control", "is_page", "no_delay", "startup_scripts"]
 
 _LOG = logging.getLogger(__name__)
 
@@ -48,6 +62,7 @@ HOUR = "public, max-age=3600"
 _BUNDLE = re.compile(r"^/static/(js|css|media)/")
 _VERSION = re.compile(r"(^|&)v=[0-9a-f]{6,64}(&|$)")
 _TEXT_SUFFIXES = (".js", ".mjs", ".css", ".json", ".svg", ".txt", ".map")
+COMPILE_HINT = b"//# allFunctionsCalledOnLoad\n"  # V8's explicit compile hint for a whole file: see above
 _CACHE_LIMIT = 64 * 1024 * 1024  # bytes of compressed assets kept per process (the atlas needs ~2 MB)
 _PAGE_DROP = (b"etag", b"last-modified")  # the page follows the data: never answered with a 304
 _NOT_PAGES = ("/_stcore", "/static/", "/app/", "/component", "/media/", "/favicon", "/robots")
@@ -80,6 +95,33 @@ def cache_control(path: str, query: str = "") -> str | None:
     if path.startswith("/app/static/"):
         return YEAR if _VERSION.search(query) else HOUR
     return None
+
+
+_STARTUP_TAG = re.compile(rb'<script\b[^>]*\btype="module"[^>]*>|<link\b[^>]*\brel="modulepreload"[^>]*>')
+_TAG_JS = re.compile(rb'\b(?:src|href)="([^"]+\.m?js)"')
+
+
+def startup_scripts(page: bytes) -> frozenset[str]:
+    """File names of the JavaScript a Streamlit page runs as it starts: its module and the modules it preloads.
+
+    >>> sorted(startup_scripts(b'<script type="module" crossorigin src="./static/js/index.A1.js"></script>'
+    ...                        b'<link rel="modulepreload" crossorigin href="./static/js/react.B2.js">'
+    ...                        b'<link rel="stylesheet" href="./static/css/index.C3.css"><script src="x.js"></script>'))
+    ['index.A1.js', 'react.B2.js']
+    """
+    return frozenset(m.group(1).decode().rsplit("/", 1)[-1]
+                     for tag in _STARTUP_TAG.finditer(page) for m in [_TAG_JS.search(tag.group(0))] if m)
+
+
+def _streamlit_startup() -> frozenset[str]:
+    """:func:`startup_scripts` of the page Streamlit serves (its ``static/index.html``); empty if unreadable."""
+    import streamlit
+
+    try:
+        return startup_scripts((Path(streamlit.__file__).parent / "static" / "index.html").read_bytes())
+    except OSError:
+        _LOG.warning("Streamlit's index.html not readable: its scripts go out without the compile hint")
+        return frozenset()
 
 
 def no_delay(fd_dir: str = "/proc/self/fd") -> int:
@@ -115,8 +157,9 @@ def no_delay(fd_dir: str = "/proc/self/fd") -> int:
 class AssetPolicy:
     """ASGI middleware: the cache lifetimes above, and cached gzip for immutable text assets."""
 
-    def __init__(self, app, first_view: bool = True) -> None:
+    def __init__(self, app, first_view: bool = True, startup: frozenset[str] | None = None) -> None:
         self.app = app
+        self._startup = _streamlit_startup() if startup is None else startup  # Streamlit's, by file name
         self._gz: dict[str, tuple[list[tuple[bytes, bytes]], bytes]] = {}
         self._size = 0
         self._first_view = first_view
@@ -166,6 +209,12 @@ class AssetPolicy:
             await send(message)
 
         await self.app(scope, receive, send_with_policy)
+
+    def _hinted(self, path: str) -> bool:
+        """Whether the content-versioned file at ``path`` goes out with the compile hint (module docstring)."""
+        if not path.endswith((".js", ".mjs")):
+            return False
+        return path.startswith("/app/static/") or path.rsplit("/", 1)[-1] in self._startup
 
     async def _page(self, scope, send, query: str, gzip_ok: bool) -> None:
         """Send the page HTML with the first view in it (``ui/firstview.py``), compressed, ``no-cache``, no validator."""
@@ -221,7 +270,10 @@ class AssetPolicy:
         return start, b"".join(chunks)
 
     async def _compressed(self, scope) -> tuple[list[tuple[bytes, bytes]], bytes] | None:
-        """Fetch the asset uncompressed from the app, gzip it once and keep it; None if not a plain 200."""
+        """Fetch the asset uncompressed from the app (JavaScript: with the compile hint), gzip it once and keep it.
+
+        None if the app's answer is not a plain 200.
+        """
         import anyio
 
         start, raw = await self._fetch(scope)
@@ -230,6 +282,8 @@ class AssetPolicy:
         original = {k.lower(): v for k, v in start.get("headers", [])}
         if b"content-encoding" in original:
             return None
+        if self._hinted(scope["path"]) and not raw.startswith(COMPILE_HINT):
+            raw = COMPILE_HINT + raw
         body = await anyio.to_thread.run_sync(gzip.compress, raw, 9)
         keep = (b"content-type", b"last-modified", b"access-control-allow-origin", b"x-content-type-options")
         headers = [(k, v) for k, v in original.items() if k in keep]
