@@ -26,6 +26,7 @@ from geo.carto.preview import FIRST_VIEW_ID, district_paths, first_view_html, ma
 from geo.text.i18n import t
 from geo.view.state import view_for_data
 from ui import firstview
+from ui.layout import PAGE_CSS
 from ui.webassets import is_page
 
 PAGE = b'<html><head><title>Streamlit</title></head><body><div id="root"></div></body></html>'
@@ -123,6 +124,9 @@ def test_other_pages_get_the_waiting_words_in_their_language():
 def test_insert_puts_the_view_before_the_root_and_the_style_in_the_head():
     out = firstview.insert(PAGE, '<div id="atlas-first">x</div>', True).decode()
     assert out.index('id="atlas-first-style"') < out.index("</head>")
+    # the page's own CSS too, for Streamlit's first frame (ui/layout.py); overriding Streamlit's rules by weight
+    assert out.index(firstview.PAGE_STYLE) < out.index("</head>") and PAGE_CSS in firstview.PAGE_STYLE
+    assert ':root [data-testid="stMainBlockContainer"]' in PAGE_CSS and "st-key-atlas_doc_lang" in PAGE_CSS
     assert out.index('id="atlas-first"') < out.index("<script>") < out.index('<div id="root">')
     assert "map=true" in out  # the reveal waits for the map
     assert firstview.insert(b"<html>no root</html>", "x", False) == b"<html>no root</html>"

@@ -15,6 +15,7 @@ import pytest
 from conftest import RequestLog, wait_for_map
 
 from geo.text.i18n import t
+from ui.layout import METRIC_HEIGHT_PX
 from ui.nav import PAGES
 
 pytestmark = pytest.mark.browser
@@ -216,6 +217,36 @@ def test_a_phone_opening_a_targets_link_sees_the_targets_first(app_url, page_fac
     page.wait_for_selector("#atlas-first", state="detached", timeout=90_000)
     page.get_by_text("2024年实际值(件/万人)").first.wait_for()
     assert page.evaluate("getComputedStyle(document.getElementById('root')).visibility") == "visible"
+
+
+def test_a_phones_page_is_laid_out_from_streamlits_first_frame(app_url, page_factory):
+    """The page's CSS is in its head (``ui.firstview.PAGE_STYLE``), not only in the run's HTML element.
+
+    That element's script and the target figures' script are held back: Streamlit's first frame is then
+    drawn with the phone's margins, without the hidden language element's row, and with the figures'
+    placeholders as tall as the figures, so nothing moves when those scripts arrive (before: the page
+    moved up 52 px, then its cards grew by 110 px each).
+    """
+    page = page_factory(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page.add_init_script(SHIFTS)
+    held = Held(page, "/static/js/Html.", "/static/js/Metric.")
+    page.goto(f"{app_url}/targets?lang=en", wait_until="commit")
+    page.wait_for_selector("#atlas-first", state="detached", timeout=60_000)
+    card = "[data-testid='stMainBlockContainer'] [class*='st-key-target_']"
+    page.wait_for_selector(f"{card} [data-testid='stSkeleton']", timeout=30_000)  # the figures' script is held
+    parts = f"[data-testid='stMainBlockContainer'] h1, {card} h2, {card} [data-testid='stMarkdownContainer']"
+    where = f"""() => [...document.querySelectorAll("{parts}")].filter(e => !e.closest("[data-testid='stMetric']"))
+        .slice(0, 8).map(e => Math.round(e.getBoundingClientRect().y))"""  # the title, cards' headings and text
+    before = page.evaluate(where)
+    assert held.routes, "the scripts were not held"
+    held.release()
+    page.wait_for_selector(f"{card} [data-testid='stMetric']", timeout=30_000)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+    page.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=30_000)
+    page.wait_for_function("document.fonts.status === 'loaded'")
+    assert page.evaluate(where) == before
+    assert page.evaluate(f"""() => Math.round(document.querySelector("{card} [data-testid='stMetric']")
+        .closest("[data-testid='stElementContainer']").getBoundingClientRect().height)""") == METRIC_HEIGHT_PX
 
 
 def test_the_maps_files_are_fetched_once_each(app_url, page_factory):

@@ -45,9 +45,11 @@ from urllib.parse import parse_qs
 from geo.carto.preview import FIRST_VIEW_ID, district_paths, first_view_html, map_svg, targets_view_html, waiting_html
 from geo.data.paths import STATIC_DIR
 from geo.text.i18n import DEFAULT_LANG, LANGS
+from ui.layout import PAGE_CSS
 from ui.nav import side_links
 
-__all__ = ["EARLY_SCRIPT", "FONT", "LIVE_ID", "LOADER_SCRIPT", "MAP_PATHS", "PRESENT_PATH", "REVEAL_SCRIPT", "STYLE",
+__all__ = ["EARLY_SCRIPT", "FONT", "LIVE_ID", "LOADER_SCRIPT", "MAP_PATHS", "PAGE_STYLE", "PRESENT_PATH", "REVEAL_SCRIPT",
+           "STYLE",
            "TARGETS_PATH",
            "defer_scripts", "first_view", "insert", "page", "preloads", "warm"]
 
@@ -423,6 +425,13 @@ FONT = """<link rel="preload" href="%(href)s" as="font" type="font/woff2" crosso
 @media (min-width:769px){#atlas-first{font-family:atlas-first-sans,system-ui,"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif}}</style>"""
 
 
+#: The page's own CSS (``ui/layout.py``) in the page's head, so that it applies to Streamlit's first frame.
+#: Sent only by the script (``ui.theme.apply_theme``), it came with the script of Streamlit's HTML element,
+#: a moment after the first elements: on a phone Streamlit's first frame had its 6 rem top margin and the
+#: hidden language element's row (the page then moved 52 px up), and a target's figures grew from 40 to 76 px.
+PAGE_STYLE = f'<style id="atlas-page-style">{PAGE_CSS}</style>'
+
+
 def insert(page: bytes, view: str, is_map: bool, extra: list[list] = ()) -> bytes:
     """Return Streamlit's page HTML with the first view, its style and scripts in it (unchanged if it has no root).
 
@@ -435,7 +444,7 @@ def insert(page: bytes, view: str, is_map: bool, extra: list[list] = ()) -> byte
     page, loader, deferred = defer_scripts(page, extra)
     font = next((a["href"] for tag, a in deferred if a.get("as") == "font" and a.get("href")), None)
     script = REVEAL_SCRIPT % {"map": "true" if is_map else "false", "id": FIRST_VIEW_ID}
-    style = STYLE + (FONT % {"href": html.escape(font)} if font else "")
+    style = STYLE + PAGE_STYLE + (FONT % {"href": html.escape(font)} if font else "")
     page = page.replace(b"</head>", (style + "</head>").encode(), 1)
     return page.replace(root, (view + script).encode() + root + loader.encode(), 1)
 

@@ -1,7 +1,7 @@
 """Page layout for phones (390×844) and meeting-room laptops (1280×720, 1366×768): CSS in one place.
 
-Applied once per run with the theme (``ui.theme.apply_theme``), before any page draws, so nothing
-moves when it arrives:
+In the page's head from the first byte (``ui.firstview.PAGE_STYLE``) and again with every run
+(``ui.theme.apply_theme``), so it applies to Streamlit's first frame and nothing moves when it arrives:
 
 - on a phone the content starts just under Streamlit's header bar (not 6rem down), with narrow side
   margins so the map fills the screen's width, and the map page's title is one short line
@@ -16,20 +16,28 @@ moves when it arrives:
   their widgets only when one is opened); the sidebar (pages, language) opens as the same sheet; a
   tap outside an open sheet only closes it (the map above does not take that tap as well);
 - what follows the map on the first run (controls, table, exports) arrives below it or in the
-  sidebar, whose width is kept from the first frame (no layout shift, issue 22).
+  sidebar, whose width is kept from the first frame (no layout shift, issue 22);
+- on every screen, a policy target's three figures (``st.metric``, whose script Streamlit fetches
+  when the first one is drawn) keep their height while that script arrives: Streamlit's placeholder
+  is 40 px, a figure 76 px, so each card grew by about 110 px on a phone and pushed the rest down.
 """
 
 from __future__ import annotations
 
-__all__ = ["LAYOUT_CSS", "MAP_HEIGHT"]
+__all__ = ["LAYOUT_CSS", "LINK", "MAP_HEIGHT", "METRIC_HEIGHT_PX", "MUTED_TEXT", "PAGE_CSS", "THEME_CSS"]
 
 #: The map page's map height: a CSS variable of ``atlas-map.css`` (per screen size), 620 px without it.
 MAP_HEIGHT = "var(--atlas-map-h, 620px)"
 
-LAYOUT_CSS = """
-@media (max-width: 760px) {
-  [data-testid="stMainBlockContainer"] { padding-left: .4rem; padding-right: .4rem; padding-top: 3.75rem; }
-  .st-key-map_head h1 { font-size: 1.2rem; line-height: 1.25; padding: 0; }
+#: Height of a policy target's figure (``st.metric``: its label line and its value) on every screen
+#: measured (390 to 1920 px wide, both languages): 76 px; 82 px where a Chinese value's line is taller.
+METRIC_HEIGHT_PX = 76
+
+LAYOUT_CSS = f"""
+[class*="st-key-target_"] [data-testid="stColumn"] [data-testid="stSkeleton"] {{ height: {METRIC_HEIGHT_PX}px; }}
+""" + """@media (max-width: 760px) {
+  :root [data-testid="stMainBlockContainer"] { padding-left: .4rem; padding-right: .4rem; padding-top: 3.75rem; }
+  :root .st-key-map_head h1 { font-size: 1.2rem; line-height: 1.25; padding: 0; }
   /* the sidebar opens as a sheet over the lower part of the screen, not over the map's width: the
      controls are in reach and the map above them shows what they change */
   section[data-testid="stSidebar"][data-collapsed="false"] {
@@ -54,3 +62,24 @@ LAYOUT_CSS = """
            section[data-testid="stSidebar"][data-collapsed="false"]) .atlas-root * { pointer-events: none !important; }
 }
 """
+
+#: Muted text (captions, source lines, quotes): 7.7:1 on white, 6.7:1 on the sidebar's widget grey #f1f0ee.
+MUTED_TEXT = "#55534f"
+#: Links, as ``theme.linkColor``: 6.4:1 on white, 5.7:1 on #f1f0ee.
+LINK = "#1f5fa8"
+
+#: The contrast patches of ``ui.theme`` (its docstring says why), and the hidden element that sets the
+#: document's language.
+THEME_CSS = f"""
+:root [data-testid="stCaptionContainer"], :root [data-testid="stMarkdownContainer"] blockquote,
+:root [data-testid="stWidgetLabel"] [data-testid="stCaptionContainer"] {{ opacity: 1; color: {MUTED_TEXT}; }}
+:root [data-testid="stCaptionContainer"] a, :root [data-testid="stMarkdownContainer"] blockquote a {{ color: {LINK}; }}
+.st-key-atlas_doc_lang {{ display: none; }}
+"""
+
+#: All the page's CSS. It goes in the page's head (``ui.firstview.PAGE_STYLE``), so it applies from
+#: Streamlit's first frame, and with every run (``ui.theme.apply_theme``), for a page served without the
+#: first view. In the head it comes before the style Streamlit's script adds for its elements, so a rule
+#: that overrides one of Streamlit's (padding, a title's size, a caption's colour) starts with ``:root``
+#: to win on weight, not on order.
+PAGE_CSS = THEME_CSS + LAYOUT_CSS

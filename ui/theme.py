@@ -17,21 +17,9 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.text.i18n import doc_lang
-from ui.layout import LAYOUT_CSS
+from ui.layout import LINK, MUTED_TEXT, PAGE_CSS, THEME_CSS
 
 __all__ = ["LINK", "MUTED_TEXT", "THEME_CSS", "apply_theme"]
-
-#: Muted text (captions, source lines, quotes): 7.7:1 on white, 6.7:1 on the sidebar's widget grey #f1f0ee.
-MUTED_TEXT = "#55534f"
-#: Links, as ``theme.linkColor``: 6.4:1 on white, 5.7:1 on #f1f0ee.
-LINK = "#1f5fa8"
-
-THEME_CSS = f"""
-[data-testid="stCaptionContainer"], [data-testid="stMarkdownContainer"] blockquote,
-[data-testid="stWidgetLabel"] [data-testid="stCaptionContainer"] {{ opacity: 1; color: {MUTED_TEXT}; }}
-[data-testid="stCaptionContainer"] a, [data-testid="stMarkdownContainer"] blockquote a {{ color: {LINK}; }}
-.st-key-atlas_doc_lang {{ display: none; }}
-"""
 
 _JS = """
 function once(key, make) {
@@ -93,7 +81,7 @@ def apply_theme(lang: str, preload: dict | None = None) -> None:
     ``preload``: the map's asset URLs (``ui.atlasmap.preload_assets``), fetched by the browser as
     soon as this first element arrives, while the rest of the page is still loading.
     """
-    st.html(f"<style>{THEME_CSS}{LAYOUT_CSS}</style>")
+    st.html(f"<style>{PAGE_CSS}</style>")  # also in the page's head (ui.firstview): this copy is for a page without it
     data: dict = {"lang": doc_lang(lang)}
     if preload:
         data["preload"] = preload
