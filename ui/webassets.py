@@ -15,14 +15,16 @@ HAProxy in ``./atlas serve`` (``deploy/haproxy.cfg.tmpl``):
   (:func:`startup_scripts`), and the atlas's own scripts — goes out with V8's compile hint
   ``//# allFunctionsCalledOnLoad`` as its first line (Chrome 136+; other browsers read a comment): the
   browser compiles it while it downloads, on a background thread, instead of compiling each function
-  on the main thread when it is first called. Measured in Chromium (A/B, alternated, one run each):
-  the map page on a phone-sized screen at 4× CPU (6 loads each) shows Streamlit's page at 2.44 s
-  instead of 2.81 s, with 667 instead of 837 ms of main-thread blocking after the first paint;
-  Trends and Sources at 4× CPU are drawn 0.26 and 0.38 s sooner; on this 2-core machine at full speed,
-  where the browser's background compiling shares the cores with the server, they took 20–120 ms longer
-  and the map page the same. The JavaScript heap grows by 1–3 MB (the compiled code). Chunks Streamlit
-  loads later, for one kind of element (charts, tables, a popover's widgets), stay compiled lazily:
-  most of their code is never called. A comment changes no behaviour; it goes with the compressed
+  on the main thread when it is first called. Measured in Chromium on the map page, phone-sized, at 4×
+  CPU (three A/B runs of 6–8 loads each, alternated): main-thread blocking after the first paint
+  837 → 667, 1,323 → 1,128 and 947 → 864 ms (medians), Streamlit's page shown 0.37, 0.38 and 0.21 s sooner;
+  with the atlas's own scripts hinted alone, the blocking was 1,005 instead of 895 ms. Trends and
+  Sources draw no sooner at 4× CPU; at full speed on this 2-core machine, where the browser's background
+  compiling shares the cores with the server, they took 20–120 ms longer (two runs), the map page the same.
+  The JavaScript heap grows by 1–3 MB (the compiled code). Chunks Streamlit loads later, for one kind of
+  element (charts, tables, a popover's widgets), stay compiled lazily: most of their code is never
+  called (hinting them too made Trends and Sources 0.26 and 0.38 s faster at 4× CPU, but slower at full
+  speed). A comment changes no behaviour; it goes with the compressed
   answer, which every browser asks for;
 - any other file under ``/app/static/`` for an hour;
 - pages (HTML) are ``no-cache`` (Streamlit already says so; kept true here).
