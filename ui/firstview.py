@@ -49,9 +49,7 @@ from ui.layout import PAGE_CSS
 from ui.nav import side_links
 
 __all__ = ["EARLY_SCRIPT", "FONT", "LIVE_ID", "LOADER_SCRIPT", "MAP_PATHS", "PAGE_STYLE", "PRESENT_PATH", "REVEAL_SCRIPT",
-           "STYLE",
-           "TARGETS_PATH",
-           "defer_scripts", "first_view", "insert", "page", "preloads", "warm"]
+           "STYLE", "TARGETS_PATH", "defer_scripts", "first_view", "insert", "page", "preloads", "warm"]
 
 _LOG = logging.getLogger(__name__)
 

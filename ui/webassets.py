@@ -15,17 +15,11 @@ HAProxy in ``./atlas serve`` (``deploy/haproxy.cfg.tmpl``):
   (:func:`startup_scripts`), and the atlas's own scripts — goes out with V8's compile hint
   ``//# allFunctionsCalledOnLoad`` as its first line (Chrome 136+; other browsers read a comment): the
   browser compiles it while it downloads, on a background thread, instead of compiling each function
-  on the main thread when it is first called. Measured in Chromium on the map page, phone-sized, at 4×
-  CPU (three A/B runs of 6–8 loads each, alternated): main-thread blocking after the first paint
-  837 → 667, 1,323 → 1,128 and 947 → 864 ms (medians), Streamlit's page shown 0.37, 0.38 and 0.21 s sooner;
-  with the atlas's own scripts hinted alone, the blocking was 1,005 instead of 895 ms. Trends and
-  Sources draw no sooner at 4× CPU; at full speed on this 2-core machine, where the browser's background
-  compiling shares the cores with the server, they took 20–120 ms longer (two runs), the map page the same.
-  The JavaScript heap grows by 1–3 MB (the compiled code). Chunks Streamlit loads later, for one kind of
-  element (charts, tables, a popover's widgets), stay compiled lazily: most of their code is never
-  called (hinting them too made Trends and Sources 0.26 and 0.38 s faster at 4× CPU, but slower at full
-  speed). A comment changes no behaviour; it goes with the compressed
-  answer, which every browser asks for;
+  on the main thread when it is first called. On a phone-sized map page at 4× CPU Streamlit's page is
+  shown 0.2–0.4 s sooner (README, "Compression and caching": three A/B runs). Chunks Streamlit loads
+  later, for one kind of element (charts, tables, a popover's widgets), stay compiled lazily: most of
+  their code is never called, and hinting them made those pages slower at full speed. A comment
+  changes no behaviour; it goes with the compressed answer, which every browser asks for;
 - any other file under ``/app/static/`` for an hour;
 - pages (HTML) are ``no-cache`` (Streamlit already says so; kept true here).
 
