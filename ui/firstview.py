@@ -87,6 +87,8 @@ color:rgba(38,37,35,.8);text-decoration:none;white-space:nowrap;overflow:hidden;
 #atlas-first .af-app{height:var(--af-head);box-sizing:border-box;margin:0;font-size:19.2px;line-height:24px;font-weight:700;
 white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 @media (min-width:761px){#atlas-first .af-app{font-size:32px;line-height:38.4px;padding:20px 0 16px}}
+@media (min-width:761px) and (max-height:500px){#atlas-first{--af-top:60px;--af-head:24px}
+#atlas-first .af-app{font-size:19.2px;line-height:24px;padding:0}}
 #atlas-first .af-title{font-size:1.15rem;line-height:1.35;margin:.3rem 0 .4rem;font-weight:600}
 #atlas-first .af-banner{margin:0 0 .4rem;padding:.3rem .5rem;background:#fff3cd;color:#5c4400;font-size:.85rem}
 #atlas-first .af-body{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-start}

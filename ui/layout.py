@@ -15,6 +15,8 @@ In the page's head from the first byte (``ui.firstview.PAGE_STYLE``) and again w
   sheet over the lower half of the screen, so the map stays in view above it (the browser builds
   their widgets only when one is opened); the sidebar (pages, language) opens as the same sheet; a
   tap outside an open sheet only closes it (the map above does not take that tap as well);
+- a phone turned sideways (wider than 760 px, at most 500 px high) keeps Streamlit's laptop layout
+  (sidebar) with the phone's top margin and one-line title, and a map as tall as the screen;
 - what follows the map on the first run (controls, table, exports) arrives below it or in the
   sidebar, whose width is kept from the first frame (no layout shift, issue 22);
 - on every screen, a policy target's three figures (``st.metric``, whose script Streamlit fetches
@@ -60,6 +62,13 @@ LAYOUT_CSS = f"""
      does not take the same tap (it opened a district's profile under the closing sheet) */
   body:has([data-testid="stPopoverBody"] .st-key-m_indicator, [data-testid="stPopoverBody"] .st-key-export_png,
            section[data-testid="stSidebar"][data-collapsed="false"]) .atlas-root * { pointer-events: none !important; }
+}
+/* a phone turned sideways (wider than 760 px, at most 500 px high): Streamlit lays it out as a laptop, with
+   its sidebar; the page starts under the header bar and the map page's title is one short line, as on a
+   phone, so the map starts in the upper third of the screen (atlas-map.css: the map as tall as the screen) */
+@media (min-width: 761px) and (max-height: 500px) {
+  :root [data-testid="stMainBlockContainer"] { padding-top: 3.75rem; }
+  :root .st-key-map_head h1 { font-size: 1.2rem; line-height: 1.25; padding: 0; }
 }
 """
 
