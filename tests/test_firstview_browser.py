@@ -327,7 +327,7 @@ def test_streamlits_page_takes_the_first_views_place_without_moving_it(app_url, 
     after = page.evaluate(BOX, page_part)
     assert before and after and all(abs(a - b) <= 2 for a, b in zip(before, after, strict=True)), (before, after)
     if height < 500:  # sideways: the phone's top margin and one-line title, the map in the upper part of the screen
-        assert after[1] < height * 0.45 and after[3] <= height - 60, after  # (at Streamlit's laptop margins: 224 px down)
+        assert after[1] < height * 0.45 and after[3] <= height - 60, after  # (at the laptop margins: 240 px down)
     nav = page.evaluate(NAV, "[data-testid='stSidebarNav'] a")
     if width > 768:  # Streamlit shows its sidebar: the first view named the same pages in the same order
         icons = [p.icon.split("/")[1].strip(":") for p in PAGES]  # Streamlit's link text starts with its icon's name
