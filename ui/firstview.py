@@ -66,7 +66,8 @@ PRESENT_PATH = "/present"
 #: The first view's look: laid out as Streamlit's page will be (Streamlit 1.67 with ``ui/layout.py``), so
 #: nothing moves when that page takes its place: its sidebar (300 px, shown above 768 px, here with the
 #: pages' links), its margins (top 6 rem, sides 1 rem, 5 rem from 864 px; on a phone up to 760 px
-#: ``ui/layout.py``'s 3.75 rem and .4 rem) and its title's height; the map drawn early sits where the
+#: ``ui/layout.py``'s 3.75 rem and .4 rem; a phone turned sideways, wider than 760 px and at most 500 px
+#: high, its 3.75 rem top) and its title's height; the map drawn early sits where the
 #: page's map component will be (``af-live``). Streamlit's font once its style sheet has come (on a wide
 #: screen at once: :data:`FONT`), system fonts until then.
 STYLE = """<style id="atlas-first-style">
