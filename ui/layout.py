@@ -65,7 +65,7 @@ LAYOUT_CSS = f"""
 }
 /* a phone turned sideways (wider than 760 px, at most 500 px high): Streamlit lays it out as a laptop, with
    its sidebar; the page starts under the header bar and the map page's title is one short line, as on a
-   phone, so the map starts in the upper third of the screen (atlas-map.css: the map as tall as the screen) */
+   phone, so the map starts in the upper part of the screen (atlas-map.css: the map as tall as the screen) */
 @media (min-width: 761px) and (max-height: 500px) {
   :root [data-testid="stMainBlockContainer"] { padding-top: 3.75rem; }
   :root .st-key-map_head h1 { font-size: 1.2rem; line-height: 1.25; padding: 0; }
