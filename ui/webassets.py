@@ -17,9 +17,9 @@ HAProxy in ``./atlas serve`` (``deploy/haproxy.cfg.tmpl``):
   browser compiles it while it downloads, on a background thread, instead of compiling each function
   on the main thread when it is first called. On a phone-sized map page at 4× CPU Streamlit's page is
   shown 0.2–0.4 s sooner (README, "Compression and caching": three A/B runs). Chunks Streamlit loads
-  later, for one kind of element (charts, tables, a popover's widgets), stay compiled lazily: most of
-  their code is never called, and hinting them made those pages slower at full speed. A comment
-  changes no behaviour; it goes with the compressed answer, which every browser asks for;
+  later, for one kind of element (charts, tables, a popover's widgets), stay compiled lazily, as V8
+  advises for files most of whose code is not called at load (hinting them too was measured: README).
+  A comment changes no behaviour; it goes with the compressed answer, which every browser asks for;
 - any other file under ``/app/static/`` for an hour;
 - pages (HTML) are ``no-cache`` (Streamlit already says so; kept true here).
 
