@@ -249,6 +249,29 @@ def test_a_targets_figures_keep_their_place_while_their_script_arrives(app_url, 
         .closest("[data-testid='stElementContainer']").getBoundingClientRect().height)""") == METRIC_HEIGHT_PX
 
 
+def test_a_pages_tables_keep_their_room_while_the_grids_script_arrives(app_url, page_factory):
+    """Opened from the menu before any table was drawn in the session, the Sources page's tables wait for
+    Streamlit's data grid script; each keeps the height it will take (``ui.tables.dataframe``), so the
+    page does not grow under the reader (it grew from 2,664 to 4,668 px when the script came)."""
+    page = page_factory(viewport={"width": 1280, "height": 720})
+    page.goto(f"{app_url}/trends?lang=en")  # a page without tables: the grid's script is not loaded yet
+    page.wait_for_selector("#atlas-first", state="detached", timeout=60_000)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+    held = Held(page, "/static/js/DataFrame.")
+    page.locator("[data-testid='stSidebarNav'] a[href$='/sources']").click()
+    main = "[data-testid='stMainBlockContainer']"
+    page.wait_for_selector(f"{main} [data-testid='stSkeleton']", timeout=30_000)  # the grids' script is held
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+    where = f"""() => [document.querySelector("{main}").getBoundingClientRect().height,
+        ...[...document.querySelectorAll("{main} h2, {main} h3")].map(e => e.getBoundingClientRect().y)].map(Math.round)"""
+    before = page.evaluate(where)
+    assert held.routes, "the grid's script was not held"
+    held.release()
+    page.wait_for_selector(f"{main} [data-testid='stDataFrame']", timeout=30_000)
+    page.wait_for_selector(f"{main} [data-testid='stSkeleton']", state="detached", timeout=30_000)
+    assert page.evaluate(where) == before
+
+
 def test_the_maps_files_are_fetched_once_each(app_url, page_factory):
     """The page asks for the map's files early (``firstview.preloads``); the map takes them from the cache."""
     log = RequestLog()

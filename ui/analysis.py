@@ -16,6 +16,7 @@ from geo.text.i18n import t
 from geo.text.labels import note_text, status_text, value_text
 from geo.text.safe import safe_url
 from ui import cache
+from ui.tables import dataframe
 
 __all__ = ["area_text", "figures_table", "source_links", "summaries", "value_text"]
 
@@ -50,7 +51,7 @@ def figures_table(figures: pd.DataFrame, lang: str) -> None:
                                          zip(figures["source_note"], figures["status"], strict=False)],
         t("an.col.source_url", lang): figures["source_url"],
     })
-    st.dataframe(table, hide_index=True, width="stretch",
+    dataframe(table, hide_index=True, width="stretch",
                  column_config={t("an.col.source_url", lang): st.column_config.LinkColumn()})
 
 

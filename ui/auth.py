@@ -45,6 +45,7 @@ from geo.accounts import (
 from geo.imports.store import default_url
 from geo.text.i18n import t
 from geo.text.safe import escape_text
+from ui.tables import dataframe
 
 __all__ = ["admin_section", "current_actor", "deployment", "draw_sidebar", "gate", "require_sign_in",
            "sign_in_panel"]
@@ -270,7 +271,7 @@ def admin_section(lang: str, actor: Actor) -> None:
             (st.success if message[0] == "success" else st.error)(escape_text(t(message[1], lang, **message[2])))
         accounts = _accounts().list()
         st.markdown(f"**{t('auth.admin.list', lang)}**")
-        st.dataframe([{t("auth.name", lang): a.name, t("auth.admin.role", lang): t(f"import.role.{a.role}", lang)}
+        dataframe([{t("auth.name", lang): a.name, t("auth.admin.role", lang): t(f"import.role.{a.role}", lang)}
                       for a in accounts], hide_index=True)
         with st.form("auth_admin_form"):
             st.markdown(f"**{t('auth.admin.add', lang)}**")

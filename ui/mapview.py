@@ -23,6 +23,7 @@ from geo.text.i18n import format_change, format_value, t, unit_label
 from geo.text.labels import name_of, note_text, status_label, status_mark
 from geo.view.state import DEFAULT_YEAR, ViewState, map_years, view_for_data, with_last_view
 from ui import cache, keys, mapcontrols
+from ui.tables import dataframe
 from ui.urlsync import seed_from_url, write_to_url
 
 __all__ = [
@@ -276,7 +277,7 @@ def draw_profile(inputs: MapInputs, code: str, state: ViewState, heading: bool =
         ind["source_note"] = [note_text(n, lang, s) for n, s in zip(ind.source_note, ind.status, strict=False)]
         ind["status"] = [status_label(s, lang) for s in ind.status]
         ind["source_url"] = [shown_url(u) for u in ind.source_url]
-        st.dataframe(ind[["indicator", "year", "value", "status", "source_kind", "source_note", "source_url",
+        dataframe(ind[["indicator", "year", "value", "status", "source_kind", "source_note", "source_url",
                           "formula"]].rename(
             columns=lambda c: t(f"profile.col.{c}", lang)), hide_index=True, width="stretch")
     st.markdown(f"**{escape(t('profile.designations', lang))}**")

@@ -29,6 +29,7 @@ from geo.view.state import ViewState, from_query, to_query
 from ui import atlasmap, keys, mapview
 from ui.common import upload_hint
 from ui.links import app_base_url
+from ui.tables import dataframe
 
 __all__ = [
     "current",
@@ -307,7 +308,7 @@ def draw_manager(lang: str) -> None:
             t("present.col.link", lang): [scene_link(s, lang, base) for s in scenes()],
         })
         st.markdown(f"**{escape(t('present.scene_list', lang))}**")
-        st.dataframe(table, hide_index=True, width="stretch")
+        dataframe(table, hide_index=True, width="stretch")
         c1, c2 = st.columns(2)
         with c1:
             st.download_button(t("present.save", lang), data=scenes_to_json(scenes()).encode("utf-8"),

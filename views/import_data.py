@@ -17,6 +17,7 @@ from ui import auth, cache
 from ui.auth import current_actor
 from ui.common import lang, upload_hint
 from ui.guard import planner_errors, unexpected_message
+from ui.tables import dataframe
 
 L = lang()
 db = cache.import_store()
@@ -167,7 +168,7 @@ with tab_table, planner_errors(L, "import: table"):
                                    if result.sheet else t("import.layout", L, layout=layout, n=len(result.rows))))
             preview = preview_changes(cache.indicators(), result.rows)
             st.markdown("**" + t("import.preview", L, **preview_counts(preview)) + "**")
-            st.dataframe(preview_table(preview, L), hide_index=True, width="stretch")
+            dataframe(preview_table(preview, L), hide_index=True, width="stretch")
             conflicts = preview[preview["change"] == "conflict"]
             if len(conflicts):
                 st.warning(t("import.conflicts", L, n=len(conflicts)))

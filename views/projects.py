@@ -11,6 +11,7 @@ from geo.view.state import to_query
 from ui import cache
 from ui.analysis import area_text, figures_table, source_links
 from ui.common import lang
+from ui.tables import dataframe
 
 L = lang()
 st.title(t("an.projects.title", L))
@@ -32,7 +33,7 @@ for card in project_cards(cache.zones(), cache.designations(), cache.indicators(
         st.markdown(f"**{t('an.projects.since', L)}** {t(f'an.proj.{k}.since', L)}")
         if len(card.zones):
             st.markdown(f"**{t('an.projects.zones', L)}**")
-            st.dataframe(pd.DataFrame({
+            dataframe(pd.DataFrame({
                 t("an.col.zone", L): card.zones["name"],
                 t("an.col.area", L): [area_text(a, L) for a in card.zones["area_km2"]],
                 t("an.col.year", L): [("" if pd.isna(y) else str(int(y))) for y in card.zones["year"]],

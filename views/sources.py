@@ -20,6 +20,7 @@ from geo.data.names import BEIJING_DISTRICTS
 from geo.text.i18n import t
 from ui import cache
 from ui.common import lang
+from ui.tables import dataframe
 
 L = lang()
 st.title(t("an.sources.title", L))
@@ -31,7 +32,7 @@ st.markdown(t("an.sources.policy_text", L, publisher=POLICY_SOURCE.publisher_en 
 st.header(t("an.sources.datasets", L))
 st.caption(t("src.ds.summary", L))
 ds = dataset_table(L)
-st.dataframe(pd.DataFrame({
+dataframe(pd.DataFrame({
     t("src.col.name", L): [t(f"src.dsname.{n}", L) for n in ds["name"]],
     t("src.col.nrows", L): ds["nrows"], t("src.col.date_built", L): ds["date_built"],
 }), hide_index=True, width="stretch", key="datasets")
@@ -51,19 +52,19 @@ st.caption(t("an.sources.download_note", L))
 
 st.header(t("an.sources.indicators", L))
 st.markdown(t("an.sources.definitions_notes", L))
-st.dataframe(indicator_table(L).rename(columns=lambda c: t(f"an.ind_col.{c}", L)), hide_index=True,
+dataframe(indicator_table(L).rename(columns=lambda c: t(f"an.ind_col.{c}", L)), hide_index=True,
              width="stretch", key="indicator_table")
 
 st.header(t("an.sources.coverage", L))
 st.caption(t("an.sources.coverage_key", L))
 cov = coverage_table(shown, L)
-st.dataframe(cov.drop(columns="indicator").rename(columns={"name": t("an.col.indicator", L)}), hide_index=True,
+dataframe(cov.drop(columns="indicator").rename(columns={"name": t("an.col.indicator", L)}), hide_index=True,
              width="stretch", key="coverage")
 
 st.subheader(t("src.kinds.title", L))
 st.caption(t("src.kinds.intro", L))
 counts = kind_counts(shown, L)
-st.dataframe(counts[["label", "figures", "official", "all_rows"]].rename(columns={
+dataframe(counts[["label", "figures", "official", "all_rows"]].rename(columns={
     "label": t("src.col.kind", L), "figures": t("src.col.figures", L), "official": t("src.col.official", L),
     "all_rows": t("src.col.all_rows", L)}), hide_index=True, width="stretch", key="source_kinds")
 
@@ -81,20 +82,20 @@ _LINKS = {t(f"src.col.{c}", L): st.column_config.LinkColumn() for c in ("old_url
 if conflicts.empty:
     st.caption(t("src.conflicts.none", L))
 else:
-    st.dataframe(_labelled(conflicts), hide_index=True, width="stretch", key="source_conflicts", column_config=_LINKS)
+    dataframe(_labelled(conflicts), hide_index=True, width="stretch", key="source_conflicts", column_config=_LINKS)
 with st.expander(t("src.upgrades.title", L)):
-    st.dataframe(_labelled(source_upgrades_table(L)), hide_index=True, width="stretch", key="source_upgrades",
+    dataframe(_labelled(source_upgrades_table(L)), hide_index=True, width="stretch", key="source_upgrades",
                  column_config=_LINKS)
 
 st.subheader(t("src.cross.title", L))
 st.caption(t("src.cross.intro", L))
-st.dataframe(_labelled(cross_checks(L).drop(columns=["region_code", "indicator_code"])), hide_index=True, width="stretch", key="cross_checks", column_config=_LINKS)
+dataframe(_labelled(cross_checks(L).drop(columns=["region_code", "indicator_code"])), hide_index=True, width="stretch", key="cross_checks", column_config=_LINKS)
 
 st.subheader(t("src.demo.title", L))
 proxy = read_demo_proxy()
 st.markdown(t("src.demo.method", L, alpha=DEMO_ALPHA, ratio=DEMO_HAIDIAN_RATIO, proxy=t("src.demo.proxy_table", L)))
 st.markdown(t("src.demo.anchor", L))
-st.dataframe(_labelled(pd.DataFrame({
+dataframe(_labelled(pd.DataFrame({
     "region_name": proxy["region_name_zh"] if L == "zh" else [BEIJING_DISTRICTS[c][1] for c in proxy["region_code"]],
     "role": proxy["role_zh" if L == "zh" else "role_en"],
     "gdp_100m_yuan": proxy["gdp_100m_yuan"], "gdp_year": proxy["gdp_year"],
@@ -106,7 +107,7 @@ st.dataframe(_labelled(pd.DataFrame({
 # file paths, script names and raw column codes: for whoever maintains the data, not on the planner's part of the page
 with st.expander(t("src.tech.title", L)):
     st.caption(t("src.tech.intro", L))
-    st.dataframe(ds.rename(columns=lambda c: t(f"an.ds.{c}", L)), hide_index=True, width="stretch",
+    dataframe(ds.rename(columns=lambda c: t(f"an.ds.{c}", L)), hide_index=True, width="stretch",
                  key="datasets_tech")
     st.markdown(t("src.tech.demo", L))
-    st.dataframe(proxy.drop(columns=["source_kind"]), hide_index=True, width="stretch", key="demo_proxy_tech")
+    dataframe(proxy.drop(columns=["source_kind"]), hide_index=True, width="stretch", key="demo_proxy_tech")

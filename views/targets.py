@@ -10,6 +10,7 @@ from geo.text.labels import note_text, status_text, value_text
 from ui import cache
 from ui.analysis import source_links
 from ui.common import lang
+from ui.tables import dataframe
 
 L = lang()
 this_year = dt.date.today().year  # the outlook as of today: a past year is never shown as a projection
@@ -76,7 +77,7 @@ for status in all_statuses(cache.indicators()):
         if not status.related.empty:
             with st.expander(t(f"an.target.{key}.related", L)):
                 rel = status.related
-                st.dataframe({
+                dataframe({
                     t("an.col.year", L): rel["year"].astype(str),
                     t("an.col.actual", L): rel["value"],
                     t("an.col.status", L): [status_text(s, L) for s in rel["status"]],

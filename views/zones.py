@@ -8,6 +8,7 @@ from geo.text.i18n import t
 from geo.text.labels import note_text
 from ui.analysis import area_text, figures_table, source_links, summaries
 from ui.common import lang
+from ui.tables import dataframe
 
 L = lang()
 st.title(t("an.zones.title", L))
@@ -15,7 +16,7 @@ st.caption(t("an.zones.intro", L))
 
 items = summaries(L)
 table = summary_table(items, L)
-st.dataframe(pd.DataFrame({
+dataframe(pd.DataFrame({
     t("an.col.zone", L): table["name"],
     t("an.col.kind", L): [t(f"an.zonekind.{k}", L) for k in table["kind"]],
     t("an.col.districts", L): table["districts"],
@@ -46,7 +47,7 @@ st.markdown(f"**{t('an.zones.districts', L)}**")
 if z.districts.empty:
     st.caption(t("an.zones.no_districts", L))
 else:
-    st.dataframe(pd.DataFrame({
+    dataframe(pd.DataFrame({
         t("an.col.district", L): z.districts["name_en" if L == "en" else "name_zh"],
         t("an.col.overlap", L): z.districts["overlap_km2"],
         t("an.col.share", L): z.districts["share_of_zone"] * 100,
