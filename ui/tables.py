@@ -31,8 +31,11 @@ def table_height(rows: int) -> int:
 
 
 def _rows(data: Any) -> int:
-    """The number of rows of what ``st.dataframe`` is given: a frame, a Styler, a list of rows or a dict of columns."""
-    data = getattr(data, "data", data) if type(data).__name__ == "Styler" else data
+    """The number of rows of what the atlas gives ``st.dataframe``: a frame, a list of rows or a dict of columns.
+
+    >>> [_rows(d) for d in ({"a": [1, 2, 3], "b": [4, 5, 6]}, [{"a": 1}], {})]
+    [3, 1, 0]
+    """
     if isinstance(data, dict):
         return len(next(iter(data.values()), []))
     return len(data)
