@@ -93,20 +93,20 @@ def cache_control(path: str, query: str = "") -> str | None:
     return None
 
 
-_STARTUP_TAG = re.compile(rb'<script\b[^>]*\btype="module"[^>]*>|<link\b[^>]*\brel="modulepreload"[^>]*>')
-_TAG_JS = re.compile(rb'\b(?:src|href)="([^"]+\.m?js)"')
-
-
 def startup_scripts(page: bytes) -> frozenset[str]:
     """File names of the JavaScript a Streamlit page runs as it starts: its module and the modules it preloads.
 
-    >>> sorted(startup_scripts(b'<script type="module" crossorigin src="./static/js/index.A1.js"></script>'
+    Read as the first view reads that head (``ui.firstview.defer_scripts``).
+
+    >>> sorted(startup_scripts(b'<head><script type="module" crossorigin src="./static/js/index.A1.js"></script>'
     ...                        b'<link rel="modulepreload" crossorigin href="./static/js/react.B2.js">'
-    ...                        b'<link rel="stylesheet" href="./static/css/index.C3.css"><script src="x.js"></script>'))
+    ...                        b'<link rel="stylesheet" href="./static/css/index.C3.css"></head><body></body>'))
     ['index.A1.js', 'react.B2.js']
     """
-    return frozenset(m.group(1).decode().rsplit("/", 1)[-1]
-                     for tag in _STARTUP_TAG.finditer(page) for m in [_TAG_JS.search(tag.group(0))] if m)
+    from ui.firstview import defer_scripts
+
+    return frozenset((attrs.get("src") or attrs.get("href", "")).rsplit("/", 1)[-1]
+                     for tag, attrs in defer_scripts(page)[2] if tag == "script" or attrs.get("rel") == "modulepreload")
 
 
 def _streamlit_startup() -> frozenset[str]:
