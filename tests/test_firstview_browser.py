@@ -219,17 +219,24 @@ def test_a_phone_opening_a_targets_link_sees_the_targets_first(app_url, page_fac
     assert page.evaluate("getComputedStyle(document.getElementById('root')).visibility") == "visible"
 
 
+def open_from_menu(page, app_url: str, start: str, target: str, script: str) -> Held:
+    """Open ``start`` (a page that has not loaded ``script``), then ``target`` from the sidebar's menu with that
+    script held back; return the hold (released by the caller)."""
+    page.goto(f"{app_url}{start}")
+    page.wait_for_selector("#atlas-first", state="detached", timeout=60_000)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+    held = Held(page, script)
+    page.locator(f"[data-testid='stSidebarNav'] a[href$='/{target}']").click()
+    return held
+
+
 def test_a_targets_figures_keep_their_place_while_their_script_arrives(app_url, page_factory):
     """Opened from the menu, the Targets page is drawn at once; Streamlit fetches the figures' script
     (``st.metric``) then. Its placeholders are as tall as the figures (``ui/layout.py``, in the page's
     head: ``ui.firstview.PAGE_STYLE``), so nothing moves when the script arrives (before: 40 px
     placeholders, each card then grew by 36 px on a laptop and 110 px on a phone)."""
     page = page_factory(viewport={"width": 1280, "height": 720})
-    page.goto(f"{app_url}/projects?lang=en")  # a page without figures: their script is not loaded yet
-    page.wait_for_selector("#atlas-first", state="detached", timeout=60_000)
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
-    held = Held(page, "/static/js/Metric.")
-    page.locator("[data-testid='stSidebarNav'] a[href$='/targets']").click()
+    held = open_from_menu(page, app_url, "/projects?lang=en", "targets", "/static/js/Metric.")  # Projects: no figures
     card = "[data-testid='stMainBlockContainer'] [class*='st-key-target_']"
     page.wait_for_selector(f"{card} [data-testid='stSkeleton']", timeout=30_000)  # the figures' script is held
     parts = f"{card} h2, {card} [data-testid='stMarkdownContainer']"  # each card's heading and text
@@ -254,11 +261,7 @@ def test_a_pages_tables_keep_their_room_while_the_grids_script_arrives(app_url, 
     Streamlit's data grid script; each keeps the height it will take (``ui.tables.dataframe``), so the
     page does not grow under the reader (it grew from 2,664 to 4,668 px when the script came)."""
     page = page_factory(viewport={"width": 1280, "height": 720})
-    page.goto(f"{app_url}/trends?lang=en")  # a page without tables: the grid's script is not loaded yet
-    page.wait_for_selector("#atlas-first", state="detached", timeout=60_000)
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
-    held = Held(page, "/static/js/DataFrame.")
-    page.locator("[data-testid='stSidebarNav'] a[href$='/sources']").click()
+    held = open_from_menu(page, app_url, "/trends?lang=en", "sources", "/static/js/DataFrame.")  # Trends: no table
     main = "[data-testid='stMainBlockContainer']"
     page.wait_for_selector(f"{main} [data-testid='stSkeleton']", timeout=30_000)  # the grids' script is held
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
