@@ -15,11 +15,6 @@ from ui.tables import dataframe
 L = lang()
 this_year = dt.date.today().year  # the outlook as of today: a past year is never shown as a projection
 
-
-def _grid_height(rows: int) -> int:
-    """Return the height Streamlit's data grid takes for ``rows`` rows (35 px a row and the header, 3 px border)."""
-    return 35 * (min(rows, 10) + 1) + 3
-
 st.title(t("an.targets.title", L))
 st.caption(t("an.targets.policy_source", L, publisher=POLICY_SOURCE.publisher_en if L == "en"
              else POLICY_SOURCE.publisher_zh, title=POLICY_SOURCE.title_zh, date=POLICY_SOURCE.date))
@@ -70,10 +65,9 @@ for status in all_statuses(cache.indicators()):
             t("an.col.source_note", L): [note_text(n, L) for n in rows["source_note"]],
             t("an.col.source_url", L): rows["source_url"],
         }
-        # its height given: the grid's script arrives after the page, and the page must not move then
-        st.dataframe(table, hide_index=True, width="stretch", key=f"rows_{key}", height=_grid_height(len(rows)),
-                     column_config={t("an.col.source_url", L): st.column_config.LinkColumn(),
-                                    t("an.col.pct", L): st.column_config.NumberColumn(format="%.1f%%")})
+        dataframe(table, hide_index=True, width="stretch", key=f"rows_{key}",  # its room kept (ui.tables)
+                  column_config={t("an.col.source_url", L): st.column_config.LinkColumn(),
+                                 t("an.col.pct", L): st.column_config.NumberColumn(format="%.1f%%")})
         if not status.related.empty:
             with st.expander(t(f"an.target.{key}.related", L)):
                 rel = status.related
