@@ -8,6 +8,7 @@ read the HTML; ``tests/test_firstview_browser.py`` looks at it in Chromium.
 from __future__ import annotations
 
 import json
+import os
 import re
 import urllib.parse
 import xml.dom.minidom
@@ -313,3 +314,62 @@ def test_every_first_view_lists_the_pages_where_the_sidebar_will_list_them():
     assert "@media (min-width:769px){#atlas-first .af-side{display:block" in firstview.STYLE
     present = firstview.first_view(firstview.PRESENT_PATH, "")  # full screen: no sidebar to stand in for
     assert "<a " not in present and 'class="af-present"' in present
+
+
+#: Runs the loader script (:data:`ui.firstview.LOADER_SCRIPT`) in node on a stand-in page (a tab in the background: it
+#: loads at once) and prints, as JSON, what it did in order: ``["add", tag, href or src]`` and ``["import", url]``.
+#: ``import()`` is the one thing replaced (node would import the URL itself); ``FAIL`` names a module whose import fails.
+LOADER_RUN = r"""
+const log = [], FAIL = process.env.ATLAS_FAIL || '';
+globalThis.__imp = (url) => { log.push(['import', url]); return url === FAIL ? Promise.reject(new Error('x')) : Promise.resolve(); };
+globalThis.document = {visibilityState: 'hidden', baseURI: 'http://atlas.test/map',
+  createElement: (tag) => ({tag, attrs: {}, setAttribute(k, v) { this.attrs[k] = v; }}),
+  head: {appendChild: (n) => log.push(['add', n.tag, n.attrs.href || n.attrs.src, n.attrs.rel || n.attrs.type])}};
+globalThis.window = globalThis;
+eval(require('fs').readFileSync(0, 'utf8'));
+setTimeout(() => { process.stdout.write(JSON.stringify(log)); process.exit(0); }, 200);
+"""
+
+
+def run_loader(page: bytes, extra=(), fail: str = "") -> list[list]:
+    import subprocess
+    html = firstview.insert(page, "<div></div>", True, list(extra)).decode()
+    script = re.search(r"<script>(\(function\(\)\{var l=.*?)</script>", html, re.S).group(1)
+    assert script.count("import(") == 1
+    out = subprocess.run(["node", "-e", LOADER_RUN], input=script.replace("import(", "__imp("), capture_output=True,
+                         text=True, timeout=30, check=True, env={**os.environ, "ATLAS_FAIL": fail})
+    return json.loads(out.stdout)
+
+
+def test_streamlits_modules_run_one_by_one_in_their_order_and_its_entry_last():
+    """The loader adds every deferred element (the entry script as a module preload first), then imports Streamlit's
+    modules one at a time in the order of its preloads, then adds the entry script: the browser runs no more
+    than one module per task instead of the whole graph in one (issue 22, a phone's blocked time)."""
+    extra = [["link", {"rel": "preload", "as": "script", "href": "/app/static/leaflet/leaflet.js?v=1"}]]
+    log = run_loader(STREAMLIT_HEAD, extra)
+    entry = re.search(rb'<script type="module" crossorigin src="([^"]+)"', STREAMLIT_HEAD).group(1).decode()
+    modules = [h.decode() for h in re.findall(rb'<link rel="modulepreload" crossorigin href="([^"]+)"', STREAMLIT_HEAD)]
+    assert len(modules) > 5, "Streamlit's page is expected to preload its modules"
+    adds = [e for e in log if e[0] == "add"]
+    assert log[:len(adds) - 1] == adds[:-1], "every element is in the page before the first module runs"
+    assert ["add", "link", entry, "modulepreload"] in adds[:-1]  # fetched with the rest, run last
+    assert [e[2] for e in adds[1:-1]][-1] == "/app/static/leaflet/leaflet.js?v=1"
+    base = "http://atlas.test/"
+    assert [e[1] for e in log if e[0] == "import"] == [urllib.parse.urljoin(base, m) for m in modules]
+    assert log[-1] == ["add", "script", entry, "module"] and len(adds) == len(modules) + len(extra) + 4  # + font, css
+
+
+def test_a_module_that_fails_to_load_leaves_the_entry_to_load_and_report_it():
+    modules = re.findall(rb'<link rel="modulepreload" crossorigin href="([^"]+)"', STREAMLIT_HEAD)
+    failing = urllib.parse.urljoin("http://atlas.test/", modules[1].decode())
+    log = run_loader(STREAMLIT_HEAD, fail=failing)
+    imports = [e[1] for e in log if e[0] == "import"]
+    assert imports[-1] == failing and len(imports) == 2  # no more one by one: Streamlit's own loading takes over
+    assert log[-1][:2] == ["add", "script"]
+
+
+def test_the_first_view_does_not_name_streamlits_font_on_a_phone():
+    """Naming Streamlit's font had a phone lay out the whole first view again when Streamlit's style sheet came."""
+    base = re.search(r"#atlas-first\{[^}]*font-family:([^;]*);", firstview.STYLE).group(1)
+    assert "Source Sans" not in base and "system-ui" in base
+    assert "(min-width:769px)" in firstview.FONT  # a wide screen keeps Streamlit's font, fetched at once

@@ -68,13 +68,14 @@ PRESENT_PATH = "/present"
 #: pages' links), its margins (top 6 rem, sides 1 rem, 5 rem from 864 px; on a phone up to 760 px
 #: ``ui/layout.py``'s 3.75 rem and .4 rem; a phone turned sideways, wider than 760 px and at most 500 px
 #: high, its 3.75 rem top) and its title's height; the map drawn early sits where the
-#: page's map component will be (``af-live``). Streamlit's font once its style sheet has come (on a wide
-#: screen at once: :data:`FONT`), system fonts until then.
+#: page's map component will be (``af-live``). On a wide screen in Streamlit's font (:data:`FONT`), on a phone in
+#: system fonts throughout: a first view naming Streamlit's font had all its text laid out again when Streamlit's
+#: style sheet defined that font (a 180-240 ms task at a phone's 4x slower CPU), for text that is mostly Chinese.
 STYLE = """<style id="atlas-first-style">
 html.atlas-loading #root{visibility:hidden}
 #atlas-first{--af-top:60px;--af-left:6.4px;--af-right:6.4px;--af-head:24px;position:fixed;inset:0;z-index:999999;
 overflow:hidden;background:#fff;color:#262730;font-size:16px;line-height:1.6;box-sizing:border-box;
-font-family:"Source Sans",system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;
+font-family:system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;
 padding:var(--af-top) var(--af-right) 0 var(--af-left)}
 @media (min-width:761px){#atlas-first{--af-top:96px;--af-left:16px;--af-right:16px;--af-head:74px}}
 @media (min-width:769px){#atlas-first{--af-left:316px}}
@@ -386,9 +387,21 @@ _ATTR = re.compile(rb'([a-zA-Z][\w-]*)(?:\s*=\s*"([^"]*)")?')
 
 #: Adds the deferred elements to the head once the browser reports the first view's first contentful paint;
 #: at once in a tab opened in the background (it paints no frame until shown), at the latest after 5 s.
-LOADER_SCRIPT = """<script>(function(){var l=%s,done=0;function go(){if(done)return;done=1;
-l.forEach(function(e){var n=document.createElement(e[0]);for(var k in e[1])n.setAttribute(k,e[1][k]);
-document.head.appendChild(n);});}
+#: The elements go in a dozen per task (each module preload costs the browser about 1 ms at a phone's 4x slower
+#: CPU); then Streamlit's modules are run one per task (``import()`` in the order of its preloads, which lists a
+#: module after those it imports) and its entry script last, preloaded with the rest. The browser would otherwise
+#: run the whole module graph in one task, 325 ms at that CPU, during which the page answers no tap.
+LOADER_SCRIPT = """<script>(function(){var l=%s,d=document,done=0;
+function add(e){var n=d.createElement(e[0]);for(var k in e[1])n.setAttribute(k,e[1][k]);d.head.appendChild(n);}
+function go(){if(done)return;done=1;var entry=null,els=[],mods=[],j=0,i=0,ch=window.MessageChannel&&new MessageChannel();
+l.forEach(function(e){if(!entry&&e[0]==="script"&&e[1].type==="module"){entry=e;
+els.push(["link",{rel:"modulepreload",href:e[1].src,crossorigin:e[1].crossorigin||""}]);return;}
+els.push(e);if(e[1].rel==="modulepreload")mods.push(new URL(e[1].href,d.baseURI).href);});
+function next(){if(ch)ch.port2.postMessage(0);else setTimeout(step,0);}
+function step(){if(j<els.length){els.slice(j,j+=12).forEach(add);return next();}
+if(!entry)return;if(i>=mods.length){add(entry);entry=null;return;}
+import(mods[i++]).then(next,function(){i=mods.length;next();});}
+if(ch)ch.port1.onmessage=step;step();}
 if(document.visibilityState!=="visible")go();else{setTimeout(go,5000);try{new PerformanceObserver(function(p){
 if(p.getEntriesByName("first-contentful-paint").length)setTimeout(go,0);}).observe({type:"paint",buffered:true});}
 catch(e){requestAnimationFrame(function(){requestAnimationFrame(function(){setTimeout(go,0);});});}}})();</script>"""

@@ -67,7 +67,9 @@
     host.className = 'atlas-host af-live';
     host.setAttribute('data-testid', 'atlas-map');
     first.appendChild(host);
-    Promise.all(loads).then(function () {
+    Promise.all(loads).then(function () {  // in a task of its own, not in that of the last file's run
+      return new Promise(function (ok) { setTimeout(ok, 0); });
+    }).then(function () {
       if (early.state !== 'loading' || !first.isConnected) return give_up('gone');  // Streamlit's map came first
       early.inst = w.AtlasMap.mount(host, model, {onReady: function () { show(first, host); }});
     }).catch(function () { give_up('failed'); });  // the picture stays; the component loads and reports
