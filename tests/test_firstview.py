@@ -317,17 +317,23 @@ def test_every_first_view_lists_the_pages_where_the_sidebar_will_list_them():
 
 
 #: Runs the loader script (:data:`ui.firstview.LOADER_SCRIPT`) in node on a stand-in page (a tab in the background: it
-#: loads at once) and prints, as JSON, what it did in order: ``["add", tag, href or src]`` and ``["import", url]``.
-#: ``import()`` is the one thing replaced (node would import the URL itself); ``FAIL`` names a module whose import fails.
+#: loads at once) and prints, as JSON, what it did in order: ``["add", tag, href or src, rel or type]`` and
+#: ``["import", url]``, once it has added a script (its last step), or after 10 s if it never does.
+#: ``import()`` is the one thing replaced (node would import the URL itself); ``ATLAS_FAIL`` names a module whose
+#: import fails.
 LOADER_RUN = r"""
 const log = [], FAIL = process.env.ATLAS_FAIL || '';
+const end = () => { process.stdout.write(JSON.stringify(log)); process.exit(0); };
 globalThis.__imp = (url) => { log.push(['import', url]); return url === FAIL ? Promise.reject(new Error('x')) : Promise.resolve(); };
 globalThis.document = {visibilityState: 'hidden', baseURI: 'http://atlas.test/map',
   createElement: (tag) => ({tag, attrs: {}, setAttribute(k, v) { this.attrs[k] = v; }}),
-  head: {appendChild: (n) => log.push(['add', n.tag, n.attrs.href || n.attrs.src, n.attrs.rel || n.attrs.type])}};
+  head: {appendChild: (n) => {
+    log.push(['add', n.tag, n.attrs.href || n.attrs.src, n.attrs.rel || n.attrs.type]);
+    if (n.tag === 'script') setTimeout(end, 0);
+  }}};
 globalThis.window = globalThis;
+setTimeout(end, 10000);
 eval(require('fs').readFileSync(0, 'utf8'));
-setTimeout(() => { process.stdout.write(JSON.stringify(log)); process.exit(0); }, 200);
 """
 
 
@@ -342,7 +348,7 @@ def run_loader(page: bytes, extra=(), fail: str = "") -> list[list]:
 
 
 def test_streamlits_modules_run_one_by_one_in_their_order_and_its_entry_last():
-    """The loader adds every deferred element (the entry script as a module preload first), then imports Streamlit's
+    """The loader adds every deferred element (the entry script among them as a module preload), then imports Streamlit's
     modules one at a time in the order of its preloads, then adds the entry script: the browser runs no more
     than one module per task instead of the whole graph in one (issue 22, a phone's blocked time)."""
     extra = [["link", {"rel": "preload", "as": "script", "href": "/app/static/leaflet/leaflet.js?v=1"}]]

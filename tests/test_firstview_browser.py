@@ -302,8 +302,6 @@ def test_streamlits_scripts_are_requested_after_the_first_paint(app_url, page_fa
     assert first < script
 
 
-
-
 def test_streamlits_modules_are_run_one_by_one_and_its_page_works(app_url, page_factory):
     """Chromium runs Streamlit's modules one at a time (``firstview.LOADER_SCRIPT``), not the whole graph in one task
     during which a phone answers no tap: its trace has a module evaluation per module, where Streamlit's own page
@@ -324,6 +322,8 @@ def test_streamlits_modules_are_run_one_by_one_and_its_page_works(app_url, page_
     assert modules > 20 and len(runs) >= modules, (len(runs), modules)  # as Streamlit's page loads them: 11 for 58
     page.get_by_test_id("stSidebarNav").wait_for()
     assert errors == []
+
+
 @pytest.mark.parametrize("path", ["/", "/targets", "/trends?lang=en"])
 def test_a_desktop_page_does_not_jump_while_it_loads(app_url, page_factory, path):
     page = page_factory(viewport={"width": 1350, "height": 940})
