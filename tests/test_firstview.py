@@ -347,14 +347,20 @@ def run_loader(page: bytes, extra=(), fail: str = "") -> list[list]:
     return json.loads(out.stdout)
 
 
+def streamlits_modules() -> tuple[str, list[str]]:
+    """Streamlit's entry script and the modules its page preloads, in its order, as the loader reads them."""
+    deferred = firstview.defer_scripts(STREAMLIT_HEAD)[2]
+    entry = next(attrs["src"] for tag, attrs in deferred if tag == "script")
+    return entry, [attrs["href"] for tag, attrs in deferred if attrs.get("rel") == "modulepreload"]
+
+
 def test_streamlits_modules_run_one_by_one_in_their_order_and_its_entry_last():
     """The loader adds every deferred element (the entry script among them as a module preload), then imports Streamlit's
     modules one at a time in the order of its preloads, then adds the entry script: the browser runs no more
     than one module per task instead of the whole graph in one (issue 22, a phone's blocked time)."""
     extra = [["link", {"rel": "preload", "as": "script", "href": "/app/static/leaflet/leaflet.js?v=1"}]]
     log = run_loader(STREAMLIT_HEAD, extra)
-    entry = re.search(rb'<script type="module" crossorigin src="([^"]+)"', STREAMLIT_HEAD).group(1).decode()
-    modules = [h.decode() for h in re.findall(rb'<link rel="modulepreload" crossorigin href="([^"]+)"', STREAMLIT_HEAD)]
+    entry, modules = streamlits_modules()
     assert len(modules) > 5, "Streamlit's page is expected to preload its modules"
     adds = [e for e in log if e[0] == "add"]
     assert log[:len(adds) - 1] == adds[:-1], "every element is in the page before the first module runs"
@@ -366,8 +372,7 @@ def test_streamlits_modules_run_one_by_one_in_their_order_and_its_entry_last():
 
 
 def test_a_module_that_fails_to_load_leaves_the_entry_to_load_and_report_it():
-    modules = re.findall(rb'<link rel="modulepreload" crossorigin href="([^"]+)"', STREAMLIT_HEAD)
-    failing = urllib.parse.urljoin("http://atlas.test/", modules[1].decode())
+    failing = urllib.parse.urljoin("http://atlas.test/", streamlits_modules()[1][1])
     log = run_loader(STREAMLIT_HEAD, fail=failing)
     imports = [e[1] for e in log if e[0] == "import"]
     assert imports[-1] == failing and len(imports) == 2  # no more one by one: Streamlit's own loading takes over
