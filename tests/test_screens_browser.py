@@ -6,6 +6,8 @@ Screenshots land in test-artifacts/ (``screens-*.png``) for a person to look at.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from conftest import wait_for_map, wait_idle
 
@@ -299,6 +301,30 @@ def test_phone_controls_open_below_the_map(app_url, phone_page, artifacts):
     page.locator("[data-testid=stPopoverBody] [data-testid=stDownloadButton]").nth(4).wait_for(timeout=20_000)
     assert page.locator("[data-testid=stPopoverBody] [data-testid=stDownloadButton]").count() == 5
     page.screenshot(path=str(artifacts / "screens-phone-exports.png"))
+
+
+def test_a_phones_page_is_not_restyled_whole_at_each_element_streamlit_adds(app_url, phone_page):
+    """Streamlit builds its page element by element; no style rule of the atlas makes the browser restyle the whole
+    page at each one (a ``body:has(…)`` rule did, on a phone: 29 whole-page restyles while the map page loaded,
+    the page's biggest share of style work, issue 22). Chromium's trace names each invalidation it schedules."""
+    page = phone_page
+    browser = page.context.browser
+    browser.start_tracing(page=page, categories=["devtools.timeline",
+                                                 "disabled-by-default-devtools.timeline.invalidationTracking"])
+    try:
+        page.goto(f"{app_url}/?lang=zh")
+        wait_for_map(page)
+        page.locator(".st-key-map_controls button").wait_for(timeout=60_000)  # the run that follows the map
+        wait_idle(page, 60_000)
+    finally:
+        trace = json.loads(browser.stop_tracing())
+    events = trace["traceEvents"]
+    assert sum(e.get("name") == "StyleRecalcInvalidationTracking" for e in events) > 50  # the trace has them
+    whole = [e["args"]["data"].get("nodeName") for e in events
+             if e.get("name") == "StyleInvalidatorInvalidationTracking"
+             and any(i.get("allDescendantsMightBeInvalid") for i in e["args"]["data"].get("invalidationList", []))
+             and e["args"]["data"].get("nodeName") in ("BODY", "HTML")]
+    assert whole == []
 
 
 def test_laptop_controls_stay_in_the_sidebar(app_url, page_factory):

@@ -14,7 +14,9 @@ In the page's head from the first byte (``ui.firstview.PAGE_STYLE``) and again w
 - on a phone the map's controls and the export buttons are popovers under the map that open as a
   sheet over the lower half of the screen, so the map stays in view above it (the browser builds
   their widgets only when one is opened); the sidebar (pages, language) opens as the same sheet; a
-  tap outside an open sheet only closes it (the map above does not take that tap as well);
+  tap outside an open sheet only closes it (the map above does not take that tap as well: the map's
+  component script, ``static/atlasmap/loader.mjs``, not a ``body:has(…)`` rule, which restyled the
+  whole page at every element Streamlit added);
 - a phone turned sideways (wider than 760 px, at most 500 px high) keeps Streamlit's laptop layout
   (sidebar) with the phone's top margin and one-line title, and a map as tall as the screen;
 - what follows the map on the first run (controls, table, exports) arrives below it or in the
@@ -58,10 +60,6 @@ LAYOUT_CSS = f"""
     width: 100vw !important; max-width: 100vw !important; height: auto !important; max-height: 52dvh !important;
     overflow-y: auto; border-radius: 12px 12px 0 0; border-top: 1px solid #9aa3ad;
     box-shadow: 0 -6px 18px rgba(0, 0, 0, .18); }
-  /* while a sheet is open, a tap outside it only closes it, as a phone's sheets do: the map above it
-     does not take the same tap (it opened a district's profile under the closing sheet) */
-  body:has([data-testid="stPopoverBody"] .st-key-m_indicator, [data-testid="stPopoverBody"] .st-key-export_png,
-           section[data-testid="stSidebar"][data-collapsed="false"]) .atlas-root * { pointer-events: none !important; }
 }
 /* a phone turned sideways (wider than 760 px, at most 500 px high): Streamlit lays it out as a laptop, with
    its sidebar; the page starts under the header bar and the map page's title is one short line, as on a

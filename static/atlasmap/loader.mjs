@@ -45,6 +45,38 @@ function takeEarly() {
   return null;
 }
 
+// On a phone the map's controls, the export buttons and the sidebar open as a sheet over the lower half of
+// the screen (ui/layout.py). A tap outside an open sheet only closes it, as a phone's sheets do: the map
+// above does not take that tap as well (it opened a district's profile under the closing sheet); the page
+// is sent a click outside the sheet in its place. Whether a
+// sheet is open is read when the tap begins (the sheet closes before the tap's click), once per tap, not by
+// a style rule on the whole page: a `body:has(…)` rule had the browser restyle every element of the page
+// at each element Streamlit added (issue 22).
+export const SHEETS = '[data-testid="stPopoverBody"] .st-key-m_indicator, [data-testid="stPopoverBody"] .st-key-export_png,'
+  + ' section[data-testid="stSidebar"][data-collapsed="false"]';
+export const PHONE = '(max-width: 760px)';
+
+export function guardSheets(win, host) {
+  if (host.__sheetGuard) return;
+  host.__sheetGuard = true;
+  let seen = win.__atlasSheet;
+  if (!seen) {  // one listener per tab, on the window, capturing: it runs before any of the page's own
+    seen = win.__atlasSheet = {open: false, pointer: null};
+    win.addEventListener('pointerdown', (e) => {
+      seen.open = !!(win.matchMedia && win.matchMedia(PHONE).matches && win.document.querySelector(SHEETS));
+      seen.pointer = e.pointerId;
+    }, true);
+  }
+  host.addEventListener('click', (e) => {
+    // that tap's click (a click from the keyboard has no pointer: never taken)
+    if (!seen.open || (e.pointerId !== undefined && e.pointerId !== seen.pointer)) return;
+    seen.open = false;
+    e.stopPropagation(); e.preventDefault();  // the map's own listeners, below this element, never see it
+    // nor does the page: Streamlit closes a popover on a click outside it, the sidebar on the tap's mousedown
+    win.document.body.dispatchEvent(new win.MouseEvent('click', {bubbles: true}));
+  }, true);
+}
+
 // The model: sent, or named by its key when the page's first view brought it (ui/atlasmap.py `_data`).
 function modelOf(data) {
   if (data.model) return data.model;
@@ -75,6 +107,7 @@ export default function (component) {
     host.setAttribute('data-testid', 'atlas-map');
   }
   if (host.parentElement !== parentElement) parentElement.appendChild(host);
+  guardSheets(window, host);
   const loads = [css(a.leafletCss), css(a.css), script(a.leaflet), ...a.renderer.map(script)];
   Promise.all(loads).then(() => {
     if (host.__gone) return;  // left the page while loading

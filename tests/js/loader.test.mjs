@@ -5,7 +5,8 @@ import path from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const loader = (await import(pathToFileURL(path.join(ROOT, 'static', 'atlasmap', 'loader.mjs')))).default;
+const loaderModule = await import(pathToFileURL(path.join(ROOT, 'static', 'atlasmap', 'loader.mjs')));
+const loader = loaderModule.default;
 
 test('the loader mounts the map, and its cleanup destroys it', async () => {
   const assets = {leaflet: 'l.js', leafletCss: 'l.css', css: 'a.css', renderer: ['a.js', 'b.js']};
@@ -13,9 +14,10 @@ test('the loader mounts the map, and its cleanup destroys it', async () => {
   const calls = [];
   let removed = false;
   const host = {
-    className: '', attrs: {}, setAttribute(k, v) { this.attrs[k] = v; }, remove() { removed = true; },
+    className: '', attrs: {}, setAttribute(k, v) { this.attrs[k] = v; }, addEventListener() {}, remove() { removed = true; },
   };
   globalThis.window = {
+    addEventListener() {},
     __atlasLoads: Object.fromEntries(['l.js', 'l.css', 'a.css', 'a.js', 'b.js'].map((u) => [u, done])),
     AtlasMap: {mount: (el, model, hooks) => {
       calls.push(['mount', model.v]);
@@ -46,8 +48,9 @@ test('the loader mounts the map, and its cleanup destroys it', async () => {
 
 // The map the first view drew before Streamlit (static/atlasmap/early.js), as the loader finds it.
 function page(early, calls) {
-  const made = {className: '', attrs: {}, setAttribute(k, v) { this.attrs[k] = v; }, remove() {}};
+  const made = {className: '', attrs: {}, setAttribute(k, v) { this.attrs[k] = v; }, addEventListener() {}, remove() {}};
   globalThis.window = {
+    addEventListener() {},
     __atlasEarly: early,
     __atlasLoads: Object.fromEntries(['l.js', 'l.css', 'a.css', 'a.js', 'b.js'].map((u) => [u, Promise.resolve()])),
     AtlasMap: {
@@ -61,7 +64,7 @@ function page(early, calls) {
 }
 const ASSETS = {leaflet: 'l.js', leafletCss: 'l.css', css: 'a.css', renderer: ['a.js', 'b.js']};
 function earlyHost() {  // the first view's map element: in the page, with its first-view classes
-  const host = {isConnected: true, classes: ['atlas-host', 'af-live', 'af-live-on']};
+  const host = {isConnected: true, classes: ['atlas-host', 'af-live', 'af-live-on'], addEventListener() {}};
   host.classList = {remove: (...names) => { host.classes = host.classes.filter((c) => !names.includes(c)); }};
   return host;
 }
@@ -128,10 +131,11 @@ test('a first-view map still loading is stopped, and the component draws its own
 test('a map drawn phone-sized reports ready as "compact" (the page then puts its controls in a sheet)', async () => {
   const assets = {leaflet: 'l.js', leafletCss: 'l.css', css: 'a.css', renderer: []};
   const done = Promise.resolve();
-  const host = {className: '', attrs: {}, setAttribute(k, v) { this.attrs[k] = v; }, remove() {}};
+  const host = {className: '', attrs: {}, setAttribute(k, v) { this.attrs[k] = v; }, addEventListener() {}, remove() {}};
   const states = [];
   for (const compact of [true, false]) {
     globalThis.window = {
+      addEventListener() {},
       __atlasLoads: Object.fromEntries(['l.js', 'l.css', 'a.css'].map((u) => [u, done])),
       AtlasMap: {mount: (el, model, hooks) => { el.__atlas = {compact, destroy() {}}; hooks.onReady(); }},
     };
@@ -149,4 +153,54 @@ test('a map drawn phone-sized reports ready as "compact" (the page then puts its
     }
   }
   assert.deepEqual(states, ['compact', true]);
+});
+
+// A window and a map element with real capture listeners, enough to dispatch a tap's pointerdown and click.
+function tapPage({phone, sheetOpen}) {
+  const listeners = {win: {}, host: {}, page: []};
+  const add = (where) => (type, fn, capture) => { assert.equal(capture, true, 'listens capturing'); (listeners[where][type] ||= []).push(fn); };
+  const win = {
+    addEventListener: add('win'),
+    matchMedia: (q) => ({matches: q === loaderModule.PHONE && phone}),
+    document: {querySelector: (sel) => (sel === loaderModule.SHEETS && sheetOpen.value ? {} : null),
+               body: {dispatchEvent: (e) => { listeners.page.push(e); }}},
+    MouseEvent: class { constructor(type, init) { this.type = type; this.bubbles = init.bubbles; } },
+  };
+  const host = {addEventListener: add('host')};
+  const fire = (where, type, e) => (listeners[where][type] || []).forEach((fn) => fn(e));
+  return {win, host, listeners, tap(pointerId = 1) {
+    fire('win', 'pointerdown', {pointerId});
+    sheetOpen.value = false;  // the page closes the sheet between the tap's start and its click
+    const click = {pointerId, stopped: false, stopPropagation() { this.stopped = true; }, preventDefault() {}};
+    fire('host', 'click', click);
+    return click.stopped ? 'only closes the sheet' : 'reaches the map';
+  }};
+}
+
+test('on a phone, a tap on the map while a sheet is open only closes the sheet; the next tap reaches the map', () => {
+  const sheetOpen = {value: true};
+  const p = tapPage({phone: true, sheetOpen});
+  loaderModule.guardSheets(p.win, p.host);
+  loaderModule.guardSheets(p.win, p.host);  // the component runs again with new data: no second listener
+  assert.equal(p.listeners.host.click.length, 1);
+  assert.equal(p.tap(), 'only closes the sheet');
+  assert.deepEqual(p.listeners.page.map((e) => [e.type, e.bubbles]), [['click', true]], 'the page is sent a click outside the sheet');
+  assert.equal(p.tap(), 'reaches the map');
+  assert.equal(p.listeners.page.length, 1);
+  const other = {addEventListener() {}};
+  loaderModule.guardSheets(p.win, other);  // a second map in the tab shares the window's one listener
+  assert.equal(p.listeners.win.pointerdown.length, 1);
+});
+
+test('a click without that tap\'s pointer (the keyboard\'s), or on a laptop, reaches the map', () => {
+  const sheetOpen = {value: true};
+  const p = tapPage({phone: true, sheetOpen});
+  loaderModule.guardSheets(p.win, p.host);
+  p.listeners.win.pointerdown.forEach((fn) => fn({pointerId: 1}));  // a tap elsewhere while the sheet was open
+  const key = {pointerId: -1, stopped: false, stopPropagation() { this.stopped = true; }, preventDefault() {}};
+  p.listeners.host.click.forEach((fn) => fn(key));
+  assert.equal(key.stopped, false);
+  const laptop = tapPage({phone: false, sheetOpen: {value: true}});
+  loaderModule.guardSheets(laptop.win, laptop.host);
+  assert.equal(laptop.tap(), 'reaches the map');  // a laptop's sidebar is open all the time: not a sheet
 });
