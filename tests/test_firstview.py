@@ -325,25 +325,35 @@ LOADER_RUN = r"""
 const log = [], FAIL = process.env.ATLAS_FAIL || '';
 const end = () => { process.stdout.write(JSON.stringify(log)); process.exit(0); };
 globalThis.__imp = (url) => { log.push(['import', url]); return url === FAIL ? Promise.reject(new Error('x')) : Promise.resolve(); };
+const heard = [];
 globalThis.document = {visibilityState: 'hidden', baseURI: 'http://atlas.test/map',
   createElement: (tag) => ({tag, attrs: {}, setAttribute(k, v) { this.attrs[k] = v; }}),
+  addEventListener: (type, f) => heard.push([type, f]), removeEventListener() {},
   head: {appendChild: (n) => {
     log.push(['add', n.tag, n.attrs.href || n.attrs.src, n.attrs.rel || n.attrs.type]);
     if (n.tag === 'script') setTimeout(end, 0);
   }}};
 globalThis.window = globalThis;
+if (process.env.ATLAS_EARLY) {  // the first view's map, still loading: drawn a moment later (static/atlasmap/early.js)
+  globalThis.__atlasEarly = {state: 'loading'};
+  setTimeout(() => {
+    __atlasEarly.state = 'drawn'; log.push(['map drawn']);
+    heard.filter(([type]) => type === 'atlas-early').forEach(([, f]) => f());
+  }, 100);
+}
 setTimeout(end, 10000);
 eval(require('fs').readFileSync(0, 'utf8'));
 """
 
 
-def run_loader(page: bytes, extra=(), fail: str = "") -> list[list]:
+def run_loader(page: bytes, extra=(), fail: str = "", early: bool = False) -> list[list]:
     import subprocess
     html = firstview.insert(page, "<div></div>", True, list(extra)).decode()
     script = re.search(r"<script>(\(function\(\)\{var l=.*?)</script>", html, re.S).group(1)
     assert script.count("import(") == 1
     out = subprocess.run(["node", "-e", LOADER_RUN], input=script.replace("import(", "__imp("), capture_output=True,
-                         text=True, timeout=30, check=True, env={**os.environ, "ATLAS_FAIL": fail})
+                         text=True, timeout=30, check=True,
+                         env={**os.environ, "ATLAS_FAIL": fail, "ATLAS_EARLY": "1" if early else ""})
     return json.loads(out.stdout)
 
 
@@ -365,10 +375,22 @@ def test_streamlits_modules_run_one_by_one_in_their_order_and_its_entry_last():
     adds = [e for e in log if e[0] == "add"]
     assert log[:len(adds) - 1] == adds[:-1], "every element is in the page before the first module runs"
     assert ["add", "link", entry, "modulepreload"] in adds[:-1]  # fetched with the rest, run last
-    assert [e[2] for e in adds[1:-1]][-1] == "/app/static/leaflet/leaflet.js?v=1"
+    assert [e[3] for e in adds[:3]] == ["preload", "stylesheet", "preload"]  # Streamlit's font and style first
+    assert adds[2][2] == "/app/static/leaflet/leaflet.js?v=1"  # and the map's files, when the first view has no map
     base = "http://atlas.test/"
     assert [e[1] for e in log if e[0] == "import"] == [urllib.parse.urljoin(base, m) for m in modules]
     assert log[-1] == ["add", "script", entry, "module"] and len(adds) == len(modules) + len(extra) + 4  # + font, css
+
+
+def test_streamlits_modules_wait_for_the_first_views_map_to_be_drawn():
+    """Requested with the map's files, Streamlit's modules kept the browser busy while the map was laid out (its font
+    lookups wait on the browser's own process): they are asked for once the map is drawn; its style sheet at once."""
+    log = run_loader(STREAMLIT_HEAD, early=True)
+    drawn = log.index(["map drawn"])
+    before = log[:drawn]
+    assert [e[3] for e in before] == ["preload", "stylesheet"]  # Streamlit's font and style sheet, not a module
+    assert all(e[3] == "modulepreload" for e in log[drawn + 1:] if e[0] == "add" and e[1] == "link")
+    assert log[-1][:2] == ["add", "script"] and len([e for e in log if e[0] == "import"]) > 5
 
 
 def test_a_module_that_fails_to_load_leaves_the_entry_to_load_and_report_it():

@@ -385,23 +385,34 @@ _DEFERRABLE = re.compile(rb'<script type="module"[^>]*></script>|<link\s+rel="mo
                          rb'|<link\s+rel="preload"[^>]*as="font"[^>]*>|<link\s+rel="stylesheet"[^>]*>', re.S)
 _ATTR = re.compile(rb'([a-zA-Z][\w-]*)(?:\s*=\s*"([^"]*)")?')
 
+#: How long Streamlit's modules wait at most for the first view's map to be drawn, after the first paint (ms).
+MAP_FIRST_MS = 6000
+
 #: Adds the deferred elements to the head once the browser reports the first view's first contentful paint;
 #: at once in a tab opened in the background (it paints no frame until shown), at the latest after 5 s.
-#: The elements go in a dozen per task (each module preload costs the browser about 1 ms at a phone's 4x slower
-#: CPU); then Streamlit's modules are run one per task (``import()`` in the order of its preloads, which lists a
-#: module after those it imports) and its entry script last, preloaded with the rest. The browser would otherwise
-#: run the whole module graph in one task, 325 ms at that CPU, during which the page answers no tap.
+#: Streamlit's style sheet and font go in at once; its modules, on the map page, once the first view's map is
+#: drawn (``static/atlasmap/early.js`` says so with an ``atlas-early`` event, or it gave up), at the latest
+#: :data:`MAP_FIRST_MS` later. Requested with the map's files, Streamlit's 60-odd modules kept the browser's
+#: own process busy while the map was laid out, and each of the map's font lookups waits on that process on
+#: Linux: the map's first layout took 30-260 ms instead of 15-20 (Lighthouse traces, issue 22); and text laid
+#: out before Streamlit's style sheet adds its fonts is shaped again after. The module preloads go in a dozen
+#: per task (each costs the browser about 1 ms at a phone's 4x slower CPU); then Streamlit's modules are run one
+#: per task (``import()`` in the order of its preloads, which lists a module after those it imports) and its
+#: entry script last, preloaded with the rest. The browser would otherwise run the whole module graph in one
+#: task, 325 ms at that CPU, during which the page answers no tap.
 LOADER_SCRIPT = """<script>(function(){var l=%s,d=document,done=0;
 function add(e){var n=d.createElement(e[0]);for(var k in e[1])n.setAttribute(k,e[1][k]);d.head.appendChild(n);}
-function go(){if(done)return;done=1;var entry=null,els=[],mods=[],j=0,i=0,ch=window.MessageChannel&&new MessageChannel();
+function mapFirst(then){var m=window.__atlasEarly,on=0;function f(){if(on++)return;d.removeEventListener("atlas-early",f);then();}
+if(!m||m.state!=="loading")return f();d.addEventListener("atlas-early",f);setTimeout(f,%d);}
+function go(){if(done)return;done=1;var entry=null,first=[],els=[],mods=[],j=0,i=0,ch=window.MessageChannel&&new MessageChannel();
 l.forEach(function(e){if(!entry&&e[0]==="script"&&e[1].type==="module"){entry=e;
 els.push(["link",{rel:"modulepreload",href:e[1].src,crossorigin:e[1].crossorigin||""}]);return;}
-els.push(e);if(e[1].rel==="modulepreload")mods.push(new URL(e[1].href,d.baseURI).href);});
+if(e[1].rel!=="modulepreload")return first.push(e);els.push(e);mods.push(new URL(e[1].href,d.baseURI).href);});
 function next(){if(ch)ch.port2.postMessage(0);else setTimeout(step,0);}
 function step(){if(j<els.length){els.slice(j,j+=12).forEach(add);return next();}
 if(!entry)return;if(i>=mods.length){add(entry);entry=null;return;}
 import(mods[i++]).then(next,function(){i=mods.length;next();});}
-if(ch)ch.port1.onmessage=step;step();}
+if(ch)ch.port1.onmessage=step;first.forEach(add);mapFirst(step);}
 if(document.visibilityState!=="visible")go();else{setTimeout(go,5000);try{new PerformanceObserver(function(p){
 if(p.getEntriesByName("first-contentful-paint").length)setTimeout(go,0);}).observe({type:"paint",buffered:true});}
 catch(e){requestAnimationFrame(function(){requestAnimationFrame(function(){setTimeout(go,0);});});}}})();</script>"""
@@ -427,7 +438,7 @@ def defer_scripts(page: bytes, extra: list[list] = ()) -> tuple[bytes, str, list
         items.append([name, attrs])
     for m in reversed(found):
         page = page[:m.start()] + page[m.end():]
-    return page, LOADER_SCRIPT % json.dumps(items + list(extra), separators=(",", ":")), items
+    return page, LOADER_SCRIPT % (json.dumps(items + list(extra), separators=(",", ":")), MAP_FIRST_MS), items
 
 
 #: On a wide screen the first view is set in Streamlit's own font (its text then takes exactly the room the

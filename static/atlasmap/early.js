@@ -11,7 +11,8 @@
 //
 // The component then takes this map over (loader.mjs: AtlasMap.adopt) instead of drawing its own, and the
 // year chosen meanwhile is kept. If Streamlit's page comes first, the component draws as before and this
-// gives up (window.__atlasEarly.state: loading → drawn → adopted, or gone / failed).
+// gives up (window.__atlasEarly.state: loading → drawn → adopted, or gone / failed). Leaving "loading", it
+// dispatches an "atlas-early" event on the document: the page's loader then asks for Streamlit's modules.
 (function () {
   'use strict';
   var d = document, w = window, src = d.getElementById('atlas-live');
@@ -47,15 +48,22 @@
       });
     }
   }
+  // the page's loader (ui/firstview.py) asks for Streamlit's modules once this map is drawn or has given up
+  function settled() {
+    try { d.dispatchEvent(new Event('atlas-early')); } catch (e) { /* an old browser: the loader's own timer */ }
+  }
   function give_up(state) {
-    if (early.state === 'loading' || early.state === 'drawn') early.state = state;
+    var was = early.state;
+    if (was === 'loading' || was === 'drawn') early.state = state;
     if (early.inst) early.inst.destroy();
     if (early.host && early.host.parentNode) early.host.parentNode.removeChild(early.host);
+    if (was === 'loading') settled();
   }
 
   function draw() {
     var first = d.getElementById('atlas-first');
-    if (!first || early.state !== 'loading') return;
+    if (early.state !== 'loading') return;
+    if (!first) return give_up('gone');
     geometry(model.geometry);
     geometry(model.regionsGeometry);
     var loads = [once(a.leafletCss, function () { return load('link', {rel: 'stylesheet', href: a.leafletCss}); }),
@@ -85,6 +93,7 @@
     host.classList.add('af-live-on');
     first.removeAttribute('aria-busy');
     first.removeAttribute('role');
+    settled();
   }
 
   // after the first view's first paint (as ui/firstview.py's LOADER_SCRIPT; this runs before it, so the
