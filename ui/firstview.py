@@ -395,9 +395,10 @@ MAP_FIRST_MS = 6000
 #: :data:`MAP_FIRST_MS` later. Requested with the map's files, Streamlit's 60-odd modules kept the browser's
 #: own process busy while the map was laid out, and each of the map's font lookups waits on that process on
 #: Linux: the map's first layout took 30-260 ms instead of 15-20 (Lighthouse traces, issue 22); and text laid
-#: out before Streamlit's style sheet adds its fonts is shaped again after. The module preloads go in a dozen
-#: per task (each costs the browser about 1 ms at a phone's 4x slower CPU); then Streamlit's modules are run one
-#: per task (``import()`` in the order of its preloads, which lists a module after those it imports) and its
+#: out before Streamlit's style sheet adds its fonts is shaped again after. The module preloads go in four per
+#: task, in a task of their own (each costs the browser about 1 ms at a phone's 4x slower CPU, 1.1-1.8 ms in
+#: Lighthouse's browser at full speed, whose simulation then counts a dozen as a 50-90 ms task); then
+#: Streamlit's modules are run one per task (``import()`` in the order of its preloads, which lists a module after those it imports) and its
 #: entry script last, preloaded with the rest. The browser would otherwise run the whole module graph in one
 #: task, 325 ms at that CPU, during which the page answers no tap.
 LOADER_SCRIPT = """<script>(function(){var l=%s,d=document,done=0;
@@ -409,10 +410,10 @@ l.forEach(function(e){if(!entry&&e[0]==="script"&&e[1].type==="module"){entry=e;
 els.push(["link",{rel:"modulepreload",href:e[1].src,crossorigin:e[1].crossorigin||""}]);return;}
 if(e[1].rel!=="modulepreload")return first.push(e);els.push(e);mods.push(new URL(e[1].href,d.baseURI).href);});
 function next(){if(ch)ch.port2.postMessage(0);else setTimeout(step,0);}
-function step(){if(j<els.length){els.slice(j,j+=12).forEach(add);return next();}
+function step(){if(j<els.length){els.slice(j,j+=4).forEach(add);return next();}
 if(!entry)return;if(i>=mods.length){add(entry);entry=null;return;}
 import(mods[i++]).then(next,function(){i=mods.length;next();});}
-if(ch)ch.port1.onmessage=step;first.forEach(add);mapFirst(step);}
+if(ch)ch.port1.onmessage=step;first.forEach(add);mapFirst(next);}
 if(document.visibilityState!=="visible")go();else{setTimeout(go,5000);try{new PerformanceObserver(function(p){
 if(p.getEntriesByName("first-contentful-paint").length)setTimeout(go,0);}).observe({type:"paint",buffered:true});}
 catch(e){requestAnimationFrame(function(){requestAnimationFrame(function(){setTimeout(go,0);});});}}})();</script>"""
