@@ -398,9 +398,9 @@ MAP_FIRST_MS = 6000
 #: out before Streamlit's style sheet adds its fonts is shaped again after. The module preloads go in four per
 #: task, in a task of their own (each costs the browser about 1 ms at a phone's 4x slower CPU, 1.1-1.8 ms in
 #: Lighthouse's browser at full speed, whose simulation then counts a dozen as a 50-90 ms task); then
-#: Streamlit's modules are run one per task (``import()`` in the order of its preloads, which lists a module after those it imports) and its
-#: entry script last, preloaded with the rest. The browser would otherwise run the whole module graph in one
-#: task, 325 ms at that CPU, during which the page answers no tap.
+#: Streamlit's modules are run one per task (``import()`` in the order of its preloads, which lists a module
+#: after those it imports) and its entry script last, preloaded with the rest. The browser would otherwise run
+#: the whole module graph in one task, 325 ms at that CPU, during which the page answers no tap.
 LOADER_SCRIPT = """<script>(function(){var l=%s,d=document,done=0;
 function add(e){var n=d.createElement(e[0]);for(var k in e[1])n.setAttribute(k,e[1][k]);d.head.appendChild(n);}
 function mapFirst(then){var m=window.__atlasEarly,on=0;function f(){if(on++)return;d.removeEventListener("atlas-early",f);then();}

@@ -46,12 +46,12 @@ function takeEarly() {
 }
 
 // On a phone the map's controls, the export buttons and the sidebar open as a sheet over the lower half of
-// the screen (ui/layout.py). A tap outside an open sheet only closes it, as a phone's sheets do: the map
-// above does not take that tap as well (it opened a district's profile under the closing sheet); the page
-// is sent a click outside the sheet in its place. Whether a
-// sheet is open is read when the tap begins (the sheet closes before the tap's click), once per tap, not by
-// a style rule on the whole page: a `body:has(…)` rule had the browser restyle every element of the page
-// at each element Streamlit added (issue 22).
+// the screen (ui/layout.py, below 761 px). A tap outside an open sheet only closes it, as a phone's sheets
+// do: the map above does not take that tap as well (it opened a district's profile under the closing
+// sheet); the page is sent a click outside the sheet in its place. Whether a sheet is open is read when
+// the tap begins (the sheet closes before the tap's click), once per tap, not by a style rule on the whole
+// page: a `body:has(…)` rule had the browser restyle every element of the page at each element Streamlit
+// added (issue 22).
 export const SHEETS = '[data-testid="stPopoverBody"] .st-key-m_indicator, [data-testid="stPopoverBody"] .st-key-export_png,'
   + ' section[data-testid="stSidebar"][data-collapsed="false"]';
 export const PHONE = '(max-width: 760px)';
