@@ -51,3 +51,19 @@ def test_headings_get_smaller_level_by_level():
 
 def test_document_language_tags():
     assert (doc_lang("zh"), doc_lang("en")) == ("zh-CN", "en")
+
+
+def test_the_maps_sheet_guard_knows_the_sheets_and_the_phone_width_the_layout_css_has():
+    """On a phone, the controls, exports and sidebar are sheets (``ui/layout.py``); the map component's script keeps a
+    tap outside an open sheet from reaching the map (``static/atlasmap/loader.mjs``). It names the same sheets and
+    the same width in JavaScript: a sheet renamed or a breakpoint moved on one side only fails here."""
+    from ui.layout import LAYOUT_CSS
+
+    script = (ROOT / "static" / "atlasmap" / "loader.mjs").read_text(encoding="utf-8")
+    phone = re.search(r"export const PHONE = '([^']+)'", script).group(1)
+    sheets = re.search(r"export const SHEETS = '([^']+)'\s*\+\s*'([^']+)'", script)
+    assert f"@media {phone} {{" in LAYOUT_CSS
+    for sel in "".join(sheets.groups()).split(","):
+        sel = sel.strip()
+        css = sel.replace('"] .', '"]:has(.', 1) + ")" if sel.startswith('[data-testid="stPopoverBody"]') else sel
+        assert css in LAYOUT_CSS, sel
